@@ -1,0 +1,97 @@
+/**
+ * Configuration, read from the environment in this one place. Every setting has a default; a bad value fails
+ * fast with a message that names the variable, the value and what is expected.
+ */
+import { DEFAULT_TABLE_NAME } from './customer-table.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Settings of the request handler, the same in the Lambda and in the local server. */
+export interface HandlerConfig {
+  /** DynamoDB table holding the ids. `TABLE_NAME`, default `customer_ids`. */
+  readonly tableName: string;
+  /** Origins allowed to call the API from a browser; `*` for any. `CORS_ALLOWED_ORIGINS`, comma-separated, default `*`. */
+  readonly corsAllowedOrigins: readonly string[];
+  /** `LOG_LEVEL`: debug, info, warn, error or silent; default `info`. */
+  readonly logLevel: LogLevel;
+  /** Time allowed for one DynamoDB attempt, ms. `DYNAMODB_REQUEST_TIMEOUT_MS`, default 2000. */
+  readonly dynamoDbRequestTimeoutMs: number;
+  /** Time allowed to open a connection to DynamoDB, ms. `DYNAMODB_CONNECT_TIMEOUT_MS`, default 1000. */
+  readonly dynamoDbConnectTimeoutMs: number;
+  /** Attempts per DynamoDB call, first one included. `DYNAMODB_MAX_ATTEMPTS`, default 3. */
+  readonly dynamoDbMaxAttempts: number;
+}
+
+/** Settings of the local server (`npm start`). */
+export interface LocalServerConfig extends HandlerConfig {
+  /** `PORT`, default 3000 (0 picks a free port). */
+  readonly port: number;
+  /** `HOST`, the address to listen on; default `127.0.0.1`. */
+  readonly host: string;
+  /** Folder of the embedded DynamoDB's data, or `:memory:` to keep nothing. `DATA_DIR`, default `.data/dynamodb`. */
+  readonly dataDir: string;
+  /** `AWS_ENDPOINT_URL_DYNAMODB` (read by the AWS SDK itself): when set, no emulator is started. */
+  readonly externalDynamoDbEndpoint: string | undefined;
+}
+
+export const IN_MEMORY = ':memory:';
+
+export function readHandlerConfig(env: Env = process.env): HandlerConfig {
+  return {
+    tableName: readString(env, 'TABLE_NAME', DEFAULT_TABLE_NAME),
+    corsAllowedOrigins: readList(env, 'CORS_ALLOWED_ORIGINS', ['*']),
+    logLevel: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    dynamoDbRequestTimeoutMs: readInteger(env, 'DYNAMODB_REQUEST_TIMEOUT_MS', 2000, 1, 28_000),
+    dynamoDbConnectTimeoutMs: readInteger(env, 'DYNAMODB_CONNECT_TIMEOUT_MS', 1000, 1, 28_000),
+    dynamoDbMaxAttempts: readInteger(env, 'DYNAMODB_MAX_ATTEMPTS', 3, 1, 10),
+  };
+}
+
+export function readLocalServerConfig(env: Env = process.env): LocalServerConfig {
+  return {
+    ...readHandlerConfig(env),
+    port: readInteger(env, 'PORT', 3000, 0, 65_535),
+    host: readString(env, 'HOST', '127.0.0.1'),
+    dataDir: readString(env, 'DATA_DIR', '.data/dynamodb'),
+    externalDynamoDbEndpoint: env.AWS_ENDPOINT_URL_DYNAMODB?.trim() || undefined,
+  };
+}
+
+function readString(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  return value ? value : fallback;
+}
+
+function readList(env: Env, name: string, fallback: readonly string[]): readonly string[] {
+  const items = (env[name] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  return items.length > 0 ? items : fallback;
+}
+
+function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got '${raw}'`);
+  }
+  return value;
+}
+
+function readChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (!(choices as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${choices.join(', ')}, got '${raw}'`);
+  }
+  return raw as T;
+}

@@ -1,0 +1,90 @@
+/**
+ * Reads and writes customer ids with GetItem and PutItem only: the deployed function is granted nothing else.
+ * AWS errors are translated here, at the persistence edge: unavailability and throttling become
+ * StoreUnavailableError (503); anything else is rethrown and becomes a plain 500.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type CustomerItem, PARTITION_KEY } from './customer-table.js';
+import { StoreUnavailableError } from './errors.js';
+
+export interface CustomerStore {
+  /** Whether the id is in the table (strongly consistent: an acknowledged write is always seen). */
+  exists(id: string): Promise<boolean>;
+  /** Stores the id; `created` is false when it was already there. */
+  put(id: string): Promise<{ created: boolean }>;
+}
+
+export class DynamoDbCustomerStore implements CustomerStore {
+  private readonly client: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.client = DynamoDBDocumentClient.from(client);
+  }
+
+  async exists(id: string): Promise<boolean> {
+    const key = { [PARTITION_KEY.name]: id };
+    const result = await translateErrors(() =>
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })),
+    );
+    return result.Item !== undefined;
+  }
+
+  async put(id: string): Promise<{ created: boolean }> {
+    const item: CustomerItem = { [PARTITION_KEY.name]: id };
+    const result = await translateErrors(() =>
+      this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ReturnValues: 'ALL_OLD' })),
+    );
+    return { created: result.Attributes === undefined };
+  }
+}
+
+async function translateErrors<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw isUnavailable(error) ? new StoreUnavailableError({ cause: error }) : error;
+  }
+}
+
+/** Errors that mean "DynamoDB cannot serve us now", as opposed to a bug in our request. */
+const UNAVAILABLE_ERROR_NAMES = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'LimitExceededException',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'ResourceNotFoundException', // the table is missing: the store is unusable until an operator fixes it
+  'TimeoutError',
+  'RequestTimeout',
+]);
+
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+export function isUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { name, code, $fault, $metadata } = error as Error & {
+    code?: string;
+    $fault?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  if (UNAVAILABLE_ERROR_NAMES.has(name)) return true;
+  if (code && NETWORK_ERROR_CODES.has(code)) return true;
+  if ($fault === 'server') return true;
+  // An SDK error with no HTTP status: the request never got an answer (socket closed, aborted).
+  if ($metadata) return $metadata.httpStatusCode === undefined || $metadata.httpStatusCode >= 500;
+  return false;
+}

@@ -1,0 +1,23 @@
+/**
+ * The `customer_ids` table, defined once: the local server creates it from this definition and the CDK stack
+ * deploys it from the same one.
+ */
+export const DEFAULT_TABLE_NAME = 'customer_ids';
+
+/** The partition key: a string attribute named `id`. */
+export const PARTITION_KEY = { name: 'id', type: 'S' } as const;
+
+/** The item stored for a customer. Only the key is stored; nothing else from a request reaches the table. */
+export interface CustomerItem {
+  readonly [PARTITION_KEY.name]: string;
+}
+
+/** CreateTable input for a table of this shape (on-demand billing, as deployed). */
+export function createTableInput(tableName: string) {
+  return {
+    TableName: tableName,
+    AttributeDefinitions: [{ AttributeName: PARTITION_KEY.name, AttributeType: PARTITION_KEY.type }],
+    KeySchema: [{ AttributeName: PARTITION_KEY.name, KeyType: 'HASH' as const }],
+    BillingMode: 'PAY_PER_REQUEST' as const,
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * Every error the API answers with, as a type. `toErrorResponse` in http-response.ts is the one place that turns
+ * any error into a response; anything not listed here becomes a plain 500 whose details are only logged.
+ */
+import type { components } from './generated/openapi-types.js';
+
+export type ErrorDetail = components['schemas']['ErrorDetail'];
+
+/** An error whose status and message are meant for the client. */
+export abstract class HttpError extends Error {
+  abstract readonly statusCode: number;
+  /** Extra response headers (Allow, Retry-After). */
+  readonly headers: Readonly<Record<string, string>> = {};
+}
+
+export class BadRequestError extends HttpError {
+  override readonly name = 'BadRequestError';
+  readonly statusCode = 400;
+  constructor(readonly details: readonly ErrorDetail[]) {
+    super(`Invalid request: ${details.map((d) => `${d.location} ${d.message}`).join('; ')}`);
+  }
+}
+
+export class NotFoundError extends HttpError {
+  override readonly name = 'NotFoundError';
+  readonly statusCode = 404;
+  constructor(path: string) {
+    super(`No resource at ${truncate(path)}`);
+  }
+}
+
+export class MethodNotAllowedError extends HttpError {
+  override readonly name = 'MethodNotAllowedError';
+  readonly statusCode = 405;
+  override readonly headers: Readonly<Record<string, string>>;
+  constructor(method: string, path: string, allowed: readonly string[]) {
+    super(`Method ${truncate(method)} is not allowed on ${truncate(path)}; allowed: ${allowed.join(', ')}`);
+    this.headers = { Allow: allowed.join(', ') };
+  }
+}
+
+export class PayloadTooLargeError extends HttpError {
+  override readonly name = 'PayloadTooLargeError';
+  readonly statusCode = 413;
+  constructor(limitBytes: number) {
+    super(`Request body is larger than ${limitBytes / 1024 / 1024} MB`);
+  }
+}
+
+export class UnsupportedMediaTypeError extends HttpError {
+  override readonly name = 'UnsupportedMediaTypeError';
+  readonly statusCode = 415;
+  constructor(contentType: string, accepted: readonly string[]) {
+    super(`Unsupported Content-Type ${truncate(contentType)}: send the body as ${accepted.join(' or ')}`);
+  }
+}
+
+/** DynamoDB is unreachable, too slow or throttling. Nothing was written. */
+export class StoreUnavailableError extends HttpError {
+  override readonly name = 'StoreUnavailableError';
+  readonly statusCode = 503;
+  override readonly headers = { 'Retry-After': '1' };
+  constructor(options: { cause: unknown }) {
+    super('The customer store is temporarily unavailable; try again later', options);
+  }
+}
+
+/** Client-supplied text echoed in a message is cut short, so a 10 MB path cannot make a 10 MB error. */
+function truncate(text: string, max = 100): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

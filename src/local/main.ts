@@ -1,0 +1,56 @@
+/** `npm start`: serves the API on http://localhost:3000 (PORT) backed by the embedded DynamoDB. */
+import { ConfigError, IN_MEMORY, readLocalServerConfig } from '../config.js';
+import { createLogger, describeError } from '../logger.js';
+import { startLocalServer } from './server.js';
+
+async function main(): Promise<void> {
+  const config = readLocalServerConfig();
+  const logger = createLogger(config.logLevel);
+  const server = await startLocalServer({ config, logger });
+  const storage = config.externalDynamoDbEndpoint
+    ? `DynamoDB at ${config.externalDynamoDbEndpoint} (AWS_ENDPOINT_URL_DYNAMODB)`
+    : config.dataDir === IN_MEMORY
+      ? 'embedded DynamoDB (dynalite), in memory'
+      : `embedded DynamoDB (dynalite), data in ${config.dataDir}`;
+  process.stdout.write(
+    [
+      '',
+      `customers-api listening on ${server.url}`,
+      `  table ${config.tableName} on ${storage}`,
+      '',
+      'Try:',
+      `  curl -X PUT ${server.url}/customers -H 'Content-Type: application/json' -d '{"id": "cust-4f9a2c"}'`,
+      `  curl '${server.url}/customers?id=cust-4f9a2c'`,
+      '',
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal} received, stopping…\n`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('failed to stop cleanly', { error: describeError(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`Configuration error: ${error.message}\n`);
+  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    process.stderr.write(`Port already in use: set PORT to another port (${(error as Error).message})\n`);
+  } else {
+    process.stderr.write(`Failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  }
+  process.exit(1);
+});

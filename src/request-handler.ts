@@ -1,0 +1,135 @@
+/**
+ * One API Gateway REST proxy event (v1) in, one proxy result out: route and validate with the contract, run the
+ * operation, and turn any error into the API's `{message}` response. Shared by the Lambda and the local server.
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { HandlerConfig } from './config.js';
+import type { Contract, ContractOperation } from './contract.js';
+import { corsHeaders, preflightHeaders } from './cors.js';
+import {
+  BadRequestError,
+  HttpError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from './errors.js';
+import { jsonResponse, toErrorResponse } from './http-response.js';
+import { describeError, type Logger } from './logger.js';
+import type { OperationHandlers, OperationId } from './operations.js';
+import { toErrorDetails } from './validation-errors.js';
+
+/** API Gateway's payload limit; the local server enforces it too, so both answer 413 alike. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+export interface RequestHandlerDependencies {
+  readonly contract: Contract;
+  readonly operations: OperationHandlers;
+  readonly config: Pick<HandlerConfig, 'corsAllowedOrigins'>;
+  readonly logger: Logger;
+}
+
+export function createRequestHandler({
+  contract,
+  operations,
+  config,
+  logger,
+}: RequestHandlerDependencies): ProxyHandler {
+  async function respond(event: APIGatewayProxyEvent, headers: Readonly<Record<string, string>>) {
+    const { httpMethod: method, path } = event;
+    if (method === 'OPTIONS') {
+      const allowed = contract.allowedMethods(path);
+      if (allowed.length === 0) throw new NotFoundError(path);
+      return { operation: undefined, result: preflight(headers.origin, [...allowed, 'OPTIONS']) };
+    }
+    const operation = contract.match(method, path);
+    if (!operation) {
+      const allowed = contract.allowedMethods(path);
+      if (allowed.length === 0) throw new NotFoundError(path);
+      throw new MethodNotAllowedError(method, path, [...allowed, 'OPTIONS']);
+    }
+    const input = validatedInput(contract, operation, event, headers);
+    const handle = operations[operation.operationId as OperationId] as (input: unknown) => Promise<unknown>;
+    return { operation, result: jsonResponse(200, await handle(input)) };
+  }
+
+  function preflight(origin: string | undefined, allowed: string[]): APIGatewayProxyResult {
+    return {
+      statusCode: 204,
+      headers: { Allow: allowed.join(', '), ...preflightHeaders(origin, config.corsAllowedOrigins, allowed) },
+      body: '',
+    };
+  }
+
+  return async function handleProxyEvent(event) {
+    const started = performance.now();
+    const headers = lowerCaseHeaders(event.headers);
+    let operationId: string | undefined;
+    let result: APIGatewayProxyResult;
+    try {
+      const answer = await respond(event, headers);
+      operationId = answer.operation?.operationId;
+      result = answer.result;
+    } catch (error) {
+      result = toErrorResponse(error);
+      if (!(error instanceof HttpError) || result.statusCode >= 500) {
+        logger.error('request failed', { requestId: event.requestContext?.requestId, error: describeError(error) });
+      }
+    }
+    result.headers = { ...result.headers, ...corsHeaders(headers.origin, config.corsAllowedOrigins) };
+    logger.info('request', {
+      requestId: event.requestContext?.requestId,
+      method: event.httpMethod,
+      path: event.path,
+      operation: operationId ?? null,
+      status: result.statusCode,
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+    });
+    return result;
+  };
+}
+
+/** Checks size, media type and schema; returns what the operation handler receives. */
+function validatedInput(
+  contract: Contract,
+  operation: ContractOperation,
+  event: APIGatewayProxyEvent,
+  headers: Record<string, string>,
+) {
+  const body = decodeBody(event);
+  const accepted = contract.acceptedMediaTypes(operation);
+  if (body !== undefined && accepted.length > 0) {
+    // A body without Content-Type is read as JSON, as API Gateway's request validation does.
+    const mediaType = (headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? '';
+    if (!accepted.includes(mediaType)) throw new UnsupportedMediaTypeError(headers['content-type'] ?? '', accepted);
+    headers['content-type'] = mediaType;
+  }
+  // Query parameters the spec does not declare are accepted and ignored, as the original API documented.
+  const declared = contract.queryParameterNames(operation);
+  const query: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
+    if (declared.has(name) && value !== undefined) query[name] = value;
+  }
+  const request = { method: event.httpMethod, path: event.path, headers, query, body };
+  const validation = contract.validateRequest(request, operation);
+  if (!validation.valid) throw new BadRequestError(toErrorDetails(validation.errors ?? []));
+  return { query, body: body === undefined ? undefined : JSON.parse(body) };
+}
+
+function decodeBody(event: APIGatewayProxyEvent): string | undefined {
+  if (event.body === null || event.body === '') return undefined;
+  const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : undefined;
+  const size = bytes ? bytes.length : Buffer.byteLength(event.body);
+  if (size > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+  return bytes ? bytes.toString('utf8') : event.body;
+}
+
+function lowerCaseHeaders(headers: APIGatewayProxyEvent['headers'] | null): Record<string, string> {
+  const lower: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value !== undefined) lower[name.toLowerCase()] = value;
+  }
+  return lower;
+}

@@ -1,0 +1,36 @@
+/** Small HTTP helpers over fetch, checking every response against the spec. */
+import { type ApiResponse, expectConformsToSpec } from './contract-assertions.js';
+
+export interface CallOptions {
+  readonly method?: string;
+  readonly body?: string;
+  readonly headers?: Record<string, string>;
+}
+
+/** Calls the API and checks the response against the spec. */
+export async function call<Body = Record<string, unknown>>(
+  url: string,
+  options: CallOptions = {},
+): Promise<ApiResponse<Body>> {
+  const method = options.method ?? 'GET';
+  const response = await fetch(url, {
+    method,
+    headers: options.headers,
+    ...(options.body === undefined ? {} : { body: options.body }),
+  });
+  const text = await response.text();
+  const body = (text === '' ? undefined : JSON.parse(text)) as Body;
+  return expectConformsToSpec(method, url, { status: response.status, headers: response.headers, body });
+}
+
+export function putJson(baseUrl: string, body: unknown): Promise<ApiResponse<Record<string, unknown>>> {
+  return call(`${baseUrl}/customers`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+export function getCustomer(baseUrl: string, id: string): Promise<ApiResponse<Record<string, unknown>>> {
+  return call(`${baseUrl}/customers?id=${encodeURIComponent(id)}`);
+}

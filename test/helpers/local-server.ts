@@ -1,0 +1,26 @@
+/** Starts the real local server (real AWS SDK, in-process dynalite) on a free port for a test file. */
+import { IN_MEMORY, type LocalServerConfig, readLocalServerConfig } from '../../src/config.js';
+import type { CustomerStore } from '../../src/customer-store.js';
+import { type LocalServer, startLocalServer } from '../../src/local/server.js';
+import { createLogger, type Logger } from '../../src/logger.js';
+
+export interface TestServerOptions {
+  readonly config?: Partial<LocalServerConfig>;
+  readonly logger?: Logger;
+  readonly store?: CustomerStore;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<LocalServer> {
+  const config: LocalServerConfig = {
+    ...readLocalServerConfig({}),
+    port: 0,
+    dataDir: IN_MEMORY,
+    externalDynamoDbEndpoint: undefined,
+    ...options.config,
+  };
+  return startLocalServer({
+    config,
+    logger: options.logger ?? createLogger('silent'),
+    ...(options.store ? { store: options.store } : {}),
+  });
+}

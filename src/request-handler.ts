@@ -37,12 +37,17 @@ export function createRequestHandler({
   config,
   logger,
 }: RequestHandlerDependencies): ProxyHandler {
-  async function respond(event: APIGatewayProxyEvent, headers: Readonly<Record<string, string>>) {
+  /** Answers the event; `route.operationId` is set as soon as the operation is known, for the log line. */
+  async function respond(
+    event: APIGatewayProxyEvent,
+    headers: Record<string, string>,
+    route: { operationId?: string },
+  ): Promise<APIGatewayProxyResult> {
     const { httpMethod: method, path } = event;
     if (method === 'OPTIONS') {
       const allowed = contract.allowedMethods(path);
       if (allowed.length === 0) throw new NotFoundError(path);
-      return { operation: undefined, result: preflight(headers.origin, [...allowed, 'OPTIONS']) };
+      return preflight(headers.origin, [...allowed, 'OPTIONS']);
     }
     const operation = contract.match(method, path);
     if (!operation) {
@@ -50,9 +55,10 @@ export function createRequestHandler({
       if (allowed.length === 0) throw new NotFoundError(path);
       throw new MethodNotAllowedError(method, path, [...allowed, 'OPTIONS']);
     }
+    route.operationId = operation.operationId;
     const input = validatedInput(contract, operation, event, headers);
     const handle = operations[operation.operationId as OperationId] as (input: unknown) => Promise<unknown>;
-    return { operation, result: jsonResponse(200, await handle(input)) };
+    return jsonResponse(200, await handle(input));
   }
 
   function preflight(origin: string | undefined, allowed: string[]): APIGatewayProxyResult {
@@ -66,12 +72,10 @@ export function createRequestHandler({
   return async function handleProxyEvent(event) {
     const started = performance.now();
     const headers = lowerCaseHeaders(event.headers);
-    let operationId: string | undefined;
+    const route: { operationId?: string } = {};
     let result: APIGatewayProxyResult;
     try {
-      const answer = await respond(event, headers);
-      operationId = answer.operation?.operationId;
-      result = answer.result;
+      result = await respond(event, headers, route);
     } catch (error) {
       result = toErrorResponse(error);
       if (!(error instanceof HttpError) || result.statusCode >= 500) {
@@ -83,7 +87,7 @@ export function createRequestHandler({
       requestId: event.requestContext?.requestId,
       method: event.httpMethod,
       path: event.path,
-      operation: operationId ?? null,
+      operation: route.operationId ?? null,
       status: result.statusCode,
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
     });

@@ -1,0 +1,91 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { startEmulator } from '../../src/local/embedded-dynamodb.js';
+import { getCustomer, putJson } from '../helpers/http.js';
+import { startTestServer } from '../helpers/local-server.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'customers-api-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+describe('local server', () => {
+  it('keeps data across a restart in DATA_DIR', async () => {
+    const dataDir = await tempDir();
+    const first = await startTestServer({ config: { dataDir } });
+    expect((await putJson(first.url, { id: 'survivor' })).status).toBe(200);
+    await first.close();
+
+    const second = await startTestServer({ config: { dataDir } });
+    cleanups.push(() => second.close());
+    expect((await getCustomer(second.url, 'survivor')).body).toEqual({ id: 'survivor', customerInDB: true });
+  });
+
+  it('keeps nothing in :memory: mode', async () => {
+    const first = await startTestServer();
+    await putJson(first.url, { id: 'ephemeral' });
+    await first.close();
+    const second = await startTestServer();
+    cleanups.push(() => second.close());
+    expect((await getCustomer(second.url, 'ephemeral')).body).toEqual({ id: 'ephemeral', customerInDB: false });
+  });
+
+  it('uses the DynamoDB at AWS_ENDPOINT_URL_DYNAMODB and creates the table there', async () => {
+    const external = await startEmulator(':memory:');
+    cleanups.push(() => external.close());
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', external.endpoint);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    const server = await startTestServer({ config: { externalDynamoDbEndpoint: external.endpoint } });
+    cleanups.push(() => server.close());
+    expect(server.dynamoDbEndpoint).toBe(external.endpoint);
+    await putJson(server.url, { id: 'external' });
+
+    // The write is in the external emulator: a second server on it sees it.
+    const other = await startTestServer({ config: { externalDynamoDbEndpoint: external.endpoint } });
+    cleanups.push(() => other.close());
+    expect((await getCustomer(other.url, 'external')).body).toEqual({ id: 'external', customerInDB: true });
+  });
+});
+
+describe('npm start', () => {
+  it('prints the URL and a curl example, serves, and stops cleanly on Ctrl-C', { timeout: 60_000 }, async () => {
+    const port = 30_000 + Math.floor(Math.random() * 20_000);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/local/main.ts'], {
+      env: { ...process.env, PORT: String(port), DATA_DIR: ':memory:', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    cleanups.push(async () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    let output = '';
+    let errors = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      errors += chunk.toString();
+    });
+    await vi.waitFor(() => expect(output, errors).toContain('Press Ctrl-C'), { timeout: 45_000, interval: 100 });
+    expect(output).toContain(`customers-api listening on http://localhost:${port}`);
+    expect(output).toMatch(/curl -X PUT http:\/\/localhost:\d+\/customers/);
+
+    const response = await fetch(`http://localhost:${port}/customers?id=started`);
+    expect(await response.json()).toEqual({ id: 'started', customerInDB: false });
+
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  });
+});

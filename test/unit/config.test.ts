@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readHandlerConfig, readLocalServerConfig } from '../../src/config.js';
+
+describe('configuration', () => {
+  it('has a default for every setting', () => {
+    expect(readLocalServerConfig({})).toEqual({
+      tableName: 'customer_ids',
+      corsAllowedOrigins: ['*'],
+      logLevel: 'info',
+      dynamoDbRequestTimeoutMs: 2000,
+      dynamoDbConnectTimeoutMs: 1000,
+      dynamoDbMaxAttempts: 3,
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: '.data/dynamodb',
+      externalDynamoDbEndpoint: undefined,
+    });
+  });
+
+  it('reads a comma-separated list of origins', () => {
+    const config = readHandlerConfig({ CORS_ALLOWED_ORIGINS: 'https://a.example.com, https://b.example.com' });
+    expect(config.corsAllowedOrigins).toEqual(['https://a.example.com', 'https://b.example.com']);
+  });
+
+  it('uses a configured DynamoDB endpoint instead of the emulator', () => {
+    const config = readLocalServerConfig({ AWS_ENDPOINT_URL_DYNAMODB: 'http://localhost:8000' });
+    expect(config.externalDynamoDbEndpoint).toBe('http://localhost:8000');
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT must be a whole number from 0 to 65535, got 'abc'/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of debug, info, warn, error, silent, got 'loud'/],
+    [{ DYNAMODB_MAX_ATTEMPTS: '0' }, /DYNAMODB_MAX_ATTEMPTS/],
+  ])('fails with a clear error for %o', (env, message) => {
+    expect(() => readLocalServerConfig(env)).toThrow(ConfigError);
+    expect(() => readLocalServerConfig(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,314 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HTTP_METHODS, KEYWORDS_GATEWAY_REJECTS, translateSchema } from '../../infra/api-definition.js';
+import { ACKNOWLEDGED_FINDINGS } from '../../infra/nag-suppressions.js';
+import { openapiDocument } from '../../src/generated/openapi-document.js';
+import { synthesize } from './synth.js';
+
+type JsonObject = Record<string, unknown>;
+
+const spec = openapiDocument as unknown as { paths: Record<string, Record<string, JsonObject>> };
+
+function onlyResource(template: Template, type: string): { logicalId: string; properties: JsonObject } {
+  const resources = Object.entries(template.findResources(type));
+  expect(resources, `exactly one ${type}`).toHaveLength(1);
+  const [logicalId, resource] = resources[0] as [string, { Properties: JsonObject }];
+  return { logicalId, properties: resource.Properties };
+}
+
+function apiBody(template: Template): { paths: Record<string, Record<string, JsonObject>> } & JsonObject {
+  return onlyResource(template, 'AWS::ApiGateway::RestApi').properties.Body as never;
+}
+
+/** (path, method) of every operation, from a document's paths. */
+function operationsOf(document: { paths: Record<string, Record<string, unknown>> }): string[] {
+  return Object.entries(document.paths).flatMap(([path, item]) =>
+    Object.keys(item)
+      .filter((key) => (HTTP_METHODS as readonly string[]).includes(key))
+      .map((method) => `${method.toUpperCase()} ${path}`),
+  );
+}
+
+/** Every value of `key` anywhere in a JSON value. */
+function valuesOf(value: unknown, key: string): unknown[] {
+  if (Array.isArray(value)) return value.flatMap((item) => valuesOf(item, key));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([name, child]) => [...(name === key ? [child] : []), ...valuesOf(child, key)]);
+}
+
+/** Every key anywhere in a JSON value, with its path. */
+function keysIn(value: unknown, path = '$'): string[] {
+  if (Array.isArray(value)) return value.flatMap((item, index) => keysIn(item, `${path}[${index}]`));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, child]) => [`${path}.${key}`, ...keysIn(child, `${path}.${key}`)]);
+}
+
+let template: Template;
+let functionLogicalId: string;
+
+beforeAll(async () => {
+  ({ template } = await synthesize());
+  functionLogicalId = onlyResource(template, 'AWS::Lambda::Function').logicalId;
+}, 60_000);
+
+describe('table', () => {
+  it('is customer_ids keyed by the string id, on demand, with point-in-time recovery, kept on stack deletion', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        TableName: 'customer_ids',
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      },
+    });
+  });
+});
+
+describe('function', () => {
+  it('is dynamodb-rest-api on a current Node.js runtime, arm64, with the table name and its own log group', () => {
+    const { properties } = onlyResource(template, 'AWS::Lambda::Function');
+    expect(properties).toMatchObject({
+      FunctionName: 'dynamodb-rest-api',
+      Handler: 'index.handler',
+      Architectures: ['arm64'],
+      Environment: { Variables: expect.objectContaining({ TABLE_NAME: { Ref: expect.stringMatching(/Table/) } }) },
+    });
+    expect(Number(String(properties.Runtime).match(/^nodejs(\d+)\.x$/)?.[1])).toBeGreaterThanOrEqual(22);
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/aws/lambda/dynamodb-rest-api',
+      RetentionInDays: Match.anyValue(),
+    });
+  });
+
+  it('has a role named lambda-dynamodb-rest-api with no managed policy', () => {
+    const { properties } = onlyResource(template, 'AWS::IAM::Role');
+    expect(properties.RoleName).toBe('lambda-dynamodb-rest-api');
+    expect(properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('may only GetItem and PutItem on the table, and write to its own log group', () => {
+    const { properties } = onlyResource(template, 'AWS::IAM::Policy');
+    expect((properties.PolicyDocument as { Statement: unknown[] }).Statement).toEqual([
+      {
+        Sid: 'ReadWriteCustomerIds',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/Table/), 'Arn'] },
+      },
+      {
+        Sid: 'WriteOwnLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/FunctionLogs/), 'Arn'] },
+      },
+    ]);
+  });
+
+  it('has no wildcard action anywhere in the template', () => {
+    const actions = valuesOf(template.toJSON(), 'Action').flat();
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.filter((action) => typeof action !== 'string' || action.includes('*'))).toEqual([]);
+  });
+
+  it('may be invoked by this API only', () => {
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'apigateway.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [functionLogicalId, 'Arn'] },
+      SourceArn: {
+        'Fn::Join': [
+          '',
+          Match.arrayWith([Match.stringLikeRegexp(':execute-api:'), { Ref: Match.stringLikeRegexp('Api') }]),
+        ],
+      },
+    });
+  });
+});
+
+describe('REST API', () => {
+  it('is dynamodb-rest-api, regional, imported from an OpenAPI 3.0 body', () => {
+    const { properties } = onlyResource(template, 'AWS::ApiGateway::RestApi');
+    expect(properties.Name).toBe('dynamodb-rest-api');
+    expect(properties.EndpointConfiguration).toEqual({ Types: ['REGIONAL'] });
+    expect(String((properties.Body as JsonObject).openapi)).toMatch(/^3\.0\.\d+$/);
+  });
+
+  it("has exactly the spec's operations, each integrated with the function by Lambda proxy", () => {
+    const body = apiBody(template);
+    expect(operationsOf(body).sort()).toEqual(operationsOf(spec).sort());
+    for (const [path, item] of Object.entries(body.paths)) {
+      const integrated = Object.entries(item).filter(
+        ([key]) => (HTTP_METHODS as readonly string[]).includes(key) || key === 'x-amazon-apigateway-any-method',
+      );
+      for (const [method, operation] of integrated) {
+        expect(operation['x-amazon-apigateway-integration'], `${method} ${path}`).toMatchObject({
+          type: 'aws_proxy',
+          httpMethod: 'POST',
+          uri: { 'Fn::Join': ['', expect.arrayContaining([{ 'Fn::GetAtt': [functionLogicalId, 'Arn'] }])] },
+        });
+      }
+    }
+  });
+
+  it('sends every other method (405) and OPTIONS (CORS preflight) to the function too', () => {
+    const body = apiBody(template);
+    for (const item of Object.values(body.paths)) {
+      expect(item['x-amazon-apigateway-any-method']).toBeDefined();
+    }
+  });
+
+  it("carries the spec's schemas in the subset API Gateway models accept", () => {
+    const body = apiBody(template);
+    for (const [path, item] of Object.entries(spec.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        const requestBody = operation.requestBody as { content: Record<string, { schema: unknown }> } | undefined;
+        for (const [mediaType, media] of Object.entries(requestBody?.content ?? {})) {
+          const deployed = (body.paths[path]?.[method]?.requestBody as typeof requestBody)?.content[mediaType]?.schema;
+          expect(deployed, `${method} ${path} ${mediaType}`).toEqual(translateSchema(media.schema as never));
+        }
+      }
+    }
+    const putBody = body.paths['/customers']?.put?.requestBody as { content: Record<string, { schema: JsonObject }> };
+    const putSchema = putBody.content['application/json']?.schema;
+    expect(putSchema).toMatchObject({
+      type: 'object',
+      required: ['id'],
+      properties: { id: { type: 'string', minLength: 1 } },
+    });
+  });
+
+  it('contains nothing the API Gateway importer rejects', () => {
+    const keys = keysIn(apiBody(template)).map((path) => path.split('.').pop() as string);
+    expect(keys.filter((key) => (KEYWORDS_GATEWAY_REJECTS as readonly string[]).includes(key))).toEqual([]);
+    expect(keys.filter((key) => key.startsWith('x-') && !key.startsWith('x-amazon-apigateway-'))).toEqual([]);
+  });
+
+  it('validates request bodies and parameters at the gateway, on every operation', () => {
+    const body = apiBody(template);
+    expect(body['x-amazon-apigateway-request-validators']).toEqual({
+      all: { validateRequestBody: true, validateRequestParameters: true },
+    });
+    for (const item of Object.values(body.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        if ((HTTP_METHODS as readonly string[]).includes(method)) {
+          expect(operation['x-amazon-apigateway-request-validator']).toBe('all');
+        }
+      }
+    }
+  });
+
+  it("answers the gateway's own errors in the {message} shape: unknown route 404, bad request 400, throttling 429", () => {
+    const responses = apiBody(template)['x-amazon-apigateway-gateway-responses'] as Record<string, JsonObject>;
+    expect(responses.MISSING_AUTHENTICATION_TOKEN).toMatchObject({ statusCode: 404 });
+    expect(responses.BAD_REQUEST_BODY).toMatchObject({ statusCode: 400 });
+    expect(responses.BAD_REQUEST_PARAMETERS).toMatchObject({ statusCode: 400 });
+    expect(responses.THROTTLED).toMatchObject({ statusCode: 429 });
+    for (const [type, response] of Object.entries(responses)) {
+      const template = (response.responseTemplates as Record<string, string>)['application/json'] ?? '';
+      // $context.error.messageString is already a quoted JSON string; substitute a sample to check the JSON.
+      const rendered = JSON.parse(template.replace('$context.error.messageString', '"Invalid request body"'));
+      expect(Object.keys(rendered), type).toEqual(['message']);
+      expect(response.responseParameters, type).toMatchObject({
+        'gatewayresponse.header.Access-Control-Allow-Origin': "'*'",
+      });
+    }
+  });
+});
+
+describe('stage', () => {
+  it('is prod, throttled, with JSON access logs and metrics', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'prod',
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          ThrottlingRateLimit: 100,
+          ThrottlingBurstLimit: 200,
+          MetricsEnabled: true,
+        }),
+      ]),
+      AccessLogSetting: {
+        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AccessLogs'), 'Arn'] },
+        Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
+      },
+    });
+  });
+});
+
+describe('configuration from context', () => {
+  it('names the stage, table and origins and sets throttling from context', async () => {
+    const { template: configured } = await synthesize({
+      context: {
+        stage: 'staging',
+        tableName: 'customer_ids_staging',
+        corsAllowedOrigins: 'https://app.example.com',
+        throttlingRateLimit: 5,
+        throttlingBurstLimit: 10,
+      },
+    });
+    configured.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'staging',
+      MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 })]),
+    });
+    configured.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'customer_ids_staging' });
+    configured.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ CORS_ALLOWED_ORIGINS: 'https://app.example.com' }) },
+    });
+  });
+
+  it('fails synthesis with a clear message for a bad throttling value', async () => {
+    await expect(synthesize({ context: { throttlingRateLimit: 'fast' } })).rejects.toThrow(
+      /throttlingRateLimit must be a positive number, got "fast"/,
+    );
+  });
+});
+
+describe('a changed spec', () => {
+  const withNewOperation = () => {
+    const changed = structuredClone(openapiDocument) as unknown as typeof spec;
+    changed.paths['/customers/count'] = {
+      get: { operationId: 'countCustomers', summary: 'Count', responses: { '200': { description: 'The count' } } },
+    };
+    return changed;
+  };
+
+  it('is deployed without touching infra: the new operation is in the API, integrated with the function', async () => {
+    const { template: changed } = await synthesize({ spec: withNewOperation() });
+    const operation = apiBody(changed).paths['/customers/count']?.get;
+    expect(operation?.['x-amazon-apigateway-integration']).toMatchObject({ type: 'aws_proxy' });
+  });
+
+  it('makes a new deployment (its logical id changes)', async () => {
+    const { template: changed } = await synthesize({ spec: withNewOperation() });
+    const before = onlyResource(template, 'AWS::ApiGateway::Deployment').logicalId;
+    const after = onlyResource(changed, 'AWS::ApiGateway::Deployment').logicalId;
+    expect(after).not.toBe(before);
+    // and the same spec makes the same deployment
+    const { template: again } = await synthesize();
+    expect(onlyResource(again, 'AWS::ApiGateway::Deployment').logicalId).toBe(before);
+  });
+});
+
+describe('cdk-nag (AwsSolutions)', () => {
+  it('leaves no unacknowledged finding, and every acknowledgement carries its reason', async () => {
+    const { nag } = await synthesize({ nag: true });
+    expect(nag.violations.map((violation) => violation.ruleName)).toEqual([]);
+    for (const suppressed of nag.suppressedViolations) expect(suppressed.reason.length).toBeGreaterThan(40);
+    expect(nag.suppressedViolations.map((violation) => `AwsSolutions::${violation.ruleName}`).sort()).toEqual(
+      Object.keys(ACKNOWLEDGED_FINDINGS).sort(),
+    );
+  });
+
+  it('does find those issues when they are not acknowledged', async () => {
+    const { nag } = await synthesize({ nag: true, acknowledge: false });
+    expect(nag.violations.map((violation) => violation.ruleName).sort()).toEqual(
+      Object.keys(ACKNOWLEDGED_FINDINGS)
+        .map((id) => id.replace('AwsSolutions::', ''))
+        .sort(),
+    );
+  });
+});

@@ -138,7 +138,10 @@ export interface components {
         /** @description The customer store is unavailable or throttled. Nothing was changed; retry later. */
         StoreUnavailable: {
             headers: {
-                /** @description Seconds to wait before retrying. */
+                /**
+                 * @description Seconds to wait before retrying.
+                 * @example 1
+                 */
                 "Retry-After"?: number;
                 [name: string]: unknown;
             };

@@ -8,7 +8,13 @@ import type { LocalServer } from '../../src/local/server.js';
 import { expectConformsToSpec } from '../helpers/contract-assertions.js';
 import { startTestServer } from '../helpers/local-server.js';
 import { type PrismMock, startPrismMock } from '../helpers/prism.js';
-import { parameterExamples, requestBodyExamples, responseExamples, specOperations } from '../helpers/spec-examples.js';
+import {
+  parameterExamples,
+  requestBodyExamples,
+  responseExamples,
+  specOperation,
+  specOperations,
+} from '../helpers/spec-examples.js';
 
 interface RawResponse {
   readonly status: number;
@@ -116,6 +122,17 @@ describe('Prism mock: documented examples', () => {
       }
     },
   );
+
+  it('answers 503 with the documented Retry-After example, as the API sends it', async () => {
+    const response = await send(mock.url, { ...validRequest('getCustomer'), headers: { Prefer: 'code=503' } });
+    const header = (
+      specOperation('getCustomer').responses['503'] as { headers?: Record<string, { example?: unknown }> }
+    ).headers?.['Retry-After'];
+
+    expect(response.status).toBe(503);
+    expect(header?.example).toBeDefined();
+    expect(response.headers.get('retry-after')).toBe(String(header?.example));
+  });
 
   it.each(operations)(
     '%s answers with data generated from the schemas on Prefer: dynamic=true',

@@ -280,6 +280,23 @@ describe('Prism mock: documented differences from the API', () => {
     expect(fromMock.json).not.toHaveProperty('message');
   });
 
+  it('refuses a repeated id with 400, where the API uses the last value', async () => {
+    const request = { method: 'GET', path: '/customers?id=cust-1&id=cust-2' };
+    const [fromMock, fromApi] = await Promise.all([send(mock.url, request), send(api.url, request)]);
+
+    expect([fromMock.status, fromApi.status]).toEqual([400, 200]);
+    expect(fromApi.json).toEqual({ id: 'cust-2', customerInDB: false });
+  });
+
+  it('refuses a body over 10 MB with 413 like the API, but with its own body instead of {message}', async () => {
+    const request = putBody({ id: 'cust-4f9a2c', padding: 'x'.repeat(10 * 1024 * 1024) });
+    const [fromMock, fromApi] = await Promise.all([send(mock.url, request), send(api.url, request)]);
+
+    expect([fromMock.status, fromApi.status]).toEqual([413, 413]);
+    expect(fromApi.json).toEqual(responseExamples('putCustomer', 413)[0]?.value);
+    expect(fromMock.json).not.toHaveProperty('message');
+  });
+
   it('refuses a PUT without Content-Type, which the API reads as JSON', async () => {
     const request = { method: 'PUT', path: '/customers', body: JSON.stringify({ id: 'cust-4f9a2c' }) };
     // fetch adds text/plain to a string body; a Blob without a type sends no Content-Type at all.

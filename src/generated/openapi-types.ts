@@ -83,7 +83,10 @@ export interface components {
         };
     };
     responses: {
-        /** @description The `id` query parameter is missing or invalid. */
+        /**
+         * @description The `id` query parameter is missing or invalid. `errors` says what was wrong; the mock answers with the
+         *     first example (`missing`) whatever the problem was.
+         */
         InvalidQuery: {
             headers: {
                 [name: string]: unknown;
@@ -92,7 +95,10 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The body is missing, malformed, not a JSON object, or its `id` is missing or invalid. */
+        /**
+         * @description The body is missing, malformed or not a JSON object, or its `id` is missing or invalid. `errors` says what
+         *     was wrong; the mock answers with the first example (`missingId`) whatever the problem was.
+         */
         InvalidBody: {
             headers: {
                 [name: string]: unknown;
@@ -132,7 +138,10 @@ export interface components {
         /** @description The customer store is unavailable or throttled. Nothing was changed; retry later. */
         StoreUnavailable: {
             headers: {
-                /** @description Seconds to wait before retrying. */
+                /**
+                 * @description Seconds to wait before retrying.
+                 * @example 1
+                 */
                 "Retry-After"?: number;
                 [name: string]: unknown;
             };

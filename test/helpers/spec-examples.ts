@@ -1,0 +1,74 @@
+/**
+ * The examples openapi/openapi.yaml documents, read from the generated (dereferenced) document, so tests compare
+ * against what the spec says rather than against copies.
+ */
+import { openapiDocument } from '../../src/generated/openapi-document.js';
+import type { OperationId } from '../../src/operations.js';
+
+export interface NamedExample {
+  /** The key under `examples`, or `example` for a single `example`. */
+  readonly name: string;
+  readonly summary?: string;
+  readonly value: unknown;
+}
+
+interface MediaType {
+  example?: unknown;
+  examples?: Record<string, { summary?: string; value: unknown }>;
+}
+interface Operation {
+  operationId: string;
+  method: string;
+  path: string;
+  parameters?: { name: string; in: string; examples?: MediaType['examples'] }[];
+  requestBody?: { content: Record<string, MediaType> };
+  responses: Record<string, { content?: Record<string, MediaType> }>;
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
+
+/** Every operation in the spec, with its method and path. */
+export function specOperations(): Operation[] {
+  const paths = (openapiDocument as unknown as { paths: Record<string, Record<string, Operation>> }).paths;
+  return Object.entries(paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([method]) => METHODS.includes(method))
+      .map(([method, operation]) => ({ ...operation, method: method.toUpperCase(), path })),
+  );
+}
+
+export function specOperation(operationId: OperationId): Operation {
+  const operation = specOperations().find((candidate) => candidate.operationId === operationId);
+  if (!operation) throw new Error(`No operation ${operationId} in the spec`);
+  return operation;
+}
+
+/** The JSON examples of one response, in document order (Prism serves the first). */
+export function responseExamples(operationId: OperationId, status: number): NamedExample[] {
+  const content = specOperation(operationId).responses[String(status)]?.content?.['application/json'];
+  if (!content) throw new Error(`${operationId} documents no JSON ${status} response`);
+  return namedExamples(content);
+}
+
+export function requestBodyExamples(operationId: OperationId): NamedExample[] {
+  const content = specOperation(operationId).requestBody?.content['application/json'];
+  if (!content) throw new Error(`${operationId} has no JSON request body`);
+  return namedExamples(content);
+}
+
+export function parameterExamples(operationId: OperationId, name: string): NamedExample[] {
+  const parameter = specOperation(operationId).parameters?.find((candidate) => candidate.name === name);
+  if (!parameter) throw new Error(`${operationId} has no parameter ${name}`);
+  return namedExamples(parameter);
+}
+
+function namedExamples(media: MediaType): NamedExample[] {
+  if (media.examples) {
+    return Object.entries(media.examples).map(([name, example]) => ({
+      name,
+      ...(example.summary === undefined ? {} : { summary: example.summary }),
+      value: example.value,
+    }));
+  }
+  return media.example === undefined ? [] : [{ name: 'example', value: media.example }];
+}

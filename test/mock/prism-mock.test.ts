@@ -1,0 +1,309 @@
+/**
+ * `npm run mock`: the real Prism CLI serving openapi/openapi.yaml. Expected bodies come from the spec's examples;
+ * statuses for invalid requests are checked against the real local server too, so the mock refuses what the API
+ * refuses. Where Prism cannot answer like the API, the difference is pinned here and documented in the spec.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalServer } from '../../src/local/server.js';
+import { expectConformsToSpec } from '../helpers/contract-assertions.js';
+import { startTestServer } from '../helpers/local-server.js';
+import { type PrismMock, startPrismMock } from '../helpers/prism.js';
+import {
+  parameterExamples,
+  requestBodyExamples,
+  responseExamples,
+  specOperation,
+  specOperations,
+} from '../helpers/spec-examples.js';
+
+interface RawResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  readonly json: unknown;
+}
+
+interface Request {
+  readonly method: string;
+  readonly path: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
+async function send(baseUrl: string, request: Request): Promise<RawResponse> {
+  const response = await fetch(`${baseUrl}${request.path}`, {
+    method: request.method,
+    ...(request.headers ? { headers: request.headers } : {}),
+    ...(request.body === undefined ? {} : { body: request.body }),
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+const JSON_HEADERS = { 'Content-Type': 'application/json' };
+const putBody = (body: unknown): Request => ({
+  method: 'PUT',
+  path: '/customers',
+  headers: JSON_HEADERS,
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
+const getId = (id: string): Request => ({ method: 'GET', path: `/customers?id=${encodeURIComponent(id)}` });
+
+/** A valid request for each operation, built from the spec's own parameter and body examples. */
+function validRequest(operationId: 'getCustomer' | 'putCustomer'): Request {
+  const [parameter] = operationId === 'getCustomer' ? parameterExamples('getCustomer', 'id') : [];
+  if (parameter) return getId(String(parameter.value));
+  const [body] = requestBodyExamples('putCustomer');
+  if (!body) throw new Error('the spec has no request body example for putCustomer');
+  return putBody(body.value);
+}
+
+let mock: PrismMock;
+let api: LocalServer;
+
+beforeAll(async () => {
+  [mock, api] = await Promise.all([startPrismMock(), startTestServer()]);
+});
+
+afterAll(async () => {
+  await Promise.all([mock?.close(), api?.close()]);
+});
+
+describe('Prism mock: documented examples', () => {
+  const operations = specOperations().map((operation) => operation.operationId as 'getCustomer' | 'putCustomer');
+
+  it('the spec has the two operations the mock is checked on', () => {
+    expect([...operations].sort()).toEqual(['getCustomer', 'putCustomer']);
+  });
+
+  it.each(operations)('%s answers a valid request with the first documented 200 example', async (operationId) => {
+    const request = validRequest(operationId);
+    const response = await send(mock.url, request);
+
+    expect(response.status, mock.output()).toBe(200);
+    expect(response.json).toEqual(responseExamples(operationId, 200)[0]?.value);
+    expectConformsToSpec(request.method, `${mock.url}${request.path}`, { ...response, body: response.json });
+  });
+
+  it.each(operations)('%s serves every named 200 example on Prefer: example=<name>', async (operationId) => {
+    const examples = responseExamples(operationId, 200);
+    expect(examples.length).toBeGreaterThan(1);
+    for (const example of examples) {
+      const request = validRequest(operationId);
+      const response = await send(mock.url, {
+        ...request,
+        headers: { ...request.headers, Prefer: `example=${example.name}` },
+      });
+      expect(response.status, example.name).toBe(200);
+      expect(response.json, example.name).toEqual(example.value);
+    }
+  });
+
+  it.each(operations)(
+    '%s answers every documented status on Prefer: code=<status> with its first example',
+    async (operationId) => {
+      const operation = specOperations().find((candidate) => candidate.operationId === operationId);
+      const statuses = Object.keys(operation?.responses ?? {}).map(Number);
+      expect(statuses).toContain(400);
+      for (const status of statuses) {
+        const request = validRequest(operationId);
+        const response = await send(mock.url, {
+          ...request,
+          headers: { ...request.headers, Prefer: `code=${status}` },
+        });
+        expect(response.status).toBe(status);
+        expect(response.json, `${operationId} ${status}`).toEqual(responseExamples(operationId, status)[0]?.value);
+      }
+    },
+  );
+
+  it('answers 503 with the documented Retry-After example, as the API sends it', async () => {
+    const response = await send(mock.url, { ...validRequest('getCustomer'), headers: { Prefer: 'code=503' } });
+    const header = (
+      specOperation('getCustomer').responses['503'] as { headers?: Record<string, { example?: unknown }> }
+    ).headers?.['Retry-After'];
+
+    expect(response.status).toBe(503);
+    expect(header?.example).toBeDefined();
+    expect(response.headers.get('retry-after')).toBe(String(header?.example));
+  });
+
+  it.each(operations)(
+    '%s answers with data generated from the schemas on Prefer: dynamic=true',
+    async (operationId) => {
+      const request = validRequest(operationId);
+      const response = await send(mock.url, { ...request, headers: { ...request.headers, Prefer: 'dynamic=true' } });
+
+      expect(response.status).toBe(200);
+      const examples = responseExamples(operationId, 200).map((example) => example.value);
+      expect(examples).not.toContainEqual(response.json);
+      expectConformsToSpec(request.method, `${mock.url}${request.path}`, { ...response, body: response.json });
+    },
+  );
+
+  it('with --dynamic (npm run mock -- -d) generates data for every request', async () => {
+    const dynamicMock = await startPrismMock({ dynamic: true });
+    try {
+      const request = validRequest('getCustomer');
+      const response = await send(dynamicMock.url, request);
+      expect(response.status).toBe(200);
+      expect(responseExamples('getCustomer', 200).map((example) => example.value)).not.toContainEqual(response.json);
+      expectConformsToSpec('GET', `${dynamicMock.url}${request.path}`, { ...response, body: response.json });
+    } finally {
+      await dynamicMock.close();
+    }
+  });
+});
+
+describe('Prism mock: invalid requests are refused as the API refuses them', () => {
+  const invalid: { name: string; request: Request; status: number; operationId: 'getCustomer' | 'putCustomer' }[] = [
+    { name: 'GET without id', request: { method: 'GET', path: '/customers' }, status: 400, operationId: 'getCustomer' },
+    {
+      name: 'GET with an empty id',
+      request: { method: 'GET', path: '/customers?id=' },
+      status: 400,
+      operationId: 'getCustomer',
+    },
+    { name: 'GET with whitespace in the id', request: getId('cust 4f9a2c'), status: 400, operationId: 'getCustomer' },
+    { name: 'GET with a 513-character id', request: getId('x'.repeat(513)), status: 400, operationId: 'getCustomer' },
+    { name: 'PUT without id', request: putBody({ name: 'Ada' }), status: 400, operationId: 'putCustomer' },
+    {
+      name: 'PUT with no body',
+      request: { method: 'PUT', path: '/customers', headers: JSON_HEADERS },
+      status: 400,
+      operationId: 'putCustomer',
+    },
+    {
+      name: 'PUT with an array body',
+      request: putBody([{ id: 'cust-4f9a2c' }]),
+      status: 400,
+      operationId: 'putCustomer',
+    },
+    { name: 'PUT with a numeric id', request: putBody({ id: 42 }), status: 400, operationId: 'putCustomer' },
+    {
+      name: 'PUT with a control character in the id',
+      request: putBody({ id: 'cust\u0007' }),
+      status: 400,
+      operationId: 'putCustomer',
+    },
+    {
+      name: 'PUT with a text/plain body',
+      request: { method: 'PUT', path: '/customers', headers: { 'Content-Type': 'text/plain' }, body: 'cust-4f9a2c' },
+      status: 415,
+      operationId: 'putCustomer',
+    },
+  ];
+
+  it.each(invalid)(
+    '$name: $status with the first documented example, as the API',
+    async ({ request, status, operationId }) => {
+      const [fromMock, fromApi] = await Promise.all([send(mock.url, request), send(api.url, request)]);
+
+      expect(fromApi.status, `the real API answers ${fromApi.text}`).toBe(status);
+      expect(fromMock.status, `Prism answers ${fromMock.text}`).toBe(status);
+      expect(fromMock.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(fromMock.json).toEqual(responseExamples(operationId, status)[0]?.value);
+      expectConformsToSpec(request.method, `${api.url}${request.path}`, { ...fromApi, body: fromApi.json });
+    },
+  );
+
+  it('Prefer: code=400, example=<name> picks which error example an invalid request gets', async () => {
+    const request = getId('cust 4f9a2c');
+    const response = await send(mock.url, { ...request, headers: { Prefer: 'code=400, example=whitespace' } });
+
+    expect(response.status).toBe(400);
+    const whitespace = responseExamples('getCustomer', 400).find((example) => example.name === 'whitespace');
+    expect(whitespace).toBeDefined();
+    expect(response.json).toEqual(whitespace?.value);
+  });
+});
+
+describe('Prism mock: the id rules (pattern with the unicode flag, length in code points)', () => {
+  const accepted = [
+    ['a Unicode id with an emoji', 'müller-αβγ-😀'],
+    ['512 emoji (512 code points, 1024 UTF-16 units)', '😀'.repeat(512)],
+    ['512 ASCII characters', 'c'.repeat(512)],
+    ['punctuation', 'a/b?c#d&e=f%g'],
+  ];
+  const refused = [
+    ['a tab', 'cust\t1'],
+    ['a no-break space', 'cust\u00a01'],
+    ['a C1 control character', 'cust\u00851'],
+    ['DEL', 'cust\u007f'],
+    ['a lone surrogate', 'cust\ud800'],
+    ['513 emoji', '😀'.repeat(513)],
+  ];
+
+  it.each(accepted)('accepts %s, as the API does', async (_, id) => {
+    const [fromMock, fromApi] = await Promise.all([send(mock.url, putBody({ id })), send(api.url, putBody({ id }))]);
+    expect([fromMock.status, fromApi.status], fromMock.text).toEqual([200, 200]);
+  });
+
+  it.each(refused)('refuses an id with %s, as the API does', async (_, id) => {
+    const [fromMock, fromApi] = await Promise.all([send(mock.url, putBody({ id })), send(api.url, putBody({ id }))]);
+    expect([fromMock.status, fromApi.status], fromMock.text).toEqual([400, 400]);
+  });
+});
+
+describe('Prism mock: documented differences from the API', () => {
+  it('answers an unknown path with 404 like the API, but with a problem+json body instead of {message}', async () => {
+    const request = { method: 'GET', path: '/orders' };
+    const [fromMock, fromApi] = await Promise.all([send(mock.url, request), send(api.url, request)]);
+
+    expect([fromMock.status, fromApi.status]).toEqual([404, 404]);
+    expect(fromApi.json).toEqual({ message: expect.any(String) });
+    expect(fromMock.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(fromMock.json).toMatchObject({ status: 404, title: expect.any(String) });
+  });
+
+  it('answers an unsupported method with 405 like the API, but with a problem+json body and no Allow header', async () => {
+    const request = { method: 'DELETE', path: '/customers?id=cust-4f9a2c' };
+    const [fromMock, fromApi] = await Promise.all([send(mock.url, request), send(api.url, request)]);
+
+    expect([fromMock.status, fromApi.status]).toEqual([405, 405]);
+    expect(fromApi.headers.get('allow')).toContain('PUT');
+    expect(fromMock.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(fromMock.json).toMatchObject({ status: 405 });
+  });
+
+  it('answers malformed JSON with 400 like the API, but with its own body instead of {message}', async () => {
+    const request = putBody('{"id": "cust-4f9a2c"');
+    const [fromMock, fromApi] = await Promise.all([send(mock.url, request), send(api.url, request)]);
+
+    expect([fromMock.status, fromApi.status]).toEqual([400, 400]);
+    expect(fromMock.json).not.toHaveProperty('message');
+  });
+
+  it('refuses a repeated id with 400, where the API uses the last value', async () => {
+    const request = { method: 'GET', path: '/customers?id=cust-1&id=cust-2' };
+    const [fromMock, fromApi] = await Promise.all([send(mock.url, request), send(api.url, request)]);
+
+    expect([fromMock.status, fromApi.status]).toEqual([400, 200]);
+    expect(fromApi.json).toEqual({ id: 'cust-2', customerInDB: false });
+  });
+
+  it('refuses a body over 10 MB with 413 like the API, but with its own body instead of {message}', async () => {
+    const request = putBody({ id: 'cust-4f9a2c', padding: 'x'.repeat(10 * 1024 * 1024) });
+    const [fromMock, fromApi] = await Promise.all([send(mock.url, request), send(api.url, request)]);
+
+    expect([fromMock.status, fromApi.status]).toEqual([413, 413]);
+    expect(fromApi.json).toEqual(responseExamples('putCustomer', 413)[0]?.value);
+    expect(fromMock.json).not.toHaveProperty('message');
+  });
+
+  it('refuses a PUT without Content-Type, which the API reads as JSON', async () => {
+    const request = { method: 'PUT', path: '/customers', body: JSON.stringify({ id: 'cust-4f9a2c' }) };
+    // fetch adds text/plain to a string body; a Blob without a type sends no Content-Type at all.
+    const [fromMock, fromApi] = await Promise.all(
+      [mock.url, api.url].map((url) => fetch(`${url}/customers`, { method: 'PUT', body: new Blob([request.body]) })),
+    );
+
+    expect([fromMock?.status, fromApi?.status]).toEqual([400, 200]);
+  });
+});

@@ -2,10 +2,22 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // The AWS SDK warns once per process that Node 20 support ends; expected locally, noise in test output.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    projects: [
+      // Everything, the contract suite against the local server (or API_URL) included.
+      { extends: true, test: { name: 'all', include: ['test/**/*.test.ts'] } },
+      // The same contract suite against the Prism mock of the spec.
+      {
+        extends: true,
+        test: {
+          name: 'contract:mock',
+          include: ['test/contract/**/*.test.ts'],
+          env: { CONTRACT_TARGET: 'mock', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        },
+      },
+    ],
   },
 });

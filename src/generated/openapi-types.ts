@@ -154,6 +154,23 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /**
+         * @description The deployed API's stage throttle refused the request (API Gateway answers it; the local server and the mock
+         *     never throttle). Nothing was changed; retry with backoff.
+         */
+        TooManyRequests: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "message": "Too Many Requests"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description An unexpected server-side failure. Details are logged, never returned. */
         InternalError: {
             headers: {
@@ -198,6 +215,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["InvalidQuery"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["StoreUnavailable"];
         };
@@ -228,6 +246,7 @@ export interface operations {
             400: components["responses"]["InvalidBody"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["StoreUnavailable"];
         };

@@ -24,6 +24,19 @@ afterAll(async () => {
 /** A fresh id per test, so runs against a shared deployed table never collide. */
 const freshId = (label = 'contract') => `${label}-${randomUUID()}`;
 
+/**
+ * Where a 400 says the problem was. The Lambda names it exactly; the mock answers the first documented example of
+ * the operation; a deployed API Gateway may refuse the request itself (its request validation), saying only
+ * "Invalid request body" or "Missing required request parameters" with no details, in the same {message} shape.
+ */
+function expectErrorLocations(body: Record<string, unknown>, exact: string[], mockExample: string[]): void {
+  expect(typeof body.message).toBe('string');
+  const locations = ((body.errors ?? []) as { location: string }[]).map((error) => error.location);
+  if (kind === 'local') expect(locations).toEqual(exact);
+  else if (kind === 'mock') expect(locations).toEqual(mockExample);
+  else if (body.errors !== undefined) expect(locations).toEqual(exact);
+}
+
 describe(`GET /customers (${kind})`, () => {
   it('answers 200 with a lookup result for a valid id', async () => {
     const response = await getCustomer(base, freshId());
@@ -53,11 +66,10 @@ describe(`GET /customers (${kind})`, () => {
     ['an id with a newline', '?id=a%0Ab'],
     ['an id over 512 characters', `?id=${'x'.repeat(513)}`],
   ])('refuses %s with 400 and says what is wrong', async (_case, query) => {
-    const response = await call<{ message: string; errors: { location: string }[] }>(`${base}/customers${query}`);
+    const response = await call(`${base}/customers${query}`);
     expect(response.status).toBe(400);
     expect(response.body.message).toMatch(/id/);
-    // the mock answers the first documented example, which names query.id too
-    expect(response.body.errors.map((error) => error.location)).toEqual(['query.id']);
+    expectErrorLocations(response.body, ['query.id'], ['query.id']);
   });
 
   it.skipIf(!real)(
@@ -113,7 +125,7 @@ describe(`PUT /customers (${kind})`, () => {
   ])('refuses %s with 400, naming the body', async (_case, body) => {
     const response = await putJson(base, body);
     expect(response.status).toBe(400);
-    expect(response.body.errors).toEqual([{ location: 'body', message: 'is not valid JSON' }]);
+    expectErrorLocations(response.body, ['body'], []);
   });
 
   it.each([
@@ -132,9 +144,7 @@ describe(`PUT /customers (${kind})`, () => {
   ])('refuses %s with 400, naming %s', async (_case, body, location) => {
     const response = await putJson(base, body);
     expect(response.status).toBe(400);
-    const locations = (response.body.errors as { location: string }[]).map((error) => error.location);
-    // the mock cannot tell what was wrong: it answers the first documented example
-    expect(locations).toEqual(real ? [location] : ['body.id']);
+    expectErrorLocations(response.body, [location], ['body.id']);
   });
 
   it.skipIf(!real)('refuses an empty body with 400', async () => {

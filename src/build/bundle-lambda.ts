@@ -9,10 +9,14 @@ import { type BuildResult, build } from 'esbuild';
 export const LAMBDA_ENTRY = fileURLToPath(new URL('../lambda.ts', import.meta.url));
 export const LAMBDA_OUTDIR = fileURLToPath(new URL('../../dist/lambda', import.meta.url));
 
-export async function bundleLambda(outdir: string = LAMBDA_OUTDIR): Promise<BuildResult<{ metafile: true }>> {
+/** Bundles `entry` (the Lambda by default; the benchmarks bundle their baselines the same way) into `outdir`. */
+export async function bundleLambda(
+  outdir: string = LAMBDA_OUTDIR,
+  entry: string = LAMBDA_ENTRY,
+): Promise<BuildResult<{ metafile: true }>> {
   await rm(outdir, { recursive: true, force: true });
   return build({
-    entryPoints: { index: LAMBDA_ENTRY },
+    entryPoints: { index: entry },
     outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,

@@ -66,12 +66,16 @@ export async function startLocalServer({
     config,
     logger,
   });
+  // Requests being answered: on close, they finish before the emulator stops under them.
+  const inFlight = new Set<Promise<void>>();
   const server = createServer((request, response) => {
-    serve(handler, request, response).catch((error: unknown) => {
+    const answered = serve(handler, request, response).catch((error: unknown) => {
       logger.error('local server failed to answer', { error: describeError(error) });
       if (!response.headersSent) writeProxyResult(response, toErrorResponse(error));
       else response.destroy();
     });
+    inFlight.add(answered);
+    void answered.finally(() => inFlight.delete(answered));
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -86,10 +90,11 @@ export async function startLocalServer({
     dynamoDbEndpoint: emulator?.endpoint ?? config.externalDynamoDbEndpoint ?? '',
     store,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await Promise.allSettled([...inFlight]);
+      server.closeAllConnections();
+      await closed;
       client.destroy();
       await emulator?.close();
     },

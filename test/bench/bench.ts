@@ -1,0 +1,217 @@
+/**
+ * `npm run bench`: bundle size, cold start, warm overhead and local-server throughput of the Lambda handler,
+ * against a hand-written floor (test/bench/floor-handler.ts) and openapi-backend used the default way
+ * (test/bench/default-backend-handler.ts). A benchmark, not a test: it prints figures and ratios.
+ *
+ *   npm run bench                 everything
+ *   BENCH_COLD_RUNS=31 BENCH_WARM_CALLS=200000 npm run bench
+ */
+import { spawn } from 'node:child_process';
+import { copyFile, mkdtemp, stat } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import autocannon from 'autocannon';
+import { bundleLambda } from '../../src/build/bundle-lambda.js';
+import { readHandlerConfig } from '../../src/config.js';
+import { Contract } from '../../src/contract.js';
+import { DynamoDbCustomerStore } from '../../src/customer-store.js';
+import { specPath } from '../../src/codegen/generate-document.js';
+import { createLogger } from '../../src/logger.js';
+import { createOperations } from '../../src/operations.js';
+import { createRequestHandler } from '../../src/request-handler.js';
+import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
+import { createDefaultBackendHandler } from './default-backend-handler.js';
+import { createFloorHandler } from './floor-handler.js';
+import { startStubDynamoDb, stubbedDynamoDbClient } from './stub-dynamodb.js';
+
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 21);
+const WARM_CALLS = Number(process.env.BENCH_WARM_CALLS ?? 100_000);
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
+const only = process.env.BENCH_ONLY?.split(',');
+const wants = (part: string) => !only || only.includes(part);
+
+const here = (file: string) => new URL(file, import.meta.url).pathname;
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+const ratio = (value: number, base: number) => `${(value / base).toFixed(2)}×`;
+
+const getEvent = proxyEvent({ queryStringParameters: { id: 'cust-4f9a2c' } });
+const putJsonEvent = putEvent(JSON.stringify({ id: 'cust-4f9a2c' }));
+
+async function buildBundles() {
+  const dirs = {
+    lambda: await mkdtemp(join(tmpdir(), 'bench-lambda-')),
+    floor: await mkdtemp(join(tmpdir(), 'bench-floor-')),
+    default: await mkdtemp(join(tmpdir(), 'bench-default-')),
+  };
+  await bundleLambda(dirs.lambda);
+  await bundleLambda(dirs.floor, here('./floor-handler.ts'));
+  await bundleLambda(dirs.default, here('./default-backend-handler.ts'));
+  await copyFile(specPath, join(dirs.default, 'openapi.yaml'));
+  return dirs;
+}
+
+async function bundleSizes(dirs: Record<string, string>) {
+  const size = async (dir: string) => (await stat(join(dir, 'index.mjs'))).size;
+  const floor = await size(dirs.floor as string);
+  const rows = [];
+  for (const [name, dir] of Object.entries(dirs)) {
+    const bytes = await size(dir);
+    rows.push({ bundle: name, 'index.mjs': kib(bytes), 'vs floor': ratio(bytes, floor) });
+  }
+  console.log('\nBundle size (minified ESM, source map not counted)');
+  console.table(rows);
+}
+
+/** One fresh process: load the bundle, answer one GET, exit. Returns wall milliseconds. */
+function coldStart(bundleDir: string | undefined, endpoint: string): Promise<number> {
+  const script = bundleDir
+    ? `const m = await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'index.mjs')).href)});
+       const r = await m.handler(${JSON.stringify(getEvent)});
+       if (r.statusCode !== 200) { console.error(r); process.exit(1); }`
+    : '';
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    env: {
+      PATH: process.env.PATH,
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'bench',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      LOG_LEVEL: 'silent',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) =>
+      code === 0 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`exit ${code}`)),
+    ),
+  );
+}
+
+async function coldStarts(dirs: Record<string, string>) {
+  const stub = await startStubDynamoDb();
+  const variants: [string, string | undefined][] = [
+    ['bare node', undefined],
+    ['floor', dirs.floor],
+    ['dist/lambda', dirs.lambda],
+    ['openapi-backend default', dirs.default],
+  ];
+  const times = new Map<string, number[]>(variants.map(([name]) => [name, []]));
+  for (const [, dir] of variants) await coldStart(dir, stub.endpoint); // warm the file cache
+  for (let run = 0; run < COLD_RUNS; run++) {
+    // alternate the order so drift hits every variant alike
+    const order = run % 2 ? [...variants].reverse() : variants;
+    for (const [name, dir] of order) times.get(name)?.push(await coldStart(dir, stub.endpoint));
+  }
+  stub.server.close();
+  const floor = median(times.get('floor') ?? []);
+  const bare = median(times.get('bare node') ?? []);
+  console.log(`\nCold start: fresh process, load bundle, answer one GET (DynamoDB stubbed at the socket); median of ${COLD_RUNS}, alternated`);
+  console.table(
+    variants.map(([name]) => {
+      const value = median(times.get(name) ?? []);
+      return { variant: name, 'median ms': value.toFixed(1), 'vs floor': ratio(value, floor), 'vs bare node': ratio(value, bare) };
+    }),
+  );
+}
+
+async function timePerCall(handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>, event: APIGatewayProxyEvent) {
+  for (let i = 0; i < 5_000; i++) await handler(event);
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < WARM_CALLS; i++) {
+    const result = await handler(event);
+    if (result.statusCode !== 200) throw new Error(`unexpected ${result.statusCode}: ${result.body}`);
+  }
+  return Number(process.hrtime.bigint() - started) / 1e3 / WARM_CALLS;
+}
+
+async function warm() {
+  const config = readHandlerConfig({});
+  const store = () => new DynamoDbCustomerStore(stubbedDynamoDbClient(), config.tableName);
+  const handlers = {
+    floor: createFloorHandler(store()),
+    'dist/lambda code': createRequestHandler({
+      contract: new Contract(),
+      operations: createOperations(store()),
+      config,
+      logger: createLogger('silent'),
+    }),
+    'openapi-backend default': await createDefaultBackendHandler(store(), specPath),
+  };
+  const rows = [];
+  const perCall: Record<string, { get: number; put: number }> = {};
+  for (const [name, handler] of Object.entries(handlers)) {
+    perCall[name] = { get: await timePerCall(handler, getEvent), put: await timePerCall(handler, putJsonEvent) };
+  }
+  const floor = perCall.floor as { get: number; put: number };
+  for (const [name, { get, put }] of Object.entries(perCall)) {
+    rows.push({
+      handler: name,
+      'GET µs': get.toFixed(1),
+      'GET over floor µs': (get - floor.get).toFixed(1),
+      'PUT µs': put.toFixed(1),
+      'PUT over floor µs': (put - floor.put).toFixed(1),
+    });
+  }
+  console.log(`\nWarm: µs per call over ${WARM_CALLS} calls (DynamoDB stubbed at the SDK's request handler; logging off)`);
+  console.table(rows);
+}
+
+async function localServer() {
+  const port = 30_000 + Math.floor(Math.random() * 20_000);
+  const dataDir = await mkdtemp(join(tmpdir(), 'bench-data-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', here('../../src/local/main.ts')], {
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve) => {
+    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('Press Ctrl-C') && resolve());
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const run = ({ path, ...options }: Partial<autocannon.Options> & { path: string }) =>
+    new Promise<autocannon.Result>((resolve, reject) =>
+      autocannon({ connections: 50, duration: LOAD_SECONDS, ...options, url: `${url}${path}` }, (error, result) =>
+        error ? reject(error) : resolve(result),
+      ),
+    );
+  await run({ path: '/customers?id=cust-4f9a2c', duration: 2 }); // warm-up
+  const get = await run({ path: '/customers?id=cust-4f9a2c' });
+  const put = await run({
+    method: 'PUT',
+    path: '/customers',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id: 'cust-4f9a2c' }),
+  });
+  child.kill('SIGINT');
+  console.log(`\nLocal server (npm start on dynalite, on disk): 50 connections, ${LOAD_SECONDS} s each (autocannon)`);
+  console.table(
+    [
+      ['GET', get],
+      ['PUT', put],
+    ].map(([name, result]) => {
+      const r = result as autocannon.Result;
+      return {
+        request: name,
+        'req/s': Math.round(r.requests.average),
+        'p50 ms': r.latency.p50,
+        'p99 ms': r.latency.p99,
+        errors: r.errors + r.non2xx,
+      };
+    }),
+  );
+}
+
+console.log(`customers-api benchmarks — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
+const dirs = wants('size') || wants('cold') ? await buildBundles() : {};
+if (wants('size')) await bundleSizes(dirs);
+if (wants('cold')) await coldStarts(dirs);
+if (wants('warm')) await warm();
+if (wants('load')) await localServer();

@@ -1,32 +1,58 @@
 /**
  * The contract at run time: openapi-backend's router and validator over the document generated from
- * openapi/openapi.yaml. Routing, validation and the facts derived from the spec (allowed methods, declared
- * query parameters, accepted media types) all come from here, never from hand-written lists.
+ * openapi/openapi.yaml, with request validators compiled at build time (src/precompiled-validators.ts). Routing,
+ * validation and the facts derived from the spec (allowed methods, declared query parameters, accepted media types)
+ * all come from here, never from hand-written lists.
  */
-import { OpenAPIRouter, OpenAPIValidator, type Operation, type Request } from 'openapi-backend';
+import type { ErrorObject } from 'ajv';
+import { OpenAPIRouter, OpenAPIValidator, type Operation } from 'openapi-backend';
 import { openapiDocument } from './generated/openapi-document.js';
+import { AJV_OPTIONS, usePrecompiledValidators } from './precompiled-validators.js';
 
 export type ContractOperation = Operation;
+
+/** A request as the validators see it: query and headers as strings, the body already parsed from JSON. */
+export interface RequestToValidate {
+  readonly path: string;
+  readonly query: Record<string, unknown>;
+  /** Header names in lower case. */
+  readonly headers: Record<string, string>;
+  readonly body: unknown;
+}
+
+export interface ContractOptions {
+  /** Use the validators generated at build time. @default true; false compiles with ajv at run time (tests). */
+  readonly precompiled?: boolean;
+}
 
 export class Contract {
   readonly router: OpenAPIRouter;
   readonly validator: OpenAPIValidator;
+  /** Operations on paths without templates, by "method path": routing without a scan for the common case. */
+  private readonly staticRoutes = new Map<string, ContractOperation>();
 
-  constructor(definition = openapiDocument) {
+  constructor(definition = openapiDocument, options: ContractOptions = {}) {
     this.router = new OpenAPIRouter({ definition });
     this.validator = new OpenAPIValidator({
       definition,
       router: this.router,
-      // compile each operation's validators on first use, and never the response validators in production
+      // validators are looked up on first use of an operation; response validators are never built in production
       lazyCompileValidators: true,
       // verbose errors carry the failing schema, whose x-pattern-message explains a pattern to people
-      ajvOpts: { verbose: true },
+      ajvOpts: AJV_OPTIONS,
+      ...(options.precompiled === false ? {} : { customizeAjv: usePrecompiledValidators }),
     });
+    for (const operation of this.router.getOperations()) {
+      if (!operation.path.includes('{')) this.staticRoutes.set(`${operation.method} ${operation.path}`, operation);
+    }
   }
 
   /** The operation for a method and path, if the spec has one. */
   match(method: string, path: string): ContractOperation | undefined {
-    return this.router.matchOperation({ method, path, headers: {} });
+    return (
+      this.staticRoutes.get(`${method.toLowerCase()} ${path}`) ??
+      this.router.matchOperation({ method, path, headers: {} })
+    );
   }
 
   /** Methods the spec allows on a path (upper case); empty when the path is unknown. */
@@ -52,7 +78,31 @@ export class Contract {
     return body && 'content' in body ? Object.keys(body.content) : [];
   }
 
-  validateRequest(request: Request, operation: ContractOperation) {
-    return this.validator.validateRequest(request, operation);
+  /**
+   * Validates a request with openapi-backend's validators for the operation (the same ones `validateRequest`
+   * runs), given the parts openapi-backend's request parsing would produce. The body is parsed once, by the caller.
+   */
+  validate(operation: ContractOperation, request: RequestToValidate): ErrorObject[] {
+    const validators = this.validator.getRequestValidatorsForOperation(operation.operationId as string) ?? [];
+    const needsParsing = operation.path.includes('{') || this.hasParameterIn(operation, 'cookie');
+    const parsed = needsParsing
+      ? this.router.parseRequest({ method: operation.method, path: request.path, headers: request.headers }, operation)
+      : undefined;
+    const parameters = {
+      path: parsed?.params ?? {},
+      query: request.query,
+      header: request.headers,
+      cookie: parsed?.cookies ?? {},
+      requestBody: request.body,
+    };
+    const errors: ErrorObject[] = [];
+    for (const validate of validators) {
+      if (!validate(parameters)) errors.push(...(validate.errors ?? []));
+    }
+    return errors;
+  }
+
+  private hasParameterIn(operation: ContractOperation, location: string): boolean {
+    return (operation.parameters ?? []).some((parameter) => 'in' in parameter && parameter.in === location);
   }
 }

@@ -116,10 +116,17 @@ function validatedInput(
   for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
     if (declared.has(name) && value !== undefined) query[name] = value;
   }
-  const request = { method: event.httpMethod, path: event.path, headers, query, body };
-  const validation = contract.validateRequest(request, operation);
-  if (!validation.valid) throw new BadRequestError(toErrorDetails(validation.errors ?? []));
-  return { query, body: body === undefined ? undefined : JSON.parse(body) };
+  let parsed: unknown;
+  if (body !== undefined) {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      throw new BadRequestError([{ location: 'body', message: 'is not valid JSON' }]);
+    }
+  }
+  const errors = contract.validate(operation, { path: event.path, query, headers, body: parsed });
+  if (errors.length > 0) throw new BadRequestError(toErrorDetails(errors));
+  return { query, body: parsed };
 }
 
 function decodeBody(event: APIGatewayProxyEvent): string | undefined {

@@ -11,13 +11,13 @@ import { copyFile, mkdtemp, stat } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import autocannon from 'autocannon';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { bundleLambda } from '../../src/build/bundle-lambda.js';
+import { specPath } from '../../src/codegen/generate-document.js';
 import { readHandlerConfig } from '../../src/config.js';
 import { Contract } from '../../src/contract.js';
 import { DynamoDbCustomerStore } from '../../src/customer-store.js';
-import { specPath } from '../../src/codegen/generate-document.js';
 import { createLogger } from '../../src/logger.js';
 import { createOperations } from '../../src/operations.js';
 import { createRequestHandler } from '../../src/request-handler.js';
@@ -36,7 +36,9 @@ const here = (file: string) => new URL(file, import.meta.url).pathname;
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 const ratio = (value: number, base: number) => `${(value / base).toFixed(2)}×`;
@@ -114,16 +116,26 @@ async function coldStarts(dirs: Record<string, string>) {
   stub.server.close();
   const floor = median(times.get('floor') ?? []);
   const bare = median(times.get('bare node') ?? []);
-  console.log(`\nCold start: fresh process, load bundle, answer one GET (DynamoDB stubbed at the socket); median of ${COLD_RUNS}, alternated`);
+  console.log(
+    `\nCold start: fresh process, load bundle, answer one GET (DynamoDB stubbed at the socket); median of ${COLD_RUNS}, alternated`,
+  );
   console.table(
     variants.map(([name]) => {
       const value = median(times.get(name) ?? []);
-      return { variant: name, 'median ms': value.toFixed(1), 'vs floor': ratio(value, floor), 'vs bare node': ratio(value, bare) };
+      return {
+        variant: name,
+        'median ms': value.toFixed(1),
+        'vs floor': ratio(value, floor),
+        'vs bare node': ratio(value, bare),
+      };
     }),
   );
 }
 
-async function timePerCall(handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>, event: APIGatewayProxyEvent) {
+async function timePerCall(
+  handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>,
+  event: APIGatewayProxyEvent,
+) {
   for (let i = 0; i < 5_000; i++) await handler(event);
   const started = process.hrtime.bigint();
   for (let i = 0; i < WARM_CALLS; i++) {
@@ -161,7 +173,9 @@ async function warm() {
       'PUT over floor µs': (put - floor.put).toFixed(1),
     });
   }
-  console.log(`\nWarm: µs per call over ${WARM_CALLS} calls (DynamoDB stubbed at the SDK's request handler; logging off)`);
+  console.log(
+    `\nWarm: µs per call over ${WARM_CALLS} calls (DynamoDB stubbed at the SDK's request handler; logging off)`,
+  );
   console.table(rows);
 }
 
@@ -169,7 +183,13 @@ async function localServer() {
   const port = 30_000 + Math.floor(Math.random() * 20_000);
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-data-'));
   const child = spawn(process.execPath, ['--import', 'tsx', here('../../src/local/main.ts')], {
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve) => {

@@ -21,8 +21,10 @@ export async function createDefaultBackendHandler(store: CustomerStore, specPath
   const api = new OpenAPIBackend({
     definition: specPath,
     handlers: {
-      getCustomer: async (c: Context) => json(200, await operations.getCustomer({ query: c.request.query as never, body: undefined as never })),
-      putCustomer: async (c: Context) => json(200, await operations.putCustomer({ query: {} as never, body: c.request.requestBody })),
+      getCustomer: async (c: Context) =>
+        json(200, await operations.getCustomer({ query: c.request.query as never, body: undefined as never })),
+      putCustomer: async (c: Context) =>
+        json(200, await operations.putCustomer({ query: {} as never, body: c.request.requestBody })),
       validationFail: async (c: Context) => json(400, { message: 'Invalid request', errors: c.validation.errors }),
       notFound: async () => json(404, { message: 'Not Found' }),
       methodNotAllowed: async () => json(405, { message: 'Method Not Allowed' }),
@@ -47,6 +49,9 @@ const specPath = process.env.OPENAPI_SPEC_PATH ?? fileURLToPath(new URL('./opena
 let ready: ReturnType<typeof createDefaultBackendHandler> | undefined;
 export const handler = async (event: APIGatewayProxyEvent) => {
   const config = readHandlerConfig();
-  ready ??= createDefaultBackendHandler(new DynamoDbCustomerStore(createDynamoDbClient(config), config.tableName), specPath);
+  ready ??= createDefaultBackendHandler(
+    new DynamoDbCustomerStore(createDynamoDbClient(config), config.tableName),
+    specPath,
+  );
   return (await ready)(event);
 };

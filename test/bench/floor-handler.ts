@@ -41,6 +41,4 @@ export function createFloorHandler(store: CustomerStore) {
 }
 
 const config = readHandlerConfig();
-export const handler = createFloorHandler(
-  new DynamoDbCustomerStore(createDynamoDbClient(config), config.tableName),
-);
+export const handler = createFloorHandler(new DynamoDbCustomerStore(createDynamoDbClient(config), config.tableName));

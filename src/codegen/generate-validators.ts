@@ -1,0 +1,95 @@
+/**
+ * Writes src/generated/request-{body,params}-validators.ts: ajv standalone code for exactly the request schemas
+ * openapi-backend compiles from the spec (recorded through its own `customizeAjv` hook), so the Lambda compiles
+ * nothing at start or on a first request.
+ *
+ *   tsx src/codegen/generate-validators.ts          write the files
+ *   tsx src/codegen/generate-validators.ts --check  fail when they are stale
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type Options } from 'ajv';
+import standalone from 'ajv/dist/standalone/index.js';
+import { OpenAPIValidator } from 'openapi-backend';
+import { openapiDocument } from '../generated/openapi-document.js';
+import { AJV_OPTIONS, REQUEST_CONTEXTS, schemaKey } from '../precompiled-validators.js';
+
+type StandaloneCode = (ajv: Ajv, refsOrFunc?: Record<string, string>) => string;
+const standaloneCode = ((standalone as unknown as { default?: StandaloneCode }).default ??
+  standalone) as unknown as StandaloneCode;
+const outputFor = (name: string) =>
+  fileURLToPath(new URL(`../generated/request-${name}-validators.ts`, import.meta.url));
+
+/** The schemas openapi-backend compiles for request validation, with the Ajv options it uses, by context. */
+function recordRequestSchemas() {
+  const recorded = new Map<string, { options: Options; schemas: Map<string, unknown> }>();
+  new OpenAPIValidator({
+    definition: openapiDocument,
+    lazyCompileValidators: false,
+    ajvOpts: AJV_OPTIONS,
+    customizeAjv: (ajv, options, context) => {
+      const entry = recorded.get(context) ?? { options: options as Options, schemas: new Map() };
+      recorded.set(context, entry);
+      return {
+        compile(schema: unknown) {
+          entry.schemas.set(schemaKey(schema), schema);
+          return ajv.compile(schema as object);
+        },
+      } as unknown as Ajv;
+    },
+  });
+  return recorded;
+}
+
+async function render(): Promise<Record<string, string>> {
+  const recorded = recordRequestSchemas();
+  const files: Record<string, string> = {};
+  for (const [name, context] of Object.entries(REQUEST_CONTEXTS)) {
+    const entry = recorded.get(context);
+    const ajv = new Ajv({ ...entry?.options, code: { source: true, esm: true } });
+    const exports: Record<string, string> = {};
+    for (const [key, schema] of entry?.schemas ?? []) {
+      ajv.addSchema(schema as object, key);
+      exports[`v_${key.replace(/-/g, '$')}`] = key;
+    }
+    let code = Object.keys(exports).length > 0 ? standaloneCode(ajv, exports) : '';
+    // ajv's ESM output still require()s its runtime helpers (CommonJS modules exporting `default`): import them,
+    // reading `default` whichever way the loader (Node, esbuild, vitest) presents a CommonJS default.
+    const imports: string[] = [];
+    code = code.replace(/require\("([^"]+)"\)\.default/g, (_match: string, path: string) => {
+      const local = `runtime${imports.length}`;
+      imports.push(`import * as ${local} from '${path}.js';`);
+      return `(typeof ${local}.default === 'function' ? ${local}.default : ${local}.default.default)`;
+    });
+    const table = Object.entries(exports)
+      .map(([exported, key]) => `  ${JSON.stringify(key)}: ${exported},`)
+      .join('\n');
+    files[name] = [
+      `// Generated from openapi/openapi.yaml by src/codegen/generate-validators.ts (\`npm run generate\`). Do not edit.`,
+      '// @ts-nocheck',
+      ...imports,
+      code.replace(/^"use strict";/, ''),
+      '',
+      `/** ${context} validators, by schemaKey(schema). */`,
+      `export const validators = {\n${table}\n};`,
+      '',
+    ].join('\n');
+  }
+  return files;
+}
+
+async function main(): Promise<void> {
+  const files = await render();
+  const check = process.argv.includes('--check');
+  for (const [name, expected] of Object.entries(files)) {
+    const path = outputFor(name);
+    if (!check) {
+      await writeFile(path, expected);
+    } else if ((await readFile(path, 'utf8').catch(() => '')) !== expected) {
+      console.error(`${path} is stale: run \`npm run generate\` and commit the result.`);
+      process.exitCode = 1;
+    }
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

@@ -4,10 +4,29 @@
  */
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { type BuildResult, build } from 'esbuild';
+import { type BuildResult, build, type Plugin } from 'esbuild';
 
 export const LAMBDA_ENTRY = fileURLToPath(new URL('../lambda.ts', import.meta.url));
 export const LAMBDA_OUTDIR = fileURLToPath(new URL('../../dist/lambda', import.meta.url));
+
+const shim = (name: string) => fileURLToPath(new URL(`./shims/${name}`, import.meta.url));
+
+/**
+ * Leaves out of the bundle the parts of openapi-backend the Lambda never runs: the OpenAPIBackend class (required
+ * by its validator only for an enum) and Ajv's compiler (every request validator is precompiled).
+ */
+const leanOpenApiBackend: Plugin = {
+  name: 'lean-openapi-backend',
+  setup(build) {
+    const fromOpenApiBackend = (importer: string) => /[\\/]openapi-backend[\\/]/.test(importer);
+    build.onResolve({ filter: /^\.\/backend$/ }, ({ importer }) =>
+      fromOpenApiBackend(importer) ? { path: shim('openapi-backend-set-match-type.cjs') } : undefined,
+    );
+    build.onResolve({ filter: /^ajv$/ }, ({ importer }) =>
+      fromOpenApiBackend(importer) ? { path: shim('ajv-precompiled-only.cjs') } : undefined,
+    );
+  },
+};
 
 /** Bundles `entry` (the Lambda by default; the benchmarks bundle their baselines the same way) into `outdir`. */
 export async function bundleLambda(
@@ -31,6 +50,7 @@ export async function bundleLambda(
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
+    plugins: entry === LAMBDA_ENTRY ? [leanOpenApiBackend] : [],
     // CommonJS dependencies inside an ES-module bundle still call require().
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
   });

@@ -1,8 +1,6 @@
-/** DynamoDB stubbed for the benchmarks, so only our code is timed: at the socket, and at the SDK's request handler. */
+/** DynamoDB stubbed at the socket for the cold-start benchmark, so only our code is timed. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /** GetItem finds the item; PutItem reports it new. */
 function answerFor(target: string): string {
@@ -20,23 +18,4 @@ export async function startStubDynamoDb(): Promise<{ endpoint: string; server: S
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-
-/** A real DynamoDB client whose request handler answers at once, in-process: no socket, no I/O. */
-export function stubbedDynamoDbClient(): DynamoDBClient {
-  return new DynamoDBClient({
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-    endpoint: 'http://127.0.0.1:1',
-    requestHandler: {
-      handle: async (request: { headers: Record<string, string> }) => ({
-        response: {
-          statusCode: 200,
-          reason: 'OK',
-          headers: { 'content-type': 'application/x-amz-json-1.0' },
-          body: Readable.from([Buffer.from(answerFor(request.headers['x-amz-target'] ?? ''))]),
-        },
-      }),
-    } as never,
-  });
 }

@@ -143,4 +143,29 @@ describe('request handler', () => {
     });
     expect(typeof lines[0]?.durationMs).toBe('number');
   });
+
+  it('never logs request bodies at the default level, accepted or refused', async () => {
+    const { handler, lines } = setup();
+    const secret = 'SECRET-MARKER-7f3a';
+    await handler(putEvent(JSON.stringify({ id: 'x', password: secret })));
+    await handler(putEvent(`{"id": "${secret}`));
+    await handler(putEvent(JSON.stringify({ id: `a ${secret}` })));
+    expect(lines).toHaveLength(3);
+    expect(JSON.stringify(lines)).not.toContain(secret);
+  });
+
+  it('logs a server-side failure with its cause chain', async () => {
+    const cause = new Error('socket hang up');
+    const store: CustomerStore = {
+      exists: () => Promise.reject(new StoreUnavailableError({ cause })),
+      put: () => Promise.reject(new StoreUnavailableError({ cause })),
+    };
+    const { handler, lines } = setup({ store });
+    await handler(proxyEvent({ queryStringParameters: { id: 'x' } }));
+    expect(lines.find((line) => line.message === 'request failed')).toMatchObject({
+      level: 'error',
+      error: { name: 'StoreUnavailableError', cause: { message: 'socket hang up' } },
+    });
+    expect(lines.find((line) => line.message === 'request')).toMatchObject({ status: 503, operation: 'getCustomer' });
+  });
 });

@@ -25,6 +25,8 @@ export function createDynamoDbClient(options: DynamoDbClientOptions): DynamoDBCl
     requestHandler: {
       connectionTimeout: options.dynamoDbConnectTimeoutMs,
       requestTimeout: options.dynamoDbRequestTimeoutMs,
+      // Without this, the SDK only logs a warning when requestTimeout passes and keeps waiting.
+      throwOnRequestTimeout: true,
     },
   });
 }

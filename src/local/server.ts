@@ -78,6 +78,14 @@ export async function startLocalServer({
     void answered.finally(() => inFlight.delete(answered));
   });
   server.keepAliveTimeout = 65_000;
+  // A request Node cannot parse as HTTP still gets the API's {message} shape (Node's default is an empty 400).
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy();
+    const body = JSON.stringify({ message: 'Malformed HTTP request' });
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

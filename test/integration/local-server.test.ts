@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -56,6 +57,26 @@ describe('local server', () => {
     const other = await startTestServer({ config: { externalDynamoDbEndpoint: external.endpoint } });
     cleanups.push(() => other.close());
     expect((await getCustomer(other.url, 'external')).body).toEqual({ id: 'external', customerInDB: true });
+  });
+});
+
+describe('malformed HTTP', () => {
+  it('is answered 400 in the {message} shape, not an empty 400', async () => {
+    const server = await startTestServer();
+    cleanups.push(() => server.close());
+    const { port } = new URL(server.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end('NOT HTTP AT ALL\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+      });
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toMatch(/content-type: application\/json/i);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({ message: 'Malformed HTTP request' });
   });
 });
 

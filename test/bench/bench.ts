@@ -22,6 +22,7 @@ import { createLogger } from '../../src/logger.js';
 import { createOperations } from '../../src/operations.js';
 import { createRequestHandler } from '../../src/request-handler.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
+import { randomPort, startServerProcess } from '../helpers/server-process.js';
 import { createDefaultBackendHandler } from './default-backend-handler.js';
 import { createFloorHandler } from './floor-handler.js';
 import { startStubDynamoDb } from './stub-dynamodb.js';
@@ -202,22 +203,8 @@ async function warm() {
 }
 
 async function localServer() {
-  const port = 30_000 + Math.floor(Math.random() * 20_000);
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-data-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', here('../../src/local/main.ts')], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve) => {
-    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('Press Ctrl-C') && resolve());
-  });
-  const url = `http://127.0.0.1:${port}`;
+  const { child, url } = await startServerProcess({ port: randomPort(), dataDir });
   const run = ({ path, ...options }: Partial<autocannon.Options> & { path: string }) =>
     new Promise<autocannon.Result>((resolve, reject) =>
       autocannon({ connections: 50, duration: LOAD_SECONDS, ...options, url: `${url}${path}` }, (error, result) =>

@@ -5,42 +5,18 @@
  *   LOAD_SECONDS=15 LOAD_CONNECTIONS=50 npm run bench:load
  */
 
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { randomPort, startServerProcess } from '../helpers/server-process.js';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 15);
 const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 50);
 
-async function startServer(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', new URL('../../src/local/main.ts', import.meta.url).pathname],
-    {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'warn',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('Press Ctrl-C') && resolve());
-    child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
-  });
-  return child;
-}
-
 const dataDir = await mkdtemp(join(tmpdir(), 'customers-api-load-'));
-const port = 20_000 + Math.floor(Math.random() * 20_000);
-const server = await startServer(dataDir, port);
-const base = `http://127.0.0.1:${port}`;
+const { child: server, url: base } = await startServerProcess({ port: randomPort(), dataDir });
 const acknowledged = new Set<string>();
 const statuses: Record<string, number> = {};
 

@@ -3,7 +3,7 @@
  * client answers 503 `{message}` with Retry-After and nothing of the AWS error, within a bound well inside API
  * Gateway's 29 s, and recovers by itself. A crash of the server loses no acknowledged write.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,7 @@ import {
 } from '../../src/local/embedded-dynamodb.js';
 import { getCustomer, putJson } from '../helpers/http.js';
 import { startTestServer } from '../helpers/local-server.js';
+import { randomPort, startServerProcess } from '../helpers/server-process.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -188,20 +189,13 @@ describe('when the local server crashes', () => {
   it('loses no acknowledged write (data folder on disk)', { timeout: 90_000 }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'customers-api-crash-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = randomPort();
     const start = async (): Promise<ChildProcess> => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/local/main.ts'], {
-        env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      const { child } = await startServerProcess({ port, dataDir });
       cleanups.push(() => child.exitCode === null && child.kill('SIGKILL'));
-      await new Promise<void>((resolve, reject) => {
-        child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('Press Ctrl-C') && resolve());
-        child.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
-      });
       return child;
     };
-    const base = `http://localhost:${port}`;
+    const base = `http://127.0.0.1:${port}`;
 
     const first = await start();
     const ids = Array.from({ length: 50 }, (_, index) => `crash-${index}-${Date.now()}`);

@@ -1,0 +1,35 @@
+/** `npm start`'s server as a separate process (for crash tests and benchmarks), on a data folder of its own. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../../src/local/main.ts', import.meta.url));
+
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  /** http://127.0.0.1:<port> */
+  readonly url: string;
+}
+
+/** Starts the server and resolves once it prints that it is ready. */
+export async function startServerProcess(options: { port: number; dataDir: string }): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: {
+      ...process.env,
+      PORT: String(options.port),
+      DATA_DIR: options.dataDir,
+      LOG_LEVEL: 'warn',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('Press Ctrl-C') && resolve());
+    child.once('exit', (code) => reject(new Error(`the server exited before it was ready (${code})`)));
+  });
+  return { child, url: `http://127.0.0.1:${options.port}` };
+}
+
+/** A port unlikely to be taken, for a server process that must be restarted on the same one. */
+export function randomPort(): number {
+  return 20_000 + Math.floor(Math.random() * 20_000);
+}

@@ -13,7 +13,8 @@ const shim = (name: string) => fileURLToPath(new URL(`./shims/${name}`, import.m
 
 /**
  * Leaves out of the bundle the parts of openapi-backend the Lambda never runs: the OpenAPIBackend class (required
- * by its validator only for an enum) and Ajv's compiler (every request validator is precompiled).
+ * by its validator only for an enum), Ajv's compiler (every request validator is precompiled) and qs (the router
+ * is given query maps, never query strings). test/integration/lambda-bundle.test.ts runs the bundle.
  */
 const leanOpenApiBackend: Plugin = {
   name: 'lean-openapi-backend',
@@ -24,6 +25,9 @@ const leanOpenApiBackend: Plugin = {
     );
     build.onResolve({ filter: /^ajv$/ }, ({ importer }) =>
       fromOpenApiBackend(importer) ? { path: shim('ajv-precompiled-only.cjs') } : undefined,
+    );
+    build.onResolve({ filter: /^qs$/ }, ({ importer }) =>
+      fromOpenApiBackend(importer) ? { path: shim('qs-flat.cjs') } : undefined,
     );
   },
 };

@@ -40,7 +40,7 @@ export function createRequestHandler({
   /** Answers the event; `route.operationId` is set as soon as the operation is known, for the log line. */
   async function respond(
     event: APIGatewayProxyEvent,
-    headers: Record<string, string>,
+    headers: Readonly<Record<string, string>>,
     route: { operationId?: string },
   ): Promise<APIGatewayProxyResult> {
     const { httpMethod: method, path } = event;
@@ -100,7 +100,7 @@ function validatedInput(
   contract: Contract,
   operation: ContractOperation,
   event: APIGatewayProxyEvent,
-  headers: Record<string, string>,
+  headers: Readonly<Record<string, string>>,
 ) {
   const body = decodeBody(event);
   const accepted = contract.acceptedMediaTypes(operation);
@@ -108,7 +108,6 @@ function validatedInput(
     // A body without Content-Type is read as JSON, as API Gateway's request validation does.
     const mediaType = (headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? '';
     if (!accepted.includes(mediaType)) throw new UnsupportedMediaTypeError(headers['content-type'] ?? '', accepted);
-    headers['content-type'] = mediaType;
   }
   // Query parameters the spec does not declare are accepted and ignored, as the original API documented.
   const declared = contract.queryParameterNames(operation);

@@ -11,9 +11,6 @@ const LOCATION_NAMES: Readonly<Record<string, string>> = {
 };
 
 export function toErrorDetails(errors: readonly ErrorObject[]): ErrorDetail[] {
-  // Malformed JSON makes the body a string, which also fails its schema: report only the syntax error.
-  const parseError = errors.find((error) => error.keyword === 'parse');
-  if (parseError) return [{ location: 'body', message: 'is not valid JSON' }];
   return errors.map((error) => ({ location: locationOf(error), message: messageOf(error) }));
 }
 

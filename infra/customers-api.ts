@@ -106,7 +106,8 @@ export class CustomersApi extends Construct {
       environment: {
         TABLE_NAME: this.table.tableName,
         CORS_ALLOWED_ORIGINS: corsAllowedOrigins.join(','),
-        NODE_OPTIONS: '--enable-source-maps',
+        // No NODE_OPTIONS=--enable-source-maps: loading the 4 MB map would cost every cold start. The map ships
+        // beside the bundle; set that variable on the function while debugging to get TypeScript stack traces.
       },
       description: 'customers-api: GET and PUT /customers, routed and validated from openapi/openapi.yaml',
     });

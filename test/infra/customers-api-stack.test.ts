@@ -77,6 +77,8 @@ describe('function', () => {
       Environment: { Variables: expect.objectContaining({ TABLE_NAME: { Ref: expect.stringMatching(/Table/) } }) },
     });
     expect(Number(String(properties.Runtime).match(/^nodejs(\d+)\.x$/)?.[1])).toBeGreaterThanOrEqual(22);
+    // the source map is not loaded at start unless someone asks for it
+    expect(JSON.stringify(properties.Environment)).not.toContain('enable-source-maps');
     template.hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: '/aws/lambda/dynamodb-rest-api',
       RetentionInDays: Match.anyValue(),

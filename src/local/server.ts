@@ -27,8 +27,6 @@ export interface LocalServer {
   readonly url: string;
   /** DynamoDB endpoint in use: the emulator's, or the configured one. */
   readonly dynamoDbEndpoint: string;
-  /** The store the server uses (tests read the table through it). */
-  readonly store: CustomerStore;
   /** Stops accepting requests, then stops the emulator. */
   close(): Promise<void>;
 }
@@ -96,7 +94,6 @@ export async function startLocalServer({
   return {
     url: `http://${host}:${port}`,
     dynamoDbEndpoint: emulator?.endpoint ?? config.externalDynamoDbEndpoint ?? '',
-    store,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

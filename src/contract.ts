@@ -20,6 +20,11 @@ export interface RequestToValidate {
   readonly body: unknown;
 }
 
+interface OperationFacts {
+  readonly queryParameterNames: ReadonlySet<string>;
+  readonly acceptedMediaTypes: readonly string[];
+}
+
 export interface ContractOptions {
   /** Use the validators generated at build time. @default true; false compiles with ajv at run time (tests). */
   readonly precompiled?: boolean;
@@ -63,19 +68,34 @@ export class Contract {
       .map((operation) => operation.method.toUpperCase());
   }
 
-  /** Names of the query parameters an operation declares. */
-  queryParameterNames(operation: ContractOperation): Set<string> {
-    const names = new Set<string>();
-    for (const parameter of operation.parameters ?? []) {
-      if ('in' in parameter && parameter.in === 'query') names.add(parameter.name);
-    }
-    return names;
+  /** Names of the query parameters an operation declares (derived once per operation). */
+  queryParameterNames(operation: ContractOperation): ReadonlySet<string> {
+    return this.facts(operation).queryParameterNames;
   }
 
-  /** Media types an operation accepts for its body; empty when it takes none. */
-  acceptedMediaTypes(operation: ContractOperation): string[] {
-    const body = operation.requestBody;
-    return body && 'content' in body ? Object.keys(body.content) : [];
+  /** Media types an operation accepts for its body; empty when it takes none (derived once per operation). */
+  acceptedMediaTypes(operation: ContractOperation): readonly string[] {
+    return this.facts(operation).acceptedMediaTypes;
+  }
+
+  private readonly operationFacts = new Map<string, OperationFacts>();
+
+  private facts(operation: ContractOperation): OperationFacts {
+    const key = `${operation.method} ${operation.path}`;
+    let facts = this.operationFacts.get(key);
+    if (!facts) {
+      const body = operation.requestBody;
+      facts = {
+        queryParameterNames: new Set(
+          (operation.parameters ?? []).flatMap((parameter) =>
+            'in' in parameter && parameter.in === 'query' ? [parameter.name] : [],
+          ),
+        ),
+        acceptedMediaTypes: body && 'content' in body ? Object.keys(body.content) : [],
+      };
+      this.operationFacts.set(key, facts);
+    }
+    return facts;
   }
 
   /**

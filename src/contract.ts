@@ -6,7 +6,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { OpenAPIRouter, OpenAPIValidator, type Operation } from 'openapi-backend';
-import { openapiDocument } from './generated/openapi-document.js';
+import { runtimeDocument } from './generated/runtime-document.js';
 import { AJV_OPTIONS, usePrecompiledValidators } from './precompiled-validators.js';
 
 export type ContractOperation = Operation;
@@ -36,7 +36,7 @@ export class Contract {
   /** Operations on paths without templates, by "method path": routing without a scan for the common case. */
   private readonly staticRoutes = new Map<string, ContractOperation>();
 
-  constructor(definition = openapiDocument, options: ContractOptions = {}) {
+  constructor(definition = runtimeDocument, options: ContractOptions = {}) {
     this.router = new OpenAPIRouter({ definition });
     this.validator = new OpenAPIValidator({
       definition,

@@ -32,6 +32,19 @@ const leanOpenApiBackend: Plugin = {
   },
 };
 
+/**
+ * Gives openapi-backend the few lodash functions it calls from es-toolkit/compat instead of the whole of lodash
+ * (src/build/shims/lodash-from-es-toolkit.mjs). Exported so that a test can bundle openapi-backend with it alone.
+ */
+export const lodashFromEsToolkit: Plugin = {
+  name: 'lodash-from-es-toolkit',
+  setup(build) {
+    build.onResolve({ filter: /^lodash$/ }, ({ importer }) =>
+      /[\\/]openapi-backend[\\/]/.test(importer) ? { path: shim('lodash-from-es-toolkit.mjs') } : undefined,
+    );
+  },
+};
+
 /** Bundles `entry` (the Lambda by default; the benchmarks bundle their baselines the same way) into `outdir`. */
 export async function bundleLambda(
   outdir: string = LAMBDA_OUTDIR,
@@ -54,7 +67,7 @@ export async function bundleLambda(
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
-    plugins: entry === LAMBDA_ENTRY ? [leanOpenApiBackend] : [],
+    plugins: entry === LAMBDA_ENTRY ? [leanOpenApiBackend, lodashFromEsToolkit] : [],
     // CommonJS dependencies inside an ES-module bundle still call require().
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
   });

@@ -1,17 +1,20 @@
 /**
- * Writes src/generated/openapi-document.ts: openapi/openapi.yaml parsed and dereferenced at build time, so the
- * Lambda neither bundles a YAML parser nor resolves `$ref`s at cold start.
+ * Writes openapi/openapi.yaml parsed and dereferenced at build time, so that nothing bundles a YAML parser or
+ * resolves `$ref`s at cold start:
+ * - src/generated/openapi-document.ts: the whole document (the CDK, the docs and the tests);
+ * - src/generated/runtime-document.ts: what the Lambda routes and validates with (src/codegen/runtime-document.ts).
  *
- *   tsx src/codegen/generate-document.ts          write the file
- *   tsx src/codegen/generate-document.ts --check  fail when the file is stale
+ *   tsx src/codegen/generate-document.ts          write the files
+ *   tsx src/codegen/generate-document.ts --check  fail when they are stale
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dereference } from '@apidevtools/json-schema-ref-parser';
 import { parse } from 'yaml';
+import { toRuntimeDocument } from './runtime-document.js';
 
 export const specPath = fileURLToPath(new URL('../../openapi/openapi.yaml', import.meta.url));
-const outputPath = fileURLToPath(new URL('../generated/openapi-document.ts', import.meta.url));
+const outputFor = (name: string) => fileURLToPath(new URL(`../generated/${name}.ts`, import.meta.url));
 
 /** The spec as a plain object, `$ref`s resolved. */
 export async function loadDereferencedSpec(): Promise<Record<string, unknown>> {
@@ -19,29 +22,41 @@ export async function loadDereferencedSpec(): Promise<Record<string, unknown>> {
   return (await dereference(structuredClone(spec))) as Record<string, unknown>;
 }
 
-async function render(): Promise<string> {
-  const document = await loadDereferencedSpec();
+function renderModule(exported: string, document: unknown, comment: string): string {
   // JSON.parse of a string literal is faster for V8 to load than the same object as a JS literal.
   return [
     '// Generated from openapi/openapi.yaml by src/codegen/generate-document.ts (`npm run generate`). Do not edit.',
+    `// ${comment}`,
     "import type { Document } from 'openapi-backend';",
     '',
-    `export const openapiDocument = JSON.parse(${JSON.stringify(JSON.stringify(document))}) as Document;`,
+    `export const ${exported} = JSON.parse(${JSON.stringify(JSON.stringify(document))}) as Document;`,
     '',
   ].join('\n');
 }
 
+async function render(): Promise<Record<string, string>> {
+  const document = await loadDereferencedSpec();
+  return {
+    'openapi-document': renderModule('openapiDocument', document, 'The whole document, $refs resolved.'),
+    'runtime-document': renderModule(
+      'runtimeDocument',
+      toRuntimeDocument(document as Parameters<typeof toRuntimeDocument>[0]),
+      'What the Lambda routes and validates requests with: no prose, examples or responses.',
+    ),
+  };
+}
+
 async function main(): Promise<void> {
-  const expected = await render();
-  if (process.argv.includes('--check')) {
-    const actual = await readFile(outputPath, 'utf8').catch(() => '');
-    if (actual !== expected) {
-      console.error(`${outputPath} is stale: run \`npm run generate\` and commit the result.`);
+  const check = process.argv.includes('--check');
+  for (const [name, expected] of Object.entries(await render())) {
+    const path = outputFor(name);
+    if (!check) {
+      await writeFile(path, expected);
+    } else if ((await readFile(path, 'utf8').catch(() => '')) !== expected) {
+      console.error(`${path} is stale: run \`npm run generate\` and commit the result.`);
       process.exitCode = 1;
     }
-    return;
   }
-  await writeFile(outputPath, expected);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

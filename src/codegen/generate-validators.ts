@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type Options } from 'ajv';
 import standalone from 'ajv/dist/standalone/index.js';
 import { OpenAPIValidator } from 'openapi-backend';
-import { openapiDocument } from '../generated/openapi-document.js';
+import { runtimeDocument } from '../generated/runtime-document.js';
 import { AJV_OPTIONS, REQUEST_CONTEXTS, schemaKey } from '../precompiled-validators.js';
 
 type StandaloneCode = (ajv: Ajv, refsOrFunc?: Record<string, string>) => string;
@@ -24,7 +24,7 @@ const outputFor = (name: string) =>
 function recordRequestSchemas() {
   const recorded = new Map<string, { options: Options; schemas: Map<string, unknown> }>();
   new OpenAPIValidator({
-    definition: openapiDocument,
+    definition: runtimeDocument,
     lazyCompileValidators: false,
     ajvOpts: AJV_OPTIONS,
     customizeAjv: (ajv, options, context) => {

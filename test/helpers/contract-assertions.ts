@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import { Contract } from '../../src/contract.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
 
-const contract = new Contract(undefined, { precompiled: false });
+const contract = new Contract(openapiDocument, { precompiled: false });
 const errorSchema = (openapiDocument as { components: { schemas: Record<string, object> } }).components.schemas.Error;
 const validateError = new Ajv({ strict: false }).compile(errorSchema as object);
 

@@ -7,11 +7,6 @@ export const DEFAULT_TABLE_NAME = 'customer_ids';
 /** The partition key: a string attribute named `id`. */
 export const PARTITION_KEY = { name: 'id', type: 'S' } as const;
 
-/** The item stored for a customer. Only the key is stored; nothing else from a request reaches the table. */
-export interface CustomerItem {
-  readonly [PARTITION_KEY.name]: string;
-}
-
 /** CreateTable input for a table of this shape (on-demand billing, as deployed). */
 export function createTableInput(tableName: string) {
   return {

@@ -10,8 +10,8 @@ async function main(): Promise<void> {
   const storage = config.externalDynamoDbEndpoint
     ? `DynamoDB at ${config.externalDynamoDbEndpoint} (AWS_ENDPOINT_URL_DYNAMODB)`
     : config.dataDir === IN_MEMORY
-      ? 'embedded DynamoDB (dynalite), in memory'
-      : `embedded DynamoDB (dynalite), data in ${config.dataDir}`;
+      ? `embedded DynamoDB (dynalite, process ${server.emulatorPid}), in memory`
+      : `embedded DynamoDB (dynalite, process ${server.emulatorPid}), data in ${config.dataDir}`;
   process.stdout.write(
     [
       '',

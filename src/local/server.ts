@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { finished } from 'node:stream/promises';
 import type { LocalServerConfig } from '../config.js';
 import { Contract } from '../contract.js';
 import { type CustomerStore, DynamoDbCustomerStore } from '../customer-store.js';
@@ -27,6 +28,8 @@ export interface LocalServer {
   readonly url: string;
   /** DynamoDB endpoint in use: the emulator's, or the configured one. */
   readonly dynamoDbEndpoint: string;
+  /** The embedded emulator's process id; undefined when a configured endpoint is used. */
+  readonly emulatorPid: number | undefined;
   /** Stops accepting requests, then stops the emulator. */
   close(): Promise<void>;
 }
@@ -67,11 +70,15 @@ export async function startLocalServer({
   // Requests being answered: on close, they finish before the emulator stops under them.
   const inFlight = new Set<Promise<void>>();
   const server = createServer((request, response) => {
-    const answered = serve(handler, request, response).catch((error: unknown) => {
-      logger.error('local server failed to answer', { error: describeError(error) });
-      if (!response.headersSent) writeProxyResult(response, toErrorResponse(error));
-      else response.destroy();
-    });
+    const answered = serve(handler, request, response)
+      .catch((error: unknown) => {
+        logger.error('local server failed to answer', { error: describeError(error) });
+        if (!response.headersSent) writeProxyResult(response, toErrorResponse(error));
+        else response.destroy();
+      })
+      // in flight until the answer is handed to the socket, so that closing connections cannot cut it off
+      .then(() => finished(response))
+      .catch(() => {});
     inFlight.add(answered);
     void answered.finally(() => inFlight.delete(answered));
   });
@@ -94,6 +101,7 @@ export async function startLocalServer({
   return {
     url: `http://${host}:${port}`,
     dynamoDbEndpoint: emulator?.endpoint ?? config.externalDynamoDbEndpoint ?? '',
+    emulatorPid: emulator?.pid,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

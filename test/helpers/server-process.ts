@@ -8,6 +8,8 @@ export interface ServerProcess {
   readonly child: ChildProcess;
   /** http://127.0.0.1:<port> */
   readonly url: string;
+  /** The embedded DynamoDB's process, as the server's start-up banner names it. */
+  readonly emulatorPid: number;
 }
 
 /** Starts the server and resolves once it prints that it is ready. */
@@ -22,14 +24,29 @@ export async function startServerProcess(options: { port: number; dataDir: strin
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  let banner = '';
   await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('Press Ctrl-C') && resolve());
+    child.stdout?.on('data', (chunk: Buffer) => {
+      banner += chunk.toString();
+      if (banner.includes('Press Ctrl-C')) resolve();
+    });
     child.once('exit', (code) => reject(new Error(`the server exited before it was ready (${code})`)));
   });
-  return { child, url: `http://127.0.0.1:${options.port}` };
+  const emulatorPid = Number(/dynalite, process (\d+)/.exec(banner)?.[1]);
+  return { child, url: `http://127.0.0.1:${options.port}`, emulatorPid };
 }
 
 /** A port unlikely to be taken, for a server process that must be restarted on the same one. */
 export function randomPort(): number {
   return 20_000 + Math.floor(Math.random() * 20_000);
+}
+
+/** Whether a process with this id exists (signal 0 only checks). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

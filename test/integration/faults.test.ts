@@ -3,7 +3,6 @@
  * client answers 503 `{message}` with Retry-After and nothing of the AWS error, within a bound well inside API
  * Gateway's 29 s, and recovers by itself. A crash of the server loses no acknowledged write.
  */
-import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,7 +20,7 @@ import {
 } from '../../src/local/embedded-dynamodb.js';
 import { getCustomer, putJson } from '../helpers/http.js';
 import { startTestServer } from '../helpers/local-server.js';
-import { randomPort, startServerProcess } from '../helpers/server-process.js';
+import { isRunning, randomPort, startServerProcess } from '../helpers/server-process.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -190,14 +189,14 @@ describe('when the local server crashes', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'customers-api-crash-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const port = randomPort();
-    const start = async (): Promise<ChildProcess> => {
-      const { child } = await startServerProcess({ port, dataDir });
-      cleanups.push(() => child.exitCode === null && child.kill('SIGKILL'));
-      return child;
+    const start = async () => {
+      const started = await startServerProcess({ port, dataDir });
+      cleanups.push(() => started.child.exitCode === null && started.child.kill('SIGKILL'));
+      return started;
     };
     const base = `http://127.0.0.1:${port}`;
 
-    const first = await start();
+    const { child: first, emulatorPid } = await start();
     const ids = Array.from({ length: 50 }, (_, index) => `crash-${index}-${Date.now()}`);
     const acknowledged: string[] = [];
     await Promise.all(
@@ -209,6 +208,8 @@ describe('when the local server crashes', () => {
     const exited = new Promise((resolve) => first.once('exit', resolve));
     first.kill('SIGKILL'); // no clean shutdown
     await exited;
+    // its embedded DynamoDB does not outlive it (it would hold the data folder's lock)
+    await vi.waitFor(() => expect(isRunning(emulatorPid)).toBe(false), { timeout: 10_000, interval: 50 });
 
     await start();
     const found = await Promise.all(acknowledged.map(async (id) => (await getCustomer(base, id)).body.customerInDB));

@@ -3,10 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmulator } from '../../src/local/embedded-dynamodb.js';
 import { getCustomer, putJson } from '../helpers/http.js';
 import { startTestServer } from '../helpers/local-server.js';
+import { isRunning } from '../helpers/server-process.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -83,9 +85,11 @@ describe('malformed HTTP', () => {
 describe('npm start', () => {
   it('prints the URL and a curl example, serves, and stops cleanly on Ctrl-C', { timeout: 60_000 }, async () => {
     const port = 30_000 + Math.floor(Math.random() * 20_000);
+    // A process group of its own, so that Ctrl-C can be sent as a terminal does: to every process in the group.
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/local/main.ts'], {
       env: { ...process.env, PORT: String(port), DATA_DIR: ':memory:', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     cleanups.push(async () => {
       if (child.exitCode === null) child.kill('SIGKILL');
@@ -101,12 +105,34 @@ describe('npm start', () => {
     await vi.waitFor(() => expect(output, errors).toContain('Press Ctrl-C'), { timeout: 45_000, interval: 100 });
     expect(output).toContain(`customers-api listening on http://localhost:${port}`);
     expect(output).toMatch(/curl -X PUT http:\/\/localhost:\d+\/customers/);
+    const emulatorPid = Number(/dynalite, process (\d+)/.exec(output)?.[1]);
+    expect(isRunning(emulatorPid)).toBe(true);
 
     const response = await fetch(`http://localhost:${port}/customers?id=started`);
     expect(await response.json()).toEqual({ id: 'started', customerInDB: false });
 
+    // Ctrl-C reaches the embedded DynamoDB too: it must outlive the request in flight (its body half sent when
+    // Ctrl-C comes), which the server finishes before it stops.
+    const body = JSON.stringify({ id: 'during-shutdown' });
+    const socket = connect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const answer = new Promise<string>((resolve) => {
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+      });
+      socket.on('close', () => resolve(text));
+    });
+    socket.write(
+      `PUT /customers HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 5)}`,
+    );
+    await setTimeout(300);
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    child.kill('SIGINT');
+    process.kill(-(child.pid as number), 'SIGINT');
+    await setTimeout(500);
+    socket.write(body.slice(5));
+    expect(await answer).toMatch(/^HTTP\/1\.1 200 /);
     expect(await exited).toBe(0);
+    await vi.waitFor(() => expect(isRunning(emulatorPid)).toBe(false), { timeout: 10_000, interval: 50 });
   });
 });

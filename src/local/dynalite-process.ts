@@ -1,7 +1,7 @@
 /**
  * The embedded DynamoDB's own process (started by src/local/embedded-dynamodb.ts with `fork`): dynalite on a free
  * loopback port, reported to the parent over IPC. Serving DynamoDB in a process of its own lets it run on another
- * core than the API server: under load, the two together answer about 1.5× the requests one event loop can.
+ * core than the API server (BENCHMARKS.md has what that was worth under load).
  *
  * It lives exactly as long as its parent wants it: it stops (closing LevelDB cleanly) when the parent disconnects,
  * exits or is killed, and it ignores the Ctrl-C that the terminal sends to the whole process group, so that the

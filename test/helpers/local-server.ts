@@ -1,4 +1,4 @@
-/** Starts the real local server (real AWS SDK, in-process dynalite) on a free port for a test file. */
+/** Starts the real local server (real AWS SDK, dynalite in its own process) on a free port for a test file. */
 import { IN_MEMORY, type LocalServerConfig, readLocalServerConfig } from '../../src/config.js';
 import type { CustomerStore } from '../../src/customer-store.js';
 import { type LocalServer, startLocalServer } from '../../src/local/server.js';

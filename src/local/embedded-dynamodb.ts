@@ -15,6 +15,8 @@ export interface Emulator {
   readonly endpoint: string;
   /** The emulator's process id. */
   readonly pid: number;
+  /** Settles when the emulator's process has exited, for whatever reason (`close()`, a crash, a kill). */
+  readonly exited: Promise<EmulatorExit>;
   /** Stops the emulator (its data on disk is closed cleanly) and resolves when its process has exited. */
   close(): Promise<void>;
 }
@@ -27,6 +29,11 @@ const EMULATOR_PROCESS = fileURLToPath(new URL('./dynalite-process.ts', import.m
 /** The child runs TypeScript as the local server does, whatever started the parent (tsx, vitest). */
 const TYPESCRIPT_LOADER = import.meta.resolve('tsx');
 
+export interface EmulatorExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
 export class EmulatorStartError extends Error {
   override readonly name = 'EmulatorStartError';
 }
@@ -38,7 +45,9 @@ export async function startEmulator(dataDir: string): Promise<Emulator> {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<EmulatorExit>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message: EmulatorMessage) =>
       'port' in message ? resolve(message.port) : reject(new EmulatorStartError(`dynalite: ${message.error}`)),
@@ -49,12 +58,13 @@ export async function startEmulator(dataDir: string): Promise<Emulator> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     pid: child.pid as number,
+    exited,
     close: () => stop(child, exited),
   };
 }
 
 /** Asks the child to stop by disconnecting; kills it if it has not stopped within 10 s. */
-async function stop(child: ChildProcess, exited: Promise<void>): Promise<void> {
+async function stop(child: ChildProcess, exited: Promise<EmulatorExit>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   if (child.connected) child.disconnect();
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -60,6 +60,14 @@ export async function startLocalServer({
     await emulator?.close();
     throw error;
   }
+  let closing = false;
+  void emulator?.exited.then(({ code, signal }) => {
+    if (closing) return;
+    logger.error('the embedded DynamoDB stopped; requests answer 503 until the server is restarted', {
+      code,
+      signal,
+    });
+  });
   const store = givenStore ?? new DynamoDbCustomerStore(client, config.tableName);
   const handler = createRequestHandler({
     contract: new Contract(),
@@ -103,6 +111,7 @@ export async function startLocalServer({
     dynamoDbEndpoint: emulator?.endpoint ?? config.externalDynamoDbEndpoint ?? '',
     emulatorPid: emulator?.pid,
     async close() {
+      closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await Promise.allSettled([...inFlight]);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmulator } from '../../src/local/embedded-dynamodb.js';
+import { createLogger } from '../../src/logger.js';
 import { getCustomer, putJson } from '../helpers/http.js';
 import { startTestServer } from '../helpers/local-server.js';
 import { isRunning } from '../helpers/server-process.js';
@@ -41,6 +42,25 @@ describe('local server', () => {
     const second = await startTestServer();
     cleanups.push(() => second.close());
     expect((await getCustomer(second.url, 'ephemeral')).body).toEqual({ id: 'ephemeral', customerInDB: false });
+  });
+
+  it('says so when the embedded DynamoDB stops under it, and answers 503 without AWS details', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const server = await startTestServer({
+      config: { dynamoDbMaxAttempts: 1 },
+      logger: createLogger('error', (line) => lines.push(JSON.parse(line))),
+    });
+    cleanups.push(() => server.close());
+    process.kill(server.emulatorPid as number, 'SIGKILL');
+    await vi.waitFor(() =>
+      expect(lines.map((line) => line.message)).toContain(
+        'the embedded DynamoDB stopped; requests answer 503 until the server is restarted',
+      ),
+    );
+    expect(lines.find((line) => line.signal)).toMatchObject({ signal: 'SIGKILL' });
+    const answer = await getCustomer(server.url, 'anyone');
+    expect(answer.status).toBe(503);
+    expect(JSON.stringify(answer.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|dynamodb/i);
   });
 
   it('uses the DynamoDB at AWS_ENDPOINT_URL_DYNAMODB and creates the table there', async () => {

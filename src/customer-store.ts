@@ -15,9 +15,9 @@ export interface CustomerStore {
 }
 
 /**
- * The item stored for a customer is its key alone: nothing else from a request reaches the table. It is written in DynamoDB's attribute-value form directly: no document-client
- * marshalling layer, and the client can cache its middleware stack (src/dynamodb-client.ts), which
- * @aws-sdk/lib-dynamodb's document client does not allow.
+ * The item stored for a customer is its key alone: nothing else from a request reaches the table. It is written in
+ * DynamoDB's attribute-value form directly: no document-client marshalling layer, and the client can cache its
+ * middleware stack (src/dynamodb-client.ts), which @aws-sdk/lib-dynamodb's document client does not allow.
  */
 const keyOf = (id: string) => ({ [PARTITION_KEY.name]: { [PARTITION_KEY.type]: id } });
 

@@ -29,6 +29,9 @@ export function createDynamoDbClient(options: DynamoDbClientOptions): DynamoDBCl
       requestTimeout: options.dynamoDbRequestTimeoutMs,
       // Without this, the SDK only logs a warning when requestTimeout passes and keeps waiting.
       throwOnRequestTimeout: true,
+      // requestTimeout ends when the answer's headers arrive; a body that then stalls is caught by the socket's
+      // idle timeout only (test/integration/faults.test.ts: "when DynamoDB stalls in the middle of an answer").
+      socketTimeout: options.dynamoDbRequestTimeoutMs,
     },
   });
 }

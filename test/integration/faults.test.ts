@@ -1,9 +1,10 @@
 /**
- * DynamoDB faults, against the real local server and the real AWS SDK: unreachable, hanging, throttling. The
- * client answers 503 `{message}` with Retry-After and nothing of the AWS error, within a bound well inside API
- * Gateway's 29 s, and recovers by itself. A crash of the server loses no acknowledged write.
+ * DynamoDB faults, against the real local server and the real AWS SDK: unreachable, hanging, stalling mid-answer,
+ * throttling. The client answers 503 `{message}` with Retry-After and nothing of the AWS error, within a bound well
+ * inside API Gateway's 29 s, and recovers by itself. A crash of the server loses no acknowledged write.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,6 +149,37 @@ describe('when DynamoDB hangs', () => {
       { timeout: 10_000, interval: 200 },
     );
   });
+});
+
+describe('when DynamoDB stalls in the middle of an answer', () => {
+  it('answers 503 within the configured bound (the body is timed, not only the headers)', async () => {
+    // An HTTP server that sends a DynamoDB answer's headers and the start of its body, then nothing more.
+    let requests = 0;
+    const stalling = createHttpServer((request, response) => {
+      requests++;
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'content-length': '100' });
+        response.write('{"Item":');
+      });
+    });
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => {
+      stalling.closeAllConnections();
+      return new Promise((resolve) => stalling.close(resolve));
+    });
+    const { store } = storeAt(`http://127.0.0.1:${(stalling.address() as { port: number }).port}`);
+    const server = await startTestServer({ store });
+    cleanups.push(() => server.close());
+
+    const started = performance.now();
+    const answer = await getCustomer(server.url, 'stalled');
+    const elapsed = performance.now() - started;
+    expect(answer.status).toBe(503);
+    expectNothingLeaked(answer.body);
+    expect(elapsed).toBeLessThan(WORST_CASE_MS + 500);
+    expect(requests).toBe(TIMEOUTS.dynamoDbMaxAttempts);
+  }, 30_000);
 });
 
 describe('when DynamoDB throttles', () => {

@@ -7,11 +7,10 @@ async function main(): Promise<void> {
   const config = readLocalServerConfig();
   const logger = createLogger(config.logLevel);
   const server = await startLocalServer({ config, logger });
+  const data = config.dataDir === IN_MEMORY ? 'in memory' : `data in ${config.dataDir}`;
   const storage = config.externalDynamoDbEndpoint
     ? `DynamoDB at ${config.externalDynamoDbEndpoint} (AWS_ENDPOINT_URL_DYNAMODB)`
-    : config.dataDir === IN_MEMORY
-      ? `embedded DynamoDB (dynalite, process ${server.emulatorPid}), in memory`
-      : `embedded DynamoDB (dynalite, process ${server.emulatorPid}), data in ${config.dataDir}`;
+    : `embedded DynamoDB (dynalite, process ${server.emulatorPid}), ${data}`;
   process.stdout.write(
     [
       '',

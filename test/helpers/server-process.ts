@@ -32,8 +32,12 @@ export async function startServerProcess(options: { port: number; dataDir: strin
     });
     child.once('exit', (code) => reject(new Error(`the server exited before it was ready (${code})`)));
   });
-  const emulatorPid = Number(/dynalite, process (\d+)/.exec(banner)?.[1]);
-  return { child, url: `http://127.0.0.1:${options.port}`, emulatorPid };
+  return { child, url: `http://127.0.0.1:${options.port}`, emulatorPid: emulatorPidIn(banner) };
+}
+
+/** The embedded DynamoDB's process id, as `npm start`'s banner names it (NaN when it names none). */
+export function emulatorPidIn(banner: string): number {
+  return Number(/dynalite, process (\d+)/.exec(banner)?.[1]);
 }
 
 /** A port unlikely to be taken, for a server process that must be restarted on the same one. */

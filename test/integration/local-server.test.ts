@@ -9,7 +9,7 @@ import { startEmulator } from '../../src/local/embedded-dynamodb.js';
 import { createLogger } from '../../src/logger.js';
 import { getCustomer, putJson } from '../helpers/http.js';
 import { startTestServer } from '../helpers/local-server.js';
-import { isRunning } from '../helpers/server-process.js';
+import { emulatorPidIn, isRunning } from '../helpers/server-process.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -125,7 +125,7 @@ describe('npm start', () => {
     await vi.waitFor(() => expect(output, errors).toContain('Press Ctrl-C'), { timeout: 45_000, interval: 100 });
     expect(output).toContain(`customers-api listening on http://localhost:${port}`);
     expect(output).toMatch(/curl -X PUT http:\/\/localhost:\d+\/customers/);
-    const emulatorPid = Number(/dynalite, process (\d+)/.exec(output)?.[1]);
+    const emulatorPid = emulatorPidIn(output);
     expect(isRunning(emulatorPid)).toBe(true);
 
     const response = await fetch(`http://localhost:${port}/customers?id=started`);

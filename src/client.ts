@@ -1,7 +1,8 @@
 /**
  * A typed client for the customers API, for TypeScript frontends and tests: `openapi-fetch` over the `paths`
  * generated from openapi/openapi.yaml, so a path, method, query or body the spec does not have is a compile error.
- * The same client talks to the Prism mock, the local server and a deployed stage; only the base URL changes.
+ * The same client talks to the Prism mock, the local server and a deployed stage; only the base URL and the key
+ * change.
  */
 import createClient, { type Client, type ClientOptions } from 'openapi-fetch';
 import type { components, paths } from './generated/openapi-types.js';
@@ -16,10 +17,34 @@ export type ApiError = components['schemas']['Error'];
 export const LOCAL_SERVER_URL = 'http://localhost:3000';
 export const MOCK_SERVER_URL = 'http://localhost:4010';
 
+/** The header the spec's `apiKey` security scheme names. */
+export const API_KEY_HEADER = 'x-api-key';
+
+export interface CustomersClientOptions extends Omit<ClientOptions, 'baseUrl'> {
+  /**
+   * The API key, sent in `x-api-key` with every request. Required by the spec; leave it out only for an API
+   * deployed without auth (`-c auth=none`) or when `fetch` signs requests itself (`-c auth=iam`).
+   */
+  readonly apiKey?: string;
+}
+
 /**
- * A client for the API at `baseUrl`, e.g. `createCustomersClient(MOCK_SERVER_URL)`. Other options (headers,
- * a custom fetch, middleware-free settings) pass through to openapi-fetch.
+ * A client for the API at `baseUrl` that sends `apiKey` with every request, e.g.
+ * `createCustomersClient(LOCAL_SERVER_URL, { apiKey })`. Other options (headers, a custom fetch) pass through to
+ * openapi-fetch.
  */
-export function createCustomersClient(baseUrl: string, options: Omit<ClientOptions, 'baseUrl'> = {}): CustomersClient {
-  return createClient<paths>({ ...options, baseUrl });
+export function createCustomersClient(baseUrl: string, options: CustomersClientOptions = {}): CustomersClient {
+  const { apiKey, ...rest } = options;
+  const client = createClient<paths>({ ...rest, baseUrl });
+  if (apiKey !== undefined) {
+    if (apiKey.trim() === '') throw new Error('apiKey must not be empty: pass the key, or leave the option out');
+    // A middleware, so the key is set on every request whatever form the other headers take.
+    client.use({
+      onRequest({ request }) {
+        request.headers.set(API_KEY_HEADER, apiKey);
+        return request;
+      },
+    });
+  }
+  return client;
 }

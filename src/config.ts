@@ -39,7 +39,18 @@ export interface LocalServerConfig extends HandlerConfig {
   readonly dataDir: string;
   /** `AWS_ENDPOINT_URL_DYNAMODB` (read by the AWS SDK itself): when set, no emulator is started. */
   readonly externalDynamoDbEndpoint: string | undefined;
+  /**
+   * API keys the server accepts in `x-api-key`. `API_KEYS`, comma-separated; default {@link DEFAULT_LOCAL_API_KEY}
+   * (only while listening on a loopback address: a server others can reach needs keys of its own).
+   */
+  readonly apiKeys: readonly string[];
 }
+
+/** The key `npm start` accepts when `API_KEYS` is not set; public, so only for a server on a loopback address. */
+export const DEFAULT_LOCAL_API_KEY = 'customers-api-local-key';
+/** API Gateway's rule for a key's value: 20 to 128 characters; here also printable ASCII with no space or comma. */
+const API_KEY_PATTERN = /^[\x21-\x2b\x2d-\x7e]{20,128}$/;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export const IN_MEMORY = ':memory:';
 
@@ -61,7 +72,27 @@ export function readLocalServerConfig(env: Env = process.env): LocalServerConfig
     host: readString(env, 'HOST', '127.0.0.1'),
     dataDir: readString(env, 'DATA_DIR', '.data/dynamodb'),
     externalDynamoDbEndpoint: env.AWS_ENDPOINT_URL_DYNAMODB?.trim() || undefined,
+    apiKeys: readApiKeys(env, readString(env, 'HOST', '127.0.0.1')),
   };
+}
+
+function readApiKeys(env: Env, host: string): readonly string[] {
+  const keys = readList(env, 'API_KEYS', []);
+  if (keys.length === 0) {
+    if (LOOPBACK_HOSTS.has(host)) return [DEFAULT_LOCAL_API_KEY];
+    throw new ConfigError(
+      `API_KEYS must be set when HOST is not a loopback address (HOST is '${host}'): the default key is public`,
+    );
+  }
+  keys.forEach((key, index) => {
+    // The message names the position, never the key.
+    if (!API_KEY_PATTERN.test(key)) {
+      throw new ConfigError(
+        `API_KEYS: key ${index + 1} must be 20 to 128 printable ASCII characters without spaces or commas`,
+      );
+    }
+  });
+  return keys;
 }
 
 function readString(env: Env, name: string, fallback: string): string {

@@ -21,6 +21,15 @@ export class BadRequestError extends HttpError {
   }
 }
 
+/** No API key, or one the API does not know: API Gateway's own answer, word for word. Never names the key. */
+export class ForbiddenError extends HttpError {
+  override readonly name = 'ForbiddenError';
+  readonly statusCode = 403;
+  constructor() {
+    super('Forbidden');
+  }
+}
+
 export class NotFoundError extends HttpError {
   override readonly name = 'NotFoundError';
   readonly statusCode = 404;

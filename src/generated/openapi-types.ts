@@ -171,6 +171,43 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /**
+         * @description The request carries no credentials where the API requires a signature. Only an API deployed with AWS IAM
+         *     auth answers it (API Gateway's answer to an unsigned request; it cannot tell one from a path it does not
+         *     have): sign requests with AWS Signature Version 4 for the `execute-api` service. The Prism mock answers it
+         *     to a request without an `x-api-key` header.
+         */
+        Unauthorized: {
+            headers: {
+                /**
+                 * @description The authentication scheme to use.
+                 * @example AWS4-HMAC-SHA256
+                 */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "message": "Missing Authentication Token"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description The request is refused before anything is read or written: no API key, or a key the API does not know
+         *     (a revoked key included). The message never repeats the key. With AWS IAM auth: a signature that does not
+         *     verify, or a caller whose policy does not allow this method and path.
+         */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description An unexpected server-side failure. Details are logged, never returned. */
         InternalError: {
             headers: {
@@ -215,6 +252,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["StoreUnavailable"];
@@ -244,6 +283,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];

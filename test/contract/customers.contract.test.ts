@@ -1,17 +1,47 @@
 /**
  * The contract suite: the API's documented behaviour, over HTTP, against any target (see target.ts). Every
+ * request carries the target's credentials (an API key, or a SigV4 signature) unless a case says otherwise; every
  * response is validated against openapi/openapi.yaml by the `call` helper.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, getCustomer, putJson } from '../helpers/http.js';
-import { isRealBackend, startTarget, type Target, targetKind } from './target.js';
+import type { ApiResponse } from '../helpers/contract-assertions.js';
+import { type CallOptions, call as callUnauthenticated } from '../helpers/http.js';
+import { isRealBackend, startTarget, type Target, targetAuth, targetKind } from './target.js';
 
 const kind = targetKind();
+const auth = targetAuth();
 /** Cases only a real backend can pass (state, echoed ids, precise errors) are skipped against the mock. */
 const real = isRealBackend(kind);
 let target: Target;
 let base: string;
+
+/** `call`, with the target's credentials added to the request. */
+async function call<Body = Record<string, unknown>>(
+  url: string,
+  options: CallOptions = {},
+): Promise<ApiResponse<Body>> {
+  const headers = { ...options.headers };
+  const credentials = await target.credentials({
+    method: options.method ?? 'GET',
+    url,
+    headers,
+    ...(options.body === undefined ? {} : { body: options.body }),
+  });
+  return callUnauthenticated<Body>(url, { ...options, headers: { ...headers, ...credentials } });
+}
+
+function putJson(baseUrl: string, body: unknown) {
+  return call(`${baseUrl}/customers`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+function getCustomer(baseUrl: string, id: string) {
+  return call(`${baseUrl}/customers?id=${encodeURIComponent(id)}`);
+}
 
 beforeAll(async () => {
   target = await startTarget();
@@ -168,9 +198,11 @@ describe(`PUT /customers (${kind})`, () => {
 
   it.skipIf(!real)('refuses a body over 10 MB with 413', async () => {
     const body = JSON.stringify({ id: freshId(), padding: 'x'.repeat(10 * 1024 * 1024) });
-    const response = await fetch(`${base}/customers`, {
+    const url = `${base}/customers`;
+    const headers = { 'Content-Type': 'application/json' };
+    const response = await fetch(url, {
       method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { ...headers, ...(await target.credentials({ method: 'PUT', url, headers, body })) },
       body,
     });
     expect(response.status).toBe(413);
@@ -207,7 +239,8 @@ describe(`routing and CORS (${kind})`, () => {
     },
   );
 
-  it.skipIf(!real)('answers an unknown path with 404', async () => {
+  // With AWS IAM auth, API Gateway answers an unknown path as an unsigned request (401): it cannot tell them apart.
+  it.skipIf(!real || auth === 'iam')('answers an unknown path with 404', async () => {
     const response = await call(`${base}/customer`);
     expect(response.status).toBe(404);
   });
@@ -218,20 +251,109 @@ describe(`routing and CORS (${kind})`, () => {
       headers: {
         Origin: 'https://app.example.com',
         'Access-Control-Request-Method': 'PUT',
-        'Access-Control-Request-Headers': 'content-type',
+        'Access-Control-Request-Headers': 'content-type,x-api-key',
       },
     });
     expect(response.status).toBeLessThan(300);
     expect(response.headers.get('access-control-allow-origin')).toMatch(/^(\*|https:\/\/app\.example\.com)$/);
     expect(response.headers.get('access-control-allow-methods')).toMatch(/PUT/);
-    expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toMatch(/content-type/);
+    const allowedHeaders = response.headers.get('access-control-allow-headers')?.toLowerCase() ?? '';
+    expect(allowedHeaders).toMatch(/content-type/);
+    expect(allowedHeaders, 'a browser may send the API key').toMatch(/x-api-key/);
   });
 
   it('adds Access-Control-Allow-Origin to an ordinary response', async () => {
-    const response = await fetch(`${base}/customers?id=${freshId()}`, {
-      headers: { Origin: 'https://app.example.com' },
+    const url = `${base}/customers?id=${freshId()}`;
+    const headers = { Origin: 'https://app.example.com' };
+    const response = await fetch(url, {
+      headers: { ...headers, ...(await target.credentials({ method: 'GET', url, headers })) },
     });
     expect(response.headers.get('access-control-allow-origin')).toMatch(/^(\*|https:\/\/app\.example\.com)$/);
     await response.text();
+  });
+});
+
+describe.skipIf(auth !== 'apiKey')(`API key (${kind})`, () => {
+  const noKey = (path: string, options: CallOptions = {}) => callUnauthenticated(`${base}${path}`, options);
+  const wrongKey = { 'x-api-key': 'not-a-key-anyone-was-given-0000' };
+
+  it.each([
+    ['GET', '/customers?id=cust-4f9a2c', undefined],
+    ['PUT', '/customers', JSON.stringify({ id: 'cust-4f9a2c' })],
+  ])('refuses %s without a key, before anything else', async (method, path, body) => {
+    const response = await noKey(path, {
+      method,
+      headers: { 'Content-Type': 'application/json' },
+      ...(body === undefined ? {} : { body }),
+    });
+    // The mock answers 401 with the spec's example (Prism's security check); the API answers as API Gateway does.
+    expect(response.status).toBe(kind === 'mock' ? 401 : 403);
+    if (kind !== 'mock') expect(response.body).toEqual({ message: 'Forbidden' });
+  });
+
+  it.skipIf(!real)('refuses a key it does not know with 403, without repeating the key', async () => {
+    const response = await noKey('/customers?id=cust-4f9a2c', { headers: wrongKey });
+    expect(response.status).toBe(403);
+    expect(response.body).toEqual({ message: 'Forbidden' });
+    expect(JSON.stringify(response.body)).not.toContain(wrongKey['x-api-key']);
+  });
+
+  it.skipIf(!real)('refuses an invalid request without a key with 403, not 400: the key is checked first', async () => {
+    const response = await noKey('/customers?id=', { headers: wrongKey });
+    expect(response.status).toBe(403);
+  });
+
+  it.skipIf(!real)('writes nothing for a PUT without a key or with a wrong one', async () => {
+    const id = freshId('unkeyed');
+    for (const headers of [{}, wrongKey]) {
+      const refused = await noKey('/customers', {
+        method: 'PUT',
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ id }),
+      });
+      expect(refused.status).toBe(403);
+    }
+    expect((await getCustomer(base, id)).body).toEqual({ id, customerInDB: false });
+  });
+
+  it('answers a CORS preflight without a key', async () => {
+    const response = await fetch(`${base}/customers`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'https://app.example.com',
+        'Access-Control-Request-Method': 'GET',
+        'Access-Control-Request-Headers': 'x-api-key',
+      },
+    });
+    expect(response.status).toBeLessThan(300);
+    expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toMatch(/x-api-key/);
+  });
+
+  it.skipIf(!real)('adds Access-Control-Allow-Origin to a 403, so a browser can read it', async () => {
+    const response = await fetch(`${base}/customers?id=cust-4f9a2c`, {
+      headers: { Origin: 'https://app.example.com' },
+    });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('access-control-allow-origin')).toMatch(/^(\*|https:\/\/app\.example\.com)$/);
+    await response.text();
+  });
+});
+
+describe.skipIf(auth !== 'iam')(`AWS IAM (${kind})`, () => {
+  it('refuses an unsigned request with 401 {message}, not a disguised 404', async () => {
+    const response = await callUnauthenticated(`${base}/customers?id=cust-4f9a2c`);
+    expect(response.status).toBe(401);
+    expect(response.body).toEqual({ message: expect.any(String) });
+  });
+
+  it('writes nothing for an unsigned PUT', async () => {
+    const id = freshId('unsigned');
+    const refused = await callUnauthenticated(`${base}/customers`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id }),
+    });
+    expect(refused.status).toBe(401);
+    expect((await getCustomer(base, id)).body).toEqual({ id, customerInDB: false });
   });
 });

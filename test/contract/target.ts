@@ -1,16 +1,37 @@
 /**
  * Where the contract suite runs: the local server (default, started and stopped by the suite), the Prism mock
- * (`CONTRACT_TARGET=mock`, started and stopped by the suite), or any deployed stage (`API_URL=https://…/prod`).
+ * (`CONTRACT_TARGET=mock`, started and stopped by the suite), or any deployed stage (`API_URL=https://…/prod`),
+ * and how its requests are authenticated there:
+ * - local: the server's own key (it accepts `API_KEYS`, or its default key);
+ * - mock: any key (Prism checks only that one is there);
+ * - deployed: `API_KEY=<key>` for a stage deployed with `-c auth=apiKey` (the default), `CONTRACT_AUTH=iam` to sign
+ *   requests with SigV4 for `-c auth=iam` (the AWS SDK's default credentials), `CONTRACT_AUTH=none` for `-c auth=none`.
  */
+import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
 import { startTestServer } from '../helpers/local-server.js';
 import { startPrismMock } from '../helpers/prism.js';
 
 export type TargetKind = 'local' | 'mock' | 'deployed';
+export type TargetAuth = 'apiKey' | 'iam' | 'none';
+
+/** What the suite needs to sign or key a request. */
+export interface OutgoingRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+}
 
 export interface Target {
   readonly baseUrl: string;
+  readonly auth: TargetAuth;
+  /** Headers that authenticate `request` at this target (the API key, or a SigV4 signature). */
+  credentials(request: OutgoingRequest): Promise<Record<string, string>>;
   close(): Promise<void>;
 }
+
+/** The key the mock is sent: Prism accepts any non-empty value. */
+export const MOCK_API_KEY = 'any-key-the-mock-accepts';
 
 /** Known before the suite starts, so cases can be skipped by target at collection time. */
 export function targetKind(env: NodeJS.ProcessEnv = process.env): TargetKind {
@@ -22,6 +43,18 @@ export function targetKind(env: NodeJS.ProcessEnv = process.env): TargetKind {
   return 'local';
 }
 
+/** How the target authenticates callers; known before the suite starts, like the kind. */
+export function targetAuth(env: NodeJS.ProcessEnv = process.env): TargetAuth {
+  if (targetKind(env) !== 'deployed') return 'apiKey';
+  const auth = env.CONTRACT_AUTH?.trim();
+  if (!auth) return env.API_KEY?.trim() ? 'apiKey' : 'none';
+  if (auth !== 'apiKey' && auth !== 'iam' && auth !== 'none') {
+    throw new Error(`CONTRACT_AUTH must be apiKey, iam or none, got '${auth}'`);
+  }
+  if (auth === 'apiKey' && !env.API_KEY?.trim()) throw new Error('CONTRACT_AUTH=apiKey needs API_KEY=<key>');
+  return auth;
+}
+
 /**
  * Whether the target is a real backend: it keeps state (PUT then GET), echoes the id, and says exactly what was
  * wrong. The mock answers every valid request with the spec's examples and every invalid one with the first
@@ -31,15 +64,36 @@ export function isRealBackend(kind: TargetKind): boolean {
   return kind !== 'mock';
 }
 
+const apiKeyHeaders = (key: string) => async () => ({ 'x-api-key': key });
+
 export async function startTarget(env: NodeJS.ProcessEnv = process.env): Promise<Target> {
-  if (targetKind(env) === 'deployed') {
+  const kind = targetKind(env);
+  if (kind === 'deployed') {
     const baseUrl = (env.API_URL ?? '').trim().replace(/\/+$/, '');
-    return { baseUrl, close: async () => {} };
+    const auth = targetAuth(env);
+    const credentials =
+      auth === 'apiKey'
+        ? apiKeyHeaders((env.API_KEY ?? '').trim())
+        : auth === 'iam'
+          ? await sigV4Credentials(baseUrl)
+          : async () => ({});
+    return { baseUrl, auth, credentials, close: async () => {} };
   }
-  if (targetKind(env) === 'mock') {
+  if (kind === 'mock') {
     const mock = await startPrismMock();
-    return { baseUrl: mock.url, close: () => mock.close() };
+    return { baseUrl: mock.url, auth: 'apiKey', credentials: apiKeyHeaders(MOCK_API_KEY), close: () => mock.close() };
   }
   const server = await startTestServer();
-  return { baseUrl: server.url, close: () => server.close() };
+  return {
+    baseUrl: server.url,
+    auth: 'apiKey',
+    credentials: apiKeyHeaders(DEFAULT_LOCAL_API_KEY),
+    close: () => server.close(),
+  };
+}
+
+/** Loaded only for a deployed IAM stage: the signer needs AWS credentials. */
+async function sigV4Credentials(baseUrl: string): Promise<Target['credentials']> {
+  const { sigV4Signer } = await import('./sigv4.js');
+  return sigV4Signer(baseUrl);
 }

@@ -14,6 +14,7 @@ describe('configuration', () => {
       host: '127.0.0.1',
       dataDir: '.data/dynamodb',
       externalDynamoDbEndpoint: undefined,
+      apiKeys: ['customers-api-local-key'],
     });
   });
 

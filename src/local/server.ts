@@ -7,12 +7,14 @@ import type { AddressInfo } from 'node:net';
 import { finished } from 'node:stream/promises';
 import { createApiHandler } from '../api-handler.js';
 import type { LocalServerConfig } from '../config.js';
+import { Contract } from '../contract.js';
 import type { CustomerStore } from '../customer-store.js';
 import { createDynamoDbClient } from '../dynamodb-client.js';
 import { PayloadTooLargeError } from '../errors.js';
 import { toErrorResponse } from '../http-response.js';
 import { describeError, type Logger } from '../logger.js';
 import { MAX_BODY_BYTES, type ProxyHandler } from '../request-handler.js';
+import { withApiKeyGate } from './api-key-gate.js';
 import {
   EMULATOR_CREDENTIALS,
   EMULATOR_REGION,
@@ -67,7 +69,16 @@ export async function startLocalServer({
       signal,
     });
   });
-  const handler = createApiHandler({ config, client, logger, ...(givenStore ? { store: givenStore } : {}) });
+  const contract = new Contract();
+  const apiHandler = createApiHandler({
+    config,
+    client,
+    contract,
+    logger,
+    ...(givenStore ? { store: givenStore } : {}),
+  });
+  // What API Gateway checks before the Lambda runs: the API key the spec requires.
+  const handler = withApiKeyGate(apiHandler, { ...config, contract, logger });
   // Requests being answered: on close, they finish before the emulator stops under them.
   const inFlight = new Set<Promise<void>>();
   const server = createServer((request, response) => {

@@ -27,9 +27,15 @@ function misuses(): void {
   client.PUT('/customers', {});
 }
 
+function keyMisuses(): void {
+  // @ts-expect-error the key is a string
+  createCustomersClient('http://localhost:3000', { apiKey: 42 });
+}
+
 describe('createCustomersClient types', () => {
   it('rejects wrong paths, methods, queries and bodies at compile time', () => {
     expectTypeOf(misuses).toBeFunction();
+    expectTypeOf(keyMisuses).toBeFunction();
   });
 
   it('types the data and error of each operation from the spec', () => {

@@ -4,6 +4,7 @@
  * refuses. Where Prism cannot answer like the API, the difference is pinned here and documented in the spec.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
 import type { LocalServer } from '../../src/local/server.js';
 import { expectConformsToSpec } from '../helpers/contract-assertions.js';
 import { startTestServer } from '../helpers/local-server.js';
@@ -28,12 +29,21 @@ interface Request {
   readonly path: string;
   readonly headers?: Record<string, string>;
   readonly body?: string;
+  /** Leave out the API key every other request carries. */
+  readonly withoutKey?: boolean;
 }
 
+/**
+ * The key sent to both: the local server's default key, which the mock accepts as it accepts any key (Prism checks
+ * only that the header is there).
+ */
+const API_KEY = DEFAULT_LOCAL_API_KEY;
+
 async function send(baseUrl: string, request: Request): Promise<RawResponse> {
+  const headers = { ...(request.withoutKey ? {} : { 'x-api-key': API_KEY }), ...request.headers };
   const response = await fetch(`${baseUrl}${request.path}`, {
     method: request.method,
-    ...(request.headers ? { headers: request.headers } : {}),
+    headers,
     ...(request.body === undefined ? {} : { body: request.body }),
   });
   const text = await response.text();
@@ -301,9 +311,56 @@ describe('Prism mock: documented differences from the API', () => {
     const request = { method: 'PUT', path: '/customers', body: JSON.stringify({ id: 'cust-4f9a2c' }) };
     // fetch adds text/plain to a string body; a Blob without a type sends no Content-Type at all.
     const [fromMock, fromApi] = await Promise.all(
-      [mock.url, api.url].map((url) => fetch(`${url}/customers`, { method: 'PUT', body: new Blob([request.body]) })),
+      [mock.url, api.url].map((url) =>
+        fetch(`${url}/customers`, { method: 'PUT', headers: { 'x-api-key': API_KEY }, body: new Blob([request.body]) }),
+      ),
     );
 
     expect([fromMock?.status, fromApi?.status]).toEqual([400, 200]);
+  });
+
+  it.each([
+    ['GET', getId('cust-4f9a2c')],
+    ['PUT', putBody({ id: 'cust-4f9a2c' })],
+  ])(
+    '%s without an API key: 401 with the spec’s 401 example, where the API answers 403 Forbidden',
+    async (_, request) => {
+      const [fromMock, fromApi] = await Promise.all([
+        send(mock.url, { ...request, withoutKey: true }),
+        send(api.url, { ...request, withoutKey: true }),
+      ]);
+
+      expect([fromMock.status, fromApi.status]).toEqual([401, 403]);
+      expect(fromMock.json).toEqual(responseExamples('getCustomer', 401)[0]?.value);
+      expect(fromApi.json).toEqual(responseExamples('getCustomer', 403)[0]?.value);
+      expectConformsToSpec(request.method, `${mock.url}${request.path}`, { ...fromMock, body: fromMock.json });
+      expectConformsToSpec(request.method, `${api.url}${request.path}`, { ...fromApi, body: fromApi.json });
+    },
+  );
+
+  it('accepts any API key, where the API refuses one it does not know with 403', async () => {
+    const request = { ...getId('cust-4f9a2c'), headers: { 'x-api-key': 'a-key-nobody-was-given-000' } };
+    const [fromMock, fromApi] = await Promise.all([send(mock.url, request), send(api.url, request)]);
+
+    expect([fromMock.status, fromApi.status]).toEqual([200, 403]);
+  });
+
+  it('answers a CORS preflight without a key and allows the x-api-key header, like the API', async () => {
+    const request = {
+      method: 'OPTIONS',
+      path: '/customers',
+      withoutKey: true,
+      headers: {
+        Origin: 'https://app.example.com',
+        'Access-Control-Request-Method': 'PUT',
+        'Access-Control-Request-Headers': 'content-type,x-api-key',
+      },
+    };
+    const [fromMock, fromApi] = await Promise.all([send(mock.url, request), send(api.url, request)]);
+
+    for (const response of [fromMock, fromApi]) {
+      expect(response.status).toBeLessThan(300);
+      expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toMatch(/x-api-key/);
+    }
   });
 });

@@ -1,5 +1,9 @@
 /** Small HTTP helpers over fetch, checking every response against the spec. */
+import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
 import { type ApiResponse, expectConformsToSpec } from './contract-assertions.js';
+
+/** The key a local test server accepts by default (`API_KEYS` unset); `putJson` and `getCustomer` send it. */
+export const LOCAL_KEY_HEADERS: Readonly<Record<string, string>> = { 'x-api-key': DEFAULT_LOCAL_API_KEY };
 
 export interface CallOptions {
   readonly method?: string;
@@ -26,11 +30,11 @@ export async function call<Body = Record<string, unknown>>(
 export function putJson(baseUrl: string, body: unknown): Promise<ApiResponse<Record<string, unknown>>> {
   return call(`${baseUrl}/customers`, {
     method: 'PUT',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { ...LOCAL_KEY_HEADERS, 'Content-Type': 'application/json' },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
 
 export function getCustomer(baseUrl: string, id: string): Promise<ApiResponse<Record<string, unknown>>> {
-  return call(`${baseUrl}/customers?id=${encodeURIComponent(id)}`);
+  return call(`${baseUrl}/customers?id=${encodeURIComponent(id)}`, { headers: { ...LOCAL_KEY_HEADERS } });
 }

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from '../../src/local/embedded-dynamodb.js';
 import type { LocalServer } from '../../src/local/server.js';
 import { expectConformsToSpec } from '../helpers/contract-assertions.js';
+import { LOCAL_KEY_HEADERS } from '../helpers/http.js';
 import { startTestServer } from '../helpers/local-server.js';
 
 let server: LocalServer;
@@ -58,7 +59,8 @@ function send(
   body?: string | Buffer,
 ): Promise<RawResponse> {
   const url = new URL(server.url);
-  const framed = body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) };
+  const keyed = { ...LOCAL_KEY_HEADERS, ...headers };
+  const framed = body === undefined ? keyed : { ...keyed, 'content-length': String(Buffer.byteLength(body)) };
   return new Promise((resolve, reject) => {
     const request = httpRequest({ host: '127.0.0.1', port: url.port, method, path, headers: framed }, (response) => {
       const chunks: Buffer[] = [];

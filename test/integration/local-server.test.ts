@@ -7,7 +7,7 @@ import { setTimeout } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmulator } from '../../src/local/embedded-dynamodb.js';
 import { createLogger } from '../../src/logger.js';
-import { getCustomer, putJson } from '../helpers/http.js';
+import { getCustomer, LOCAL_KEY_HEADERS, putJson } from '../helpers/http.js';
 import { startTestServer } from '../helpers/local-server.js';
 import { emulatorPidIn, isRunning } from '../helpers/server-process.js';
 
@@ -128,7 +128,7 @@ describe('npm start', () => {
     const emulatorPid = emulatorPidIn(output);
     expect(isRunning(emulatorPid)).toBe(true);
 
-    const response = await fetch(`http://localhost:${port}/customers?id=started`);
+    const response = await fetch(`http://localhost:${port}/customers?id=started`, { headers: LOCAL_KEY_HEADERS });
     expect(await response.json()).toEqual({ id: 'started', customerInDB: false });
 
     // Ctrl-C reaches the embedded DynamoDB too: it must outlive the request in flight (its body half sent when

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
 import { startEmulator } from '../../src/local/embedded-dynamodb.js';
 import { createLogger } from '../../src/logger.js';
 import { getCustomer, LOCAL_KEY_HEADERS, putJson } from '../helpers/http.js';
@@ -144,7 +145,7 @@ describe('npm start', () => {
       socket.on('close', () => resolve(text));
     });
     socket.write(
-      `PUT /customers HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 5)}`,
+      `PUT /customers HTTP/1.1\r\nHost: localhost\r\nx-api-key: ${DEFAULT_LOCAL_API_KEY}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 5)}`,
     );
     await setTimeout(300);
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -42,9 +42,8 @@ beforeAll(async () => {
     bundleLambda(floorOutdir, fileURLToPath(new URL('../bench/floor-handler.ts', import.meta.url))),
   ]);
   metafile = result.metafile;
-  [bundleBytes, floorBytes] = await Promise.all(
-    [outdir, floorOutdir].map(async (dir) => (await stat(join(dir, 'index.mjs'))).size),
-  );
+  const sizeOf = async (dir: string) => (await stat(join(dir, 'index.mjs'))).size;
+  [bundleBytes, floorBytes] = await Promise.all([sizeOf(outdir), sizeOf(floorOutdir)]);
   ({ handler } = await import(pathToFileURL(join(outdir, 'index.mjs')).href));
 }, 60_000);
 

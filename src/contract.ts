@@ -5,23 +5,22 @@
  * all come from here, never from hand-written lists.
  */
 import type { ErrorObject } from 'ajv';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { OpenAPIRouter, OpenAPIValidator, type Operation } from 'openapi-backend';
 import { runtimeDocument } from './generated/runtime-document.js';
+import { type QueryParameterKind, toOpenApiRequest } from './openapi-request.js';
 import { AJV_OPTIONS, usePrecompiledValidators } from './precompiled-validators.js';
 
 export type ContractOperation = Operation;
 
-/** A request as the validators see it: query and headers as strings, the body already parsed from JSON. */
-export interface RequestToValidate {
-  readonly path: string;
+/** What validation found, and the declared query parameters as the validators coerced them. */
+export interface RequestVerdict {
+  readonly errors: ErrorObject[];
   readonly query: Record<string, unknown>;
-  /** Header names in lower case. */
-  readonly headers: Record<string, string>;
-  readonly body: unknown;
 }
 
 interface OperationFacts {
-  readonly queryParameterNames: ReadonlySet<string>;
+  readonly queryParameters: ReadonlyMap<string, QueryParameterKind>;
   readonly acceptedMediaTypes: readonly string[];
 }
 
@@ -43,6 +42,8 @@ export class Contract {
       router: this.router,
       // validators are looked up on first use of an operation; response validators are never built in production
       lazyCompileValidators: true,
+      // the operation handlers receive the query parameters as validated (an integer as a number)
+      coerceTypes: true,
       // verbose errors carry the failing schema, whose x-pattern-message explains a pattern to people
       ajvOpts: AJV_OPTIONS,
       ...(options.precompiled === false ? {} : { customizeAjv: usePrecompiledValidators }),
@@ -70,7 +71,7 @@ export class Contract {
 
   /** Names of the query parameters an operation declares (derived once per operation). */
   queryParameterNames(operation: ContractOperation): ReadonlySet<string> {
-    return this.facts(operation).queryParameterNames;
+    return new Set(this.facts(operation).queryParameters.keys());
   }
 
   /** Media types an operation accepts for its body; empty when it takes none (derived once per operation). */
@@ -86,9 +87,18 @@ export class Contract {
     if (!facts) {
       const body = operation.requestBody;
       facts = {
-        queryParameterNames: new Set(
-          (operation.parameters ?? []).flatMap((parameter) =>
-            'in' in parameter && parameter.in === 'query' ? [parameter.name] : [],
+        queryParameters: new Map(
+          (operation.parameters ?? []).flatMap((parameter): [string, QueryParameterKind][] =>
+            'in' in parameter && parameter.in === 'query'
+              ? [
+                  [
+                    parameter.name,
+                    parameter.schema && 'type' in parameter.schema && parameter.schema.type === 'array'
+                      ? 'multi'
+                      : 'single',
+                  ],
+                ]
+              : [],
           ),
         ),
         acceptedMediaTypes: body && 'content' in body ? Object.keys(body.content) : [],
@@ -99,30 +109,12 @@ export class Contract {
   }
 
   /**
-   * Validates a request with openapi-backend's validators for the operation (the same ones `validateRequest`
-   * runs), given the parts openapi-backend's request parsing would produce. The body is parsed once, by the caller.
+   * Validates a request with openapi-backend's own `validateRequest` (its parsing of path, query, headers, cookies
+   * and body, then the operation's validators), given the event and its body as text.
    */
-  validate(operation: ContractOperation, request: RequestToValidate): ErrorObject[] {
-    const validators = this.validator.getRequestValidatorsForOperation(operation.operationId as string) ?? [];
-    const needsParsing = operation.path.includes('{') || this.hasParameterIn(operation, 'cookie');
-    const parsed = needsParsing
-      ? this.router.parseRequest({ method: operation.method, path: request.path, headers: request.headers }, operation)
-      : undefined;
-    const parameters = {
-      path: parsed?.params ?? {},
-      query: request.query,
-      header: request.headers,
-      cookie: parsed?.cookies ?? {},
-      requestBody: request.body,
-    };
-    const errors: ErrorObject[] = [];
-    for (const validate of validators) {
-      if (!validate(parameters)) errors.push(...(validate.errors ?? []));
-    }
-    return errors;
-  }
-
-  private hasParameterIn(operation: ContractOperation, location: string): boolean {
-    return (operation.parameters ?? []).some((parameter) => 'in' in parameter && parameter.in === location);
+  validate(operation: ContractOperation, event: APIGatewayProxyEvent, body: string | undefined): RequestVerdict {
+    const request = toOpenApiRequest(event, body, this.facts(operation).queryParameters);
+    const { errors, coerced } = this.validator.validateRequest(request, operation);
+    return { errors: errors ?? [], query: (coerced?.query ?? request.query) as Record<string, unknown> };
   }
 }

@@ -39,7 +39,7 @@ function queryOf(
   for (const [name, kind] of declared) {
     const values = multi[name] ?? (single[name] === undefined ? undefined : [single[name]]);
     if (values === undefined || values.length === 0) continue;
-    query[name] = kind === 'multi' ? values : (values[values.length - 1] as string);
+    query[name] = kind === 'multi' ? [...values] : (values[values.length - 1] as string);
   }
   return query;
 }

@@ -14,14 +14,12 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { createApiHandler } from '../../src/api-handler.js';
 import { bundleLambda } from '../../src/build/bundle-lambda.js';
 import { specPath } from '../../src/codegen/generate-document.js';
 import { readHandlerConfig } from '../../src/config.js';
-import { Contract } from '../../src/contract.js';
 import type { CustomerStore } from '../../src/customer-store.js';
 import { createLogger } from '../../src/logger.js';
-import { createOperations } from '../../src/operations.js';
-import { createRequestHandler } from '../../src/request-handler.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
 import { randomPort, startServerProcess } from '../helpers/server-process.js';
 import { createDefaultBackendHandler } from './default-backend-handler.js';
@@ -159,18 +157,12 @@ async function warm() {
   const store = (): CustomerStore => ({ exists: async () => true, put: async () => ({ created: true }) });
   const handlers = {
     floor: createFloorHandler(store()),
-    'dist/lambda code': createRequestHandler({
-      contract: new Contract(),
-      operations: createOperations(store()),
-      config,
-      logger: createLogger('silent'),
-    }),
+    'dist/lambda code': createApiHandler({ config, store: store(), logger: createLogger('silent') }),
     'openapi-backend default': await createDefaultBackendHandler(store(), specPath),
     // what the deployed default (LOG_LEVEL=info) adds: one JSON log line per request, written to a no-op sink here
-    'dist/lambda code + request log': createRequestHandler({
-      contract: new Contract(),
-      operations: createOperations(store()),
+    'dist/lambda code + request log': createApiHandler({
       config,
+      store: store(),
       logger: createLogger('info', () => {}),
     }),
   };

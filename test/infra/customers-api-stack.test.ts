@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { acknowledgementsFor } from '../../infra/acknowledged-findings.js';
 import { HTTP_METHODS, KEYWORDS_GATEWAY_REJECTS, translateSchema } from '../../infra/api-definition.js';
 import { POLICY_PLUGINS } from '../../infra/policy-checks.js';
-import { CONTEXT_KEYS } from '../../infra/settings.js';
+import { CONTEXT_KEYS, DEFAULT_SETTINGS } from '../../infra/settings.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
 import { synthesize } from './synth.js';
 
@@ -329,6 +329,15 @@ describe('configuration from context', () => {
     });
   });
 
+  it('can import the console-built table with `cdk import --resource-mapping infra/import-table.json`', async () => {
+    const mapping = JSON.parse(await readFile('infra/import-table.json', 'utf8')) as Record<string, JsonObject>;
+    const table = onlyResource(template, 'AWS::DynamoDB::Table');
+    // the mapping names the table's logical id, by the identifier CloudFormation imports a table with
+    expect(mapping).toEqual({ [table.logicalId]: { TableName: table.properties.TableName } });
+    // an import needs a deletion policy on the imported resource
+    expect((template.toJSON().Resources as Record<string, JsonObject>)[table.logicalId]?.DeletionPolicy).toBeDefined();
+  });
+
   it('renames the function, role and API from context, to live beside a console-built original', async () => {
     const { template: renamed } = await synthesize({
       context: { functionName: 'customers-api', roleName: 'customers-api-function', restApiName: 'customers-api' },
@@ -345,6 +354,21 @@ describe('configuration from context', () => {
     reserved.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 20 });
     await expect(synthesize({ context: { reservedConcurrency: '0' } })).rejects.toThrow(
       /reservedConcurrency must be a whole number of executions ≥ 1, got "0"/,
+    );
+  });
+
+  it("lists every setting in infra/README.md's context table, with its default", async () => {
+    const readme = await readFile('infra/README.md', 'utf8');
+    const rows = [...readme.matchAll(/^\| `(\w+)` \| (`[^`]*`|none) \|/gm)].map(([, key, value]) => [key, value]);
+    const shown = (value: unknown) =>
+      value === undefined ? 'none' : `\`${Array.isArray(value) ? value.join(',') : String(value)}\``;
+    expect(Object.fromEntries(rows)).toEqual(
+      Object.fromEntries(
+        Object.entries(CONTEXT_KEYS).map(([setting, key]) => [
+          key,
+          shown(DEFAULT_SETTINGS[setting as keyof typeof DEFAULT_SETTINGS]),
+        ]),
+      ),
     );
   });
 

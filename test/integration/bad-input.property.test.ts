@@ -8,8 +8,8 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from '../../src/local/embedded-dynamodb.js';
-import { MAX_BODY_BYTES } from '../../src/request-handler.js';
 import type { LocalServer } from '../../src/local/server.js';
+import { MAX_BODY_BYTES } from '../../src/request-handler.js';
 import { expectConformsToSpec } from '../helpers/contract-assertions.js';
 import { startTestServer } from '../helpers/local-server.js';
 

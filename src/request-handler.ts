@@ -19,8 +19,11 @@ import { describeError, type Logger } from './logger.js';
 import type { OperationHandlers, OperationId } from './operations.js';
 import { toErrorDetails } from './validation-errors.js';
 
-/** API Gateway's payload limit; the local server enforces it too, so both answer 413 alike. */
-export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/**
+ * The API's body limit, 16 KiB: an id body is tiny, AWS WAF inspects the first 16 KB by default, and it is far under a
+ * synchronous Lambda's 6 MB payload. The local server enforces it too, so both answer 413 alike.
+ */
+export const MAX_BODY_BYTES = 16 * 1024;
 
 export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 

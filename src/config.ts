@@ -44,6 +44,8 @@ export interface LocalServerConfig extends HandlerConfig {
    * (only while listening on a loopback address: a server others can reach needs keys of its own).
    */
   readonly apiKeys: readonly string[];
+  /** Region of that endpoint. `AWS_REGION`, else `AWS_DEFAULT_REGION`; default `us-east-1` (a local one takes any). */
+  readonly externalDynamoDbRegion: string;
 }
 
 /** The key `npm start` accepts when `API_KEYS` is not set; public, so only for a server on a loopback address. */
@@ -73,6 +75,7 @@ export function readLocalServerConfig(env: Env = process.env): LocalServerConfig
     dataDir: readString(env, 'DATA_DIR', '.data/dynamodb'),
     externalDynamoDbEndpoint: env.AWS_ENDPOINT_URL_DYNAMODB?.trim() || undefined,
     apiKeys: readApiKeys(env, readString(env, 'HOST', '127.0.0.1')),
+    externalDynamoDbRegion: readString(env, 'AWS_REGION', readString(env, 'AWS_DEFAULT_REGION', 'us-east-1')),
   };
 }
 

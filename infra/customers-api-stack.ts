@@ -1,8 +1,11 @@
 /** The stack: the customers API configured from CDK context (infra/settings.ts), and its outputs. */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { openapiDocument } from '../src/generated/openapi-document.js';
+import { addAuthResources, authDefinitionExtensions, authSettingsFromContext } from './auth.js';
 import { CustomersApi, type CustomersApiProps } from './customers-api.js';
-import { settingsFromContext } from './settings.js';
+import { settingsFromContext, withDefaults } from './settings.js';
+import { addWaf, wafSettingsFromContext } from './waf.js';
 
 export interface CustomersApiStackProps extends StackProps {
   /** The function code and the spec, when not the defaults (dist/lambda and openapi/openapi.yaml). */
@@ -15,7 +18,19 @@ export class CustomersApiStack extends Stack {
   constructor(scope: Construct, id: string, props: CustomersApiStackProps = {}) {
     const { source, ...stackProps } = props;
     super(scope, id, { description: 'customers-api: API Gateway REST API, Lambda and DynamoDB table', ...stackProps });
-    this.customersApi = new CustomersApi(this, 'CustomersApi', { ...settingsFromContext(this.node), ...source });
+    const settings = settingsFromContext(this.node);
+    // Who may call (infra/auth.ts) and the optional WAF (infra/waf.ts), from context like the rest.
+    const auth = authSettingsFromContext(this.node);
+    const origins = withDefaults(settings).corsAllowedOrigins;
+    const definitionExtensions = authDefinitionExtensions(
+      auth.mode,
+      source?.spec ?? openapiDocument,
+      origins.length === 1 ? (origins[0] as string) : '*',
+    );
+    this.customersApi = new CustomersApi(this, 'CustomersApi', { ...settings, definitionExtensions, ...source });
+    addAuthResources(this, this.customersApi, auth);
+    const waf = wafSettingsFromContext(this.node);
+    if (waf.enabled) addWaf(this, this.customersApi, waf);
     // At the stack's top level, so that their names are exactly these.
     new CfnOutput(this, 'CustomersUrl', {
       value: this.customersApi.customersUrl,

@@ -5,9 +5,16 @@ import {
   translateSchema,
   UntranslatableSpecError,
 } from '../../infra/api-definition.js';
+import { authDefinitionExtensions } from '../../infra/auth.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
 
-const options = { integrationUri: 'arn:test', corsAllowOrigin: '*' };
+// The published spec requires an API key: the default auth mode (infra/auth.ts) translates its security.
+const options = {
+  integrationUri: 'arn:test',
+  corsAllowOrigin: '*',
+  ...authDefinitionExtensions('apiKey', openapiDocument, '*'),
+};
+const bare = { integrationUri: 'arn:test', corsAllowOrigin: '*' };
 
 /** The spec with one change, made by `edit` on a copy. */
 function specWith(edit: (spec: JsonObject & { paths: Record<string, Record<string, JsonObject>> }) => void) {
@@ -18,15 +25,18 @@ function specWith(edit: (spec: JsonObject & { paths: Record<string, Record<strin
   return spec;
 }
 
-function problemsOf(spec: object): readonly string[] {
+function problemsOf(spec: object, translation: typeof bare = options): readonly string[] {
   try {
-    toGatewayDefinition(spec, options);
+    toGatewayDefinition(spec, translation);
   } catch (error) {
     if (error instanceof UntranslatableSpecError) return error.problems;
     throw error;
   }
   return [];
 }
+
+/** Problems without any auth mode's help. */
+const problemsOfBare = (spec: object) => problemsOf(spec, bare);
 
 describe('the spec-to-API-Gateway translation', () => {
   it('translates the published spec with no problem', () => {
@@ -86,12 +96,13 @@ describe('the spec-to-API-Gateway translation', () => {
 
   it('fails on a security requirement unless an auth mode translates it, and then leaves it to that mode', () => {
     const secured = specWith((s) => {
+      delete (s.paths['/customers']?.put as JsonObject).security;
       (s.paths['/customers']?.get as JsonObject).security = [{ apiKey: [] }];
     });
-    expect(problemsOf(secured)).toContainEqual(expect.stringContaining('needs an auth mode'));
+    expect(problemsOfBare(secured)).toContainEqual(expect.stringContaining('needs an auth mode'));
     const definition = toGatewayDefinition(secured, {
-      ...options,
-      fieldsTranslatedElsewhere: ['security'],
+      ...bare,
+      fieldsTranslatedElsewhere: ['security', 'securitySchemes'],
       operationExtensions: ({ source }): JsonObject => (source.security ? { security: source.security } : {}),
     });
     const paths = definition.paths as Record<string, Record<string, JsonObject>>;

@@ -3,10 +3,12 @@
  * WHEN the stack is synthesized, THEN the imported API definition and the resources beside it say the same as the
  * spec, for each mode. AWS's rule packs stay clean in every mode.
  */
+
+import { readFile } from 'node:fs/promises';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_AUTH_SETTINGS } from '../../infra/auth.js';
-import { WAF_RULES } from '../../infra/waf.js';
+import { AUTH_CONTEXT_KEYS, DEFAULT_AUTH_SETTINGS } from '../../infra/auth.js';
+import { DEFAULT_WAF_SETTINGS, WAF_CONTEXT_KEYS, WAF_RULES } from '../../infra/waf.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
 import { MAX_BODY_BYTES } from '../../src/request-handler.js';
 import { synthesize } from './synth.js';
@@ -260,4 +262,24 @@ describe('AWS rule packs in every mode', () => {
     },
     300_000,
   );
+});
+
+describe('infra/README.md', () => {
+  it('lists every auth and WAF setting with its default', async () => {
+    const readme = await readFile('infra/README.md', 'utf8');
+    const listed = Object.fromEntries(
+      [...readme.matchAll(/`(\w+)` = `([^`]*)`/g)].map(([, key, value]) => [key, value] as [string, string]),
+    );
+    const defaults: Record<string, unknown> = {
+      ...Object.fromEntries(
+        Object.entries(AUTH_CONTEXT_KEYS).map(([setting, key]) => [
+          key,
+          DEFAULT_AUTH_SETTINGS[setting as keyof typeof DEFAULT_AUTH_SETTINGS],
+        ]),
+      ),
+      [WAF_CONTEXT_KEYS.enabled]: DEFAULT_WAF_SETTINGS.enabled,
+      [WAF_CONTEXT_KEYS.rateLimitPer5Minutes]: DEFAULT_WAF_SETTINGS.rateLimitPer5Minutes,
+    };
+    for (const [key, value] of Object.entries(defaults)) expect(listed[key], key).toBe(String(value));
+  });
 });

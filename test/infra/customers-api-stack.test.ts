@@ -304,7 +304,8 @@ describe('first deploy in a fresh account and region', () => {
 describe('outputs', () => {
   it('are exactly CustomersUrl and ApiUrl, named as the README says', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'CustomersUrl']);
+    // Beside the two URLs, the default auth mode's outputs (infra/auth.ts; test/infra/auth-modes.test.ts).
+    expect(Object.keys(outputs).sort()).toEqual(['ApiKeyId', 'ApiUrl', 'AuthMode', 'CustomersUrl', 'UsagePlanId']);
     expect(JSON.stringify(outputs.CustomersUrl?.Value)).toMatch(/\/customers"/);
   });
 });

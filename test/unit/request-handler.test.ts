@@ -63,7 +63,7 @@ describe('request handler', () => {
     expect(result.statusCode).toBe(200);
   });
 
-  it('refuses a body over 10 MB with 413 and writes nothing', async () => {
+  it('refuses a body over 16 KiB with 413 and writes nothing', async () => {
     const { handler, store } = setup();
     const result = await handler(putEvent(JSON.stringify({ id: 'big', pad: 'x'.repeat(MAX_BODY_BYTES) })));
     expect(result.statusCode).toBe(413);

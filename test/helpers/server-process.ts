@@ -35,6 +35,30 @@ export async function startServerProcess(options: { port: number; dataDir: strin
   return { child, url: `http://127.0.0.1:${options.port}`, emulatorPid: emulatorPidIn(banner) };
 }
 
+export interface ExitedProcess {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the server with exactly `env` (start-up failures) until it exits; what it printed and its exit code. */
+export async function runServerUntilExit(env: NodeJS.ProcessEnv): Promise<ExitedProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  // A server that starts after all is stopped, so that the test fails instead of hanging.
+  const started = setInterval(() => stdout.includes('Press Ctrl-C') && child.kill('SIGTERM'), 100);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearInterval(started);
+  return { code, stdout, stderr };
+}
+
 /** The embedded DynamoDB's process id, as `npm start`'s banner names it (NaN when it names none). */
 export function emulatorPidIn(banner: string): number {
   return Number(/dynalite, process (\d+)/.exec(banner)?.[1]);

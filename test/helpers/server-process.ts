@@ -41,22 +41,40 @@ export interface ExitedProcess {
   readonly stderr: string;
 }
 
-/** Runs the server with exactly `env` (start-up failures) until it exits; what it printed and its exit code. */
-export async function runServerUntilExit(env: NodeJS.ProcessEnv): Promise<ExitedProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
+/** The server's process with what it has printed so far. */
+export interface SpawnedServer {
+  readonly child: ChildProcess;
+  readonly output: { stdout: string; stderr: string };
+}
+
+/**
+ * Starts the server with exactly `env`, its output collected. `detached` gives it a process group of its own, so
+ * that a test can send Ctrl-C as a terminal does: to every process in the group.
+ */
+export function spawnServer(env: NodeJS.ProcessEnv, options: { detached?: boolean } = {}): SpawnedServer {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
+  });
+  const output = { stdout: '', stderr: '' };
   child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
+    output.stdout += chunk.toString();
   });
   child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
+    output.stderr += chunk.toString();
   });
+  return { child, output };
+}
+
+/** Runs the server with exactly `env` (start-up failures) until it exits; what it printed and its exit code. */
+export async function runServerUntilExit(env: NodeJS.ProcessEnv): Promise<ExitedProcess> {
+  const { child, output } = spawnServer(env);
   // A server that starts after all is stopped, so that the test fails instead of hanging.
-  const started = setInterval(() => stdout.includes('Press Ctrl-C') && child.kill('SIGTERM'), 100);
+  const started = setInterval(() => output.stdout.includes('Press Ctrl-C') && child.kill('SIGTERM'), 100);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearInterval(started);
-  return { code, stdout, stderr };
+  return { code, ...output };
 }
 
 /** The embedded DynamoDB's process id, as `npm start`'s banner names it (NaN when it names none). */

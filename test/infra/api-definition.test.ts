@@ -96,7 +96,7 @@ describe('the spec-to-API-Gateway translation', () => {
 
   it('fails on a security requirement unless an auth mode translates it, and then leaves it to that mode', () => {
     const secured = specWith((s) => {
-      delete (s.paths['/customers']?.put as JsonObject).security;
+      delete (s.paths['/customers'] as Record<string, JsonObject>).put?.security;
       (s.paths['/customers']?.get as JsonObject).security = [{ apiKey: [] }];
     });
     expect(problemsOfBare(secured)).toContainEqual(expect.stringContaining('needs an auth mode'));

@@ -22,6 +22,9 @@ async function tempDir(): Promise<string> {
   return dir;
 }
 
+/** A server on a non-loopback HOST needs keys of its own (API_KEYS), or it refuses for that first. */
+const REACHABLE_HOST_KEY = 'a-key-for-a-reachable-host-0';
+
 /** This process's environment without any AWS setting, so that only what a case sets applies. */
 function envWith(settings: Record<string, string>): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
@@ -59,13 +62,13 @@ describe('npm start refuses to start, naming the setting and the fix', () => {
   });
 
   it('when HOST is not an address', async () => {
-    const result = await runServerUntilExit(envWith({ HOST: '999.1.1.1' }));
+    const result = await runServerUntilExit(envWith({ HOST: '999.1.1.1', API_KEYS: REACHABLE_HOST_KEY }));
     expectRefusal(result, /^Cannot start: HOST 999\.1\.1\.1 is neither an IP address .*: set HOST to 127\.0\.0\.1/);
   });
 
   it('when HOST is not an address of this machine', async () => {
     // TEST-NET-1 (RFC 5737): never assigned to a real interface.
-    const result = await runServerUntilExit(envWith({ HOST: '192.0.2.1' }));
+    const result = await runServerUntilExit(envWith({ HOST: '192.0.2.1', API_KEYS: REACHABLE_HOST_KEY }));
     expectRefusal(result, /^Cannot start: HOST 192\.0\.2\.1 is not an address of this machine: set HOST to/);
   });
 

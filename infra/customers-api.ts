@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { PARTITION_KEY } from '../src/customer-table.js';
 import { openapiDocument } from '../src/generated/openapi-document.js';
 import { type GatewayDefinitionOptions, HTTP_METHODS, toGatewayDefinition } from './api-definition.js';
+import { Monitoring } from './monitoring.js';
 import { type CustomersApiSettings, withDefaults } from './settings.js';
 
 export const LAMBDA_ASSET_DIR = fileURLToPath(new URL('../dist/lambda', import.meta.url));
@@ -39,6 +40,7 @@ export class CustomersApi extends Construct {
   readonly function: lambda.Function;
   readonly api: apigateway.SpecRestApi;
   readonly stage: apigateway.Stage;
+  readonly monitoring: Monitoring;
   /** https://…/prod/customers */
   readonly customersUrl: string;
 
@@ -165,6 +167,14 @@ export class CustomersApi extends Construct {
         sourceArn: this.api.arnForExecuteApi('*', executeApiPath(path), settings.stageName),
       });
     }
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      restApiName: settings.restApiName,
+      stageName: settings.stageName,
+      function: this.function,
+      table: this.table,
+      alarmTopicArn: settings.alarmTopicArn,
+    });
 
     this.customersUrl = this.api.urlForPath('/customers');
   }

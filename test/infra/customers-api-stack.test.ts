@@ -301,6 +301,93 @@ describe('first deploy in a fresh account and region', () => {
   });
 });
 
+describe('operators see it', () => {
+  /** The alarm on one metric, found by its name (and dimensions, where given). */
+  function alarmOn(t: Template, metricName: string): JsonObject {
+    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')) as { Properties: JsonObject }[];
+    const found = alarms.filter(({ Properties: alarm }) => JSON.stringify(alarm).includes(`"${metricName}"`));
+    expect(found, `one alarm on ${metricName}`).toHaveLength(1);
+    return (found[0] as { Properties: JsonObject }).Properties;
+  }
+
+  it("alarms when more than 1% of the stage's requests are answered 5xx, in 2 of 3 five-minute periods", () => {
+    expect(alarmOn(template, '5XXError')).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      Dimensions: expect.arrayContaining([
+        { Name: 'ApiName', Value: 'dynamodb-rest-api' },
+        { Name: 'Stage', Value: 'prod' },
+      ]),
+      Statistic: 'Average',
+      Period: 300,
+      Threshold: 0.01,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it("alarms on the API's p99 latency", () => {
+    expect(alarmOn(template, 'Latency')).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      ExtendedStatistic: 'p99',
+      Threshold: 2000,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
+  it("alarms on the function's errors and throttles, from the first one", () => {
+    for (const metric of ['Errors', 'Throttles']) {
+      expect(alarmOn(template, metric), metric).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionLogicalId } }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    }
+  });
+
+  it("alarms on the table's throttled requests and system errors, for GetItem and PutItem", () => {
+    for (const metric of ['ThrottledRequests', 'SystemErrors']) {
+      const alarm = alarmOn(template, metric);
+      const queried = (alarm.Metrics as { MetricStat?: { Metric: JsonObject } }[])
+        .filter((query) => query.MetricStat)
+        .map((query) => query.MetricStat?.Metric);
+      const operationsQueried = queried.map((m) =>
+        (m?.Dimensions as { Name: string; Value: unknown }[] | undefined)?.find((d) => d.Name === 'Operation'),
+      );
+      expect(operationsQueried.map((dimension) => dimension?.Value).sort(), metric).toEqual(['GetItem', 'PutItem']);
+      expect(queried.every((m) => m?.Namespace === 'AWS/DynamoDB' && m.MetricName === metric)).toBe(true);
+      expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    }
+  });
+
+  it('has a dashboard of the same metrics, and no alarm action unless a topic is given', () => {
+    const { properties } = onlyResource(template, 'AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(properties.DashboardBody);
+    for (const metric of ['5XXError', 'Latency', 'Errors', 'Throttles', 'ThrottledRequests', 'SystemErrors']) {
+      expect(body).toContain(`\\"${metric}\\"`);
+    }
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: JsonObject }[];
+    expect(alarms).toHaveLength(6);
+    for (const { Properties: alarm } of alarms) expect(alarm.AlarmActions).toBeUndefined();
+  });
+
+  it('notifies the SNS topic -c alarmTopicArn names, on alarm and back to OK', async () => {
+    const topicArn = 'arn:aws:sns:eu-west-1:123456789012:customers-api-alarms';
+    const { template: notifying } = await synthesize({ context: { alarmTopicArn: topicArn } });
+    const alarms = Object.values(notifying.findResources('AWS::CloudWatch::Alarm')) as { Properties: JsonObject }[];
+    expect(alarms).toHaveLength(6);
+    for (const { Properties: alarm } of alarms) {
+      expect(alarm).toMatchObject({ AlarmActions: [topicArn], OKActions: [topicArn] });
+    }
+    await expect(synthesize({ context: { alarmTopicArn: 'my-topic' } })).rejects.toThrow(
+      /alarmTopicArn must be an SNS topic ARN/,
+    );
+  });
+});
+
 describe('outputs', () => {
   it('are exactly CustomersUrl and ApiUrl, named as the README says', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;

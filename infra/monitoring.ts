@@ -8,7 +8,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
 const PERIOD = Duration.minutes(5);
@@ -33,7 +33,7 @@ export interface MonitoringProps {
   readonly function: lambda.IFunction;
   readonly table: dynamodb.ITable;
   /** SNS topic notified on alarm and on return to OK. @default no notification */
-  readonly alarmTopicArn?: string | undefined;
+  readonly alarmTopic?: sns.ITopic | undefined;
 }
 
 export class Monitoring extends Construct {
@@ -70,7 +70,7 @@ export class Monitoring extends Construct {
     };
     const rates = new Set<keyof typeof ALARM_THRESHOLDS>(['api5xxRate', 'apiP99LatencyMs']);
 
-    const topic = props.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn) : undefined;
+    const topic = props.alarmTopic;
     this.alarms = Object.fromEntries(
       (Object.keys(ALARM_THRESHOLDS) as (keyof typeof ALARM_THRESHOLDS)[]).map((name) => {
         const alarm = new cloudwatch.Alarm(this, name, {

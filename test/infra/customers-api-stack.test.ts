@@ -54,6 +54,15 @@ beforeAll(async () => {
   functionLogicalId = onlyResource(template, 'AWS::Lambda::Function').logicalId;
 }, 60_000);
 
+/** The inline policy of the function's role. */
+function functionRolePolicy(t: Template): JsonObject {
+  const roleId = functionRole(t).logicalId;
+  const policies = Object.values(t.findResources('AWS::IAM::Policy')) as { Properties: JsonObject }[];
+  const found = policies.filter(({ Properties: policy }) => JSON.stringify(policy.Roles).includes(`"${roleId}"`));
+  expect(found).toHaveLength(1);
+  return (found[0] as { Properties: JsonObject }).Properties;
+}
+
 /** The function's role (the account-level API Gateway role is the other). */
 function functionRole(template: Template): { logicalId: string; properties: JsonObject } {
   const roles = Object.entries(
@@ -533,5 +542,91 @@ describe("AWS's rule packs on every synth: cdk-nag AwsSolutions and Serverless, 
         .map((finding) => finding.id)
         .sort(),
     );
+  });
+
+  it('pass every Control Tower control with -c compliance=strict, but the one cfn-guard cannot resolve statically', {
+    timeout: 240_000,
+  }, async () => {
+    const { findings } = await synthesize({ context: { compliance: 'strict' }, policyChecks: true });
+    expect(findings.plugins).toEqual([...POLICY_PLUGINS]);
+    expect(findings.violations).toEqual([]);
+    expect([...new Set(findings.acknowledged.map((finding) => finding.id))].sort()).toEqual(
+      acknowledgementsFor('strict')
+        .map((finding) => finding.id)
+        .sort(),
+    );
+    expect(findings.acknowledged.filter((finding) => finding.id.startsWith('cdk-validator-cfnguard::'))).toEqual([
+      expect.objectContaining({ id: 'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check' }),
+    ]);
+  });
+});
+
+describe('the strict compliance profile (-c compliance=strict)', () => {
+  let strict: Template;
+  beforeAll(async () => {
+    ({ template: strict } = await synthesize({ context: { compliance: 'strict' } }));
+  }, 60_000);
+
+  it('encrypts the table and every log group with one customer-managed key, rotated, kept with the table', () => {
+    const key = onlyResource(strict, 'AWS::KMS::Key');
+    expect(key.properties.EnableKeyRotation).toBe(true);
+    expect((strict.toJSON().Resources as Record<string, JsonObject>)[key.logicalId]?.DeletionPolicy).toBe(
+      'RetainExceptOnCreate',
+    );
+    strict.hasResourceProperties('AWS::DynamoDB::Table', {
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [key.logicalId, 'Arn'] } },
+    });
+    const logGroups = Object.values(strict.findResources('AWS::Logs::LogGroup')) as { Properties: JsonObject }[];
+    expect(logGroups.length).toBeGreaterThanOrEqual(3);
+    for (const { Properties: group } of logGroups) {
+      expect(group.KmsKeyId).toEqual({ 'Fn::GetAtt': [key.logicalId, 'Arn'] });
+      expect(group.RetentionInDays).toBe(365);
+    }
+  });
+
+  it('traces the stage and the function with X-Ray, and keeps execution logs of errors', () => {
+    strict.hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      MethodSettings: Match.arrayWith([Match.objectLike({ LoggingLevel: 'ERROR' })]),
+    });
+    strict.hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'Active' } });
+  });
+
+  it('runs the function in isolated subnets whose only way out is a DynamoDB gateway endpoint', () => {
+    strict.resourceCountIs('AWS::EC2::NatGateway', 0);
+    strict.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    strict.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      ServiceName: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith(['.dynamodb'])] }),
+    });
+    const { properties } = onlyResource(strict, 'AWS::Lambda::Function');
+    const vpcConfig = properties.VpcConfig as { SubnetIds: unknown[]; SecurityGroupIds: unknown[] };
+    expect(vpcConfig.SubnetIds).toHaveLength(2);
+    expect(vpcConfig.SecurityGroupIds).toHaveLength(1);
+    strict.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL' });
+  });
+
+  it('lets the function attach to the VPC and use the key, by named actions only', () => {
+    const statements = (functionRolePolicy(strict).PolicyDocument as { Statement: JsonObject[] }).Statement;
+    expect(statements.find((statement) => statement.Sid === 'UseTheTablesKey')?.Action).toEqual([
+      'kms:Decrypt',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+      'kms:DescribeKey',
+    ]);
+    expect(statements.find((statement) => statement.Sid === 'AttachToTheVpc')?.Action).toContain(
+      'ec2:CreateNetworkInterface',
+    );
+    // no wildcard action in any IAM policy (the key policy's statement for the account is KMS's default)
+    const actions = valuesOf(strict.findResources('AWS::IAM::Policy'), 'Action').flat();
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.filter((action) => typeof action !== 'string' || action.includes('*'))).toEqual([]);
+  });
+
+  it('sends every alarm to an encrypted SNS topic of its own when no alarmTopicArn is given', () => {
+    const topic = onlyResource(strict, 'AWS::SNS::Topic');
+    expect(topic.properties.KmsMasterKeyId).toBeDefined();
+    const alarms = Object.values(strict.findResources('AWS::CloudWatch::Alarm')) as { Properties: JsonObject }[];
+    for (const { Properties: alarm } of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topic.logicalId }]);
   });
 });

@@ -39,13 +39,15 @@ export interface LocalServerConfig extends HandlerConfig {
   readonly dataDir: string;
   /** `AWS_ENDPOINT_URL_DYNAMODB` (read by the AWS SDK itself): when set, no emulator is started. */
   readonly externalDynamoDbEndpoint: string | undefined;
+  /** Region of that endpoint. `AWS_REGION`, else `AWS_DEFAULT_REGION`; default `us-east-1` (a local one takes any). */
+  readonly externalDynamoDbRegion: string;
 }
 
 export const IN_MEMORY = ':memory:';
 
 export function readHandlerConfig(env: Env = process.env): HandlerConfig {
   return {
-    tableName: readString(env, 'TABLE_NAME', DEFAULT_TABLE_NAME),
+    tableName: readTableName(env, 'TABLE_NAME', DEFAULT_TABLE_NAME),
     corsAllowedOrigins: readList(env, 'CORS_ALLOWED_ORIGINS', ['*']),
     logLevel: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     dynamoDbRequestTimeoutMs: readInteger(env, 'DYNAMODB_REQUEST_TIMEOUT_MS', 2000, 1, 28_000),
@@ -61,12 +63,27 @@ export function readLocalServerConfig(env: Env = process.env): LocalServerConfig
     host: readString(env, 'HOST', '127.0.0.1'),
     dataDir: readString(env, 'DATA_DIR', '.data/dynamodb'),
     externalDynamoDbEndpoint: env.AWS_ENDPOINT_URL_DYNAMODB?.trim() || undefined,
+    externalDynamoDbRegion: readString(env, 'AWS_REGION', readString(env, 'AWS_DEFAULT_REGION', 'us-east-1')),
   };
 }
 
 function readString(env: Env, name: string, fallback: string): string {
   const value = env[name]?.trim();
   return value ? value : fallback;
+}
+
+/** DynamoDB's rule for table names: 3 to 255 letters, digits, `_`, `.` or `-`. */
+const TABLE_NAME_PATTERN = /^[a-zA-Z0-9_.-]{3,255}$/;
+
+function readTableName(env: Env, name: string, fallback: string): string {
+  const value = readString(env, name, fallback);
+  if (!TABLE_NAME_PATTERN.test(value)) {
+    throw new ConfigError(
+      `${name} must be a DynamoDB table name, 3 to 255 letters, digits, '_', '.' or '-', got '${value}' ` +
+        `(unset it to use '${fallback}')`,
+    );
+  }
+  return value;
 }
 
 function readList(env: Env, name: string, fallback: readonly string[]): readonly string[] {

@@ -112,12 +112,6 @@ function validatedInput(
     const mediaType = (headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? '';
     if (!accepted.includes(mediaType)) throw new UnsupportedMediaTypeError(headers['content-type'] ?? '', accepted);
   }
-  // Query parameters the spec does not declare are accepted and ignored, as the original API documented.
-  const declared = contract.queryParameterNames(operation);
-  const query: Record<string, string> = {};
-  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
-    if (declared.has(name) && value !== undefined) query[name] = value;
-  }
   let parsed: unknown;
   if (body !== undefined) {
     try {
@@ -126,7 +120,7 @@ function validatedInput(
       throw new BadRequestError([{ location: 'body', message: 'is not valid JSON' }]);
     }
   }
-  const errors = contract.validate(operation, { path: event.path, query, headers, body: parsed });
+  const { errors, query } = contract.validate(operation, event, body);
   if (errors.length > 0) throw new BadRequestError(toErrorDetails(errors));
   return { query, body: parsed };
 }

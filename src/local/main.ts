@@ -1,7 +1,9 @@
 /** `npm start`: serves the API on http://localhost:3000 (PORT) backed by the embedded DynamoDB. */
-import { ConfigError, IN_MEMORY, readLocalServerConfig } from '../config.js';
+import { IN_MEMORY, readLocalServerConfig } from '../config.js';
 import { createLogger, describeError } from '../logger.js';
 import { startLocalServer } from './server.js';
+import { stopOnSignals } from './shutdown.js';
+import { startupFailureMessage } from './startup-errors.js';
 
 async function main(): Promise<void> {
   const config = readLocalServerConfig();
@@ -26,30 +28,13 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`\n${signal} received, stopping…\n`);
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error('failed to stop cleanly', { error: describeError(error) });
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  stopOnSignals(
+    () => server.close(),
+    (error) => logger.error('failed to stop cleanly', { error: describeError(error) }),
+  );
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`Configuration error: ${error.message}\n`);
-  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    process.stderr.write(`Port already in use: set PORT to another port (${(error as Error).message})\n`);
-  } else {
-    process.stderr.write(`Failed to start: ${(error as Error).stack ?? String(error)}\n`);
-  }
+  process.stderr.write(`${startupFailureMessage(error)}\n`);
   process.exit(1);
 });

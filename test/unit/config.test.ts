@@ -14,6 +14,7 @@ describe('configuration', () => {
       host: '127.0.0.1',
       dataDir: '.data/dynamodb',
       externalDynamoDbEndpoint: undefined,
+      externalDynamoDbRegion: 'us-east-1',
     });
   });
 
@@ -27,11 +28,26 @@ describe('configuration', () => {
     expect(config.externalDynamoDbEndpoint).toBe('http://localhost:8000');
   });
 
+  it("takes the configured endpoint's region from AWS_REGION, else AWS_DEFAULT_REGION", () => {
+    expect(readLocalServerConfig({ AWS_DEFAULT_REGION: 'eu-west-1' }).externalDynamoDbRegion).toBe('eu-west-1');
+    const both = { AWS_REGION: 'eu-central-1', AWS_DEFAULT_REGION: 'eu-west-1' };
+    expect(readLocalServerConfig(both).externalDynamoDbRegion).toBe('eu-central-1');
+  });
+
+  it('accepts any table name DynamoDB accepts', () => {
+    for (const name of ['abc', 'my-table.v2_prod', 'x'.repeat(255)]) {
+      expect(readHandlerConfig({ TABLE_NAME: name }).tableName).toBe(name);
+    }
+  });
+
   it.each([
     [{ PORT: 'abc' }, /PORT must be a whole number from 0 to 65535, got 'abc'/],
     [{ PORT: '70000' }, /PORT/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of debug, info, warn, error, silent, got 'loud'/],
     [{ DYNAMODB_MAX_ATTEMPTS: '0' }, /DYNAMODB_MAX_ATTEMPTS/],
+    [{ TABLE_NAME: 'a' }, /TABLE_NAME must be a DynamoDB table name, 3 to 255 .*got 'a'/],
+    [{ TABLE_NAME: 'customers ids' }, /TABLE_NAME/],
+    [{ TABLE_NAME: 'x'.repeat(256) }, /TABLE_NAME/],
   ])('fails with a clear error for %o', (env, message) => {
     expect(() => readLocalServerConfig(env)).toThrow(ConfigError);
     expect(() => readLocalServerConfig(env)).toThrow(message);

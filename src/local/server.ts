@@ -5,11 +5,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { finished } from 'node:stream/promises';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { LocalServerConfig } from '../config.js';
 import { Contract } from '../contract.js';
 import { type CustomerStore, DynamoDbCustomerStore } from '../customer-store.js';
 import { createDynamoDbClient } from '../dynamodb-client.js';
-import { PayloadTooLargeError } from '../errors.js';
+import { HttpError, PayloadTooLargeError } from '../errors.js';
 import { toErrorResponse } from '../http-response.js';
 import { describeError, type Logger } from '../logger.js';
 import { createOperations } from '../operations.js';
@@ -133,7 +134,16 @@ async function serve(handler: ProxyHandler, request: IncomingMessage, response: 
     request.resume();
     return;
   }
-  writeProxyResult(response, await handler(toProxyEvent(request, body)));
+  let event: APIGatewayProxyEvent;
+  try {
+    // Every body goes on as bytes (as with binaryMediaTypes */*), so the handler can refuse what is not UTF-8.
+    event = toProxyEvent(request, body, { binaryMediaTypes: ['*/*'] });
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+    writeProxyResult(response, toErrorResponse(error));
+    return;
+  }
+  writeProxyResult(response, await handler(event));
 }
 
 /** The whole body, or 'too-large' as soon as it exceeds API Gateway's limit. */

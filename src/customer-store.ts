@@ -3,7 +3,8 @@
  * AWS errors are translated here, at the persistence edge: unavailability and throttling become
  * StoreUnavailableError (503); anything else is rethrown and becomes a plain 500.
  */
-import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { PARTITION_KEY } from './customer-table.js';
 import { StoreUnavailableError } from './errors.js';
 
@@ -14,29 +15,33 @@ export interface CustomerStore {
   put(id: string): Promise<{ created: boolean }>;
 }
 
-/**
- * The item stored for a customer is its key alone: nothing else from a request reaches the table. It is written in
- * DynamoDB's attribute-value form directly: no document-client marshalling layer, and the client can cache its
- * middleware stack (src/dynamodb-client.ts), which @aws-sdk/lib-dynamodb's document client does not allow.
- */
-const keyOf = (id: string) => ({ [PARTITION_KEY.name]: { [PARTITION_KEY.type]: id } });
+/** The item stored for a customer is its key alone: nothing else from a request reaches the table. */
+const keyOf = (id: string) => ({ [PARTITION_KEY.name]: id });
 
+/**
+ * The store on @aws-sdk/lib-dynamodb's document client (plain JavaScript values, marshalled by the SDK), over the
+ * low-level client it is given, whose configuration (timeouts, retries, endpoint) and middleware it shares.
+ */
 export class DynamoDbCustomerStore implements CustomerStore {
+  private readonly documents: DynamoDBDocumentClient;
+
   constructor(
-    private readonly client: DynamoDBClient,
+    client: DynamoDBClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.documents = DynamoDBDocumentClient.from(client);
+  }
 
   async exists(id: string): Promise<boolean> {
     const result = await translateErrors(() =>
-      this.client.send(new GetItemCommand({ TableName: this.tableName, Key: keyOf(id), ConsistentRead: true })),
+      this.documents.send(new GetCommand({ TableName: this.tableName, Key: keyOf(id), ConsistentRead: true })),
     );
     return result.Item !== undefined;
   }
 
   async put(id: string): Promise<{ created: boolean }> {
     const result = await translateErrors(() =>
-      this.client.send(new PutItemCommand({ TableName: this.tableName, Item: keyOf(id), ReturnValues: 'ALL_OLD' })),
+      this.documents.send(new PutCommand({ TableName: this.tableName, Item: keyOf(id), ReturnValues: 'ALL_OLD' })),
     );
     return { created: result.Attributes === undefined };
   }

@@ -22,8 +22,6 @@ export function createDynamoDbClient(options: DynamoDbClientOptions): DynamoDBCl
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.region ? { region: options.region } : {}),
     maxAttempts: options.dynamoDbMaxAttempts,
-    // Resolve each command's middleware stack once per client instead of on every call.
-    cacheMiddleware: true,
     requestHandler: {
       connectionTimeout: options.dynamoDbConnectTimeoutMs,
       requestTimeout: options.dynamoDbRequestTimeoutMs,

@@ -4,17 +4,16 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { finished } from 'node:stream/promises';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { finished } from 'node:stream/promises';
+import { createApiHandler } from '../api-handler.js';
 import type { LocalServerConfig } from '../config.js';
-import { Contract } from '../contract.js';
-import { type CustomerStore, DynamoDbCustomerStore } from '../customer-store.js';
+import type { CustomerStore } from '../customer-store.js';
 import { createDynamoDbClient } from '../dynamodb-client.js';
 import { HttpError, PayloadTooLargeError } from '../errors.js';
 import { toErrorResponse } from '../http-response.js';
 import { describeError, type Logger } from '../logger.js';
-import { createOperations } from '../operations.js';
-import { createRequestHandler, MAX_BODY_BYTES, type ProxyHandler } from '../request-handler.js';
+import { MAX_BODY_BYTES, type ProxyHandler } from '../request-handler.js';
 import {
   EMULATOR_CREDENTIALS,
   EMULATOR_REGION,
@@ -69,13 +68,7 @@ export async function startLocalServer({
       signal,
     });
   });
-  const store = givenStore ?? new DynamoDbCustomerStore(client, config.tableName);
-  const handler = createRequestHandler({
-    contract: new Contract(),
-    operations: createOperations(store),
-    config,
-    logger,
-  });
+  const handler = createApiHandler({ config, client, logger, ...(givenStore ? { store: givenStore } : {}) });
   // Requests being answered: on close, they finish before the emulator stops under them.
   const inFlight = new Set<Promise<void>>();
   const server = createServer((request, response) => {

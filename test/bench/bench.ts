@@ -5,7 +5,7 @@
  *
  *   npm run bench                 everything
  *   BENCH_COLD_RUNS=31 BENCH_WARM_CALLS=200000 BENCH_LOAD_ROUNDS=5 npm run bench
- *   BENCH_ONLY=size,cold npm run bench   some parts only (size, cold, warm, load)
+ *   BENCH_ONLY=size,cold npm run bench   some parts only (size, cold, warm, store, load)
  */
 import { spawn } from 'node:child_process';
 import { copyFile, mkdtemp, stat } from 'node:fs/promises';
@@ -14,24 +14,24 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { createApiHandler } from '../../src/api-handler.js';
 import { bundleLambda } from '../../src/build/bundle-lambda.js';
 import { specPath } from '../../src/codegen/generate-document.js';
 import { readHandlerConfig } from '../../src/config.js';
-import { Contract } from '../../src/contract.js';
-import type { CustomerStore } from '../../src/customer-store.js';
+import { type CustomerStore, DynamoDbCustomerStore } from '../../src/customer-store.js';
+import { createDynamoDbClient } from '../../src/dynamodb-client.js';
 import { createLogger } from '../../src/logger.js';
-import { createOperations } from '../../src/operations.js';
-import { createRequestHandler } from '../../src/request-handler.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
 import { randomPort, startServerProcess } from '../helpers/server-process.js';
 import { createDefaultBackendHandler } from './default-backend-handler.js';
-import { createFloorHandler } from './floor-handler.js';
+import { createFloorHandler, lowLevelStore } from './floor-handler.js';
 import { startStubDynamoDb } from './stub-dynamodb.js';
 
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 21);
 const WARM_CALLS = Number(process.env.BENCH_WARM_CALLS ?? 100_000);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
 const LOAD_ROUNDS = Number(process.env.BENCH_LOAD_ROUNDS ?? 3);
+const STORE_CALLS = Number(process.env.BENCH_STORE_CALLS ?? 3_000);
 const only = process.env.BENCH_ONLY?.split(',');
 const wants = (part: string) => !only || only.includes(part);
 
@@ -159,18 +159,12 @@ async function warm() {
   const store = (): CustomerStore => ({ exists: async () => true, put: async () => ({ created: true }) });
   const handlers = {
     floor: createFloorHandler(store()),
-    'dist/lambda code': createRequestHandler({
-      contract: new Contract(),
-      operations: createOperations(store()),
-      config,
-      logger: createLogger('silent'),
-    }),
+    'dist/lambda code': createApiHandler({ config, store: store(), logger: createLogger('silent') }),
     'openapi-backend default': await createDefaultBackendHandler(store(), specPath),
     // what the deployed default (LOG_LEVEL=info) adds: one JSON log line per request, written to a no-op sink here
-    'dist/lambda code + request log': createRequestHandler({
-      contract: new Contract(),
-      operations: createOperations(store()),
+    'dist/lambda code + request log': createApiHandler({
       config,
+      store: store(),
       logger: createLogger('info', () => {}),
     }),
   };
@@ -201,6 +195,72 @@ async function warm() {
       'GET over floor µs': (median(get) - floorGet).toFixed(1),
       'PUT µs': median(put).toFixed(1),
       'PUT over floor µs': (median(put) - floorPut).toFixed(1),
+    })),
+  );
+}
+
+const STORE_ROUNDS = 10;
+
+/**
+ * CPU per GetItem/PutItem of the store's document client (@aws-sdk/lib-dynamodb) against the low-level client,
+ * with and without the SDK's `cacheMiddleware` (which the document client refuses), sequential calls to a stub
+ * DynamoDB in this process. CPU (user + system, the stub's included, the same for all) rather than wall time.
+ */
+async function storeCpu() {
+  const stub = await startStubDynamoDb();
+  const options = {
+    ...readHandlerConfig({}),
+    endpoint: stub.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  };
+  const cached = createDynamoDbClient(options);
+  // the same client with the SDK's middleware cache on (read on every send), as the store had it before
+  cached.config.cacheMiddleware = true;
+  const plain = createDynamoDbClient(options);
+  const documents = createDynamoDbClient(options);
+  const stores: Record<string, CustomerStore> = {
+    'low-level client + cacheMiddleware': lowLevelStore(cached, 'customer_ids'),
+    'low-level client': lowLevelStore(plain, 'customer_ids'),
+    'document client (the store)': new DynamoDbCustomerStore(documents, 'customer_ids'),
+  };
+  const cpuPerCall = async (call: () => Promise<unknown>, calls: number) => {
+    const started = process.cpuUsage();
+    for (let i = 0; i < calls; i++) await call();
+    const used = process.cpuUsage(started);
+    return (used.user + used.system) / calls;
+  };
+  const samples: Record<string, { get: number[]; put: number[] }> = {};
+  for (const [name, store] of Object.entries(stores)) {
+    samples[name] = { get: [], put: [] };
+    await cpuPerCall(() => store.exists('cust-4f9a2c'), 300); // JIT warm-up, connections
+    await cpuPerCall(() => store.put('cust-4f9a2c'), 300);
+  }
+  const perRound = Math.ceil(STORE_CALLS / STORE_ROUNDS);
+  for (let round = 0; round < STORE_ROUNDS; round++) {
+    const order = round % 2 ? Object.entries(stores).reverse() : Object.entries(stores);
+    for (const [name, store] of order) {
+      samples[name]?.get.push(await cpuPerCall(() => store.exists('cust-4f9a2c'), perRound));
+      samples[name]?.put.push(await cpuPerCall(() => store.put('cust-4f9a2c'), perRound));
+    }
+  }
+  for (const client of [cached, plain, documents]) client.destroy();
+  stub.server.close();
+  const base = samples['low-level client + cacheMiddleware'] as { get: number[]; put: number[] };
+  console.log(
+    `\nStore: CPU µs per call (user + system, the in-process stub DynamoDB included), median of ${STORE_ROUNDS} ` +
+      `alternated rounds, ${STORE_ROUNDS * perRound} calls each`,
+  );
+  const range = (values: number[]) => `${Math.round(Math.min(...values))}–${Math.round(Math.max(...values))}`;
+  console.table(
+    Object.entries(samples).map(([name, { get, put }]) => ({
+      store: name,
+      'GET µs': Math.round(median(get)),
+      'GET range': range(get),
+      'GET vs cached': `${Math.round(median(get) - median(base.get))}`,
+      'PUT µs': Math.round(median(put)),
+      'PUT range': range(put),
+      'PUT vs cached': `${Math.round(median(put) - median(base.put))}`,
     })),
   );
 }
@@ -283,4 +343,5 @@ const dirs = wants('size') || wants('cold') ? await buildBundles() : {};
 if (wants('size')) await bundleSizes(dirs);
 if (wants('cold')) await coldStarts(dirs);
 if (wants('warm')) await warm();
+if (wants('store')) await storeCpu();
 if (wants('load')) await localServer();

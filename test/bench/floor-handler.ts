@@ -1,11 +1,13 @@
 /**
  * The floor for the benchmarks: a hand-written handler with no validation library, doing the same happy-path work
- * as src/lambda.ts (route, check the id by hand, GetItem/PutItem with the same client and store, JSON responses).
- * It is not the API: it skips the error details, CORS and 405s. It only tells what the contract costs.
+ * as src/lambda.ts (route, check the id by hand, GetItem/PutItem on the same DynamoDB client configuration, JSON
+ * responses), on the low-level DynamoDB client (no document client, no logger). It is not the API: it skips the
+ * error details, CORS and 405s. It only tells what the API's libraries and checks cost.
  */
+import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { readHandlerConfig } from '../../src/config.js';
-import { type CustomerStore, DynamoDbCustomerStore } from '../../src/customer-store.js';
+import type { CustomerStore } from '../../src/customer-store.js';
 import { createDynamoDbClient } from '../../src/dynamodb-client.js';
 
 // The spec's id rule, by hand: no whitespace, control characters or unpaired surrogates; 1 to 512 code points.
@@ -42,5 +44,24 @@ export function createFloorHandler(store: CustomerStore) {
   };
 }
 
+/** GetItem and PutItem on the low-level client, attribute values written by hand. */
+export function lowLevelStore(client: DynamoDBClient, tableName: string): CustomerStore {
+  const key = (id: string) => ({ id: { S: id } });
+  return {
+    async exists(id) {
+      const result = await client.send(
+        new GetItemCommand({ TableName: tableName, Key: key(id), ConsistentRead: true }),
+      );
+      return result.Item !== undefined;
+    },
+    async put(id) {
+      const result = await client.send(
+        new PutItemCommand({ TableName: tableName, Item: key(id), ReturnValues: 'ALL_OLD' }),
+      );
+      return { created: result.Attributes === undefined };
+    },
+  };
+}
+
 const config = readHandlerConfig();
-export const handler = createFloorHandler(new DynamoDbCustomerStore(createDynamoDbClient(config), config.tableName));
+export const handler = createFloorHandler(lowLevelStore(createDynamoDbClient(config), config.tableName));

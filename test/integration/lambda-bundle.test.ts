@@ -1,9 +1,10 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bundleLambda } from '../../src/build/bundle-lambda.js';
 import { createTableInput } from '../../src/customer-table.js';
@@ -13,6 +14,10 @@ import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
 /** The deployed artifact itself (dist/lambda, lean openapi-backend, precompiled validators) on dynalite. */
 let handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 let emulator: Emulator;
+/** What esbuild put into the Lambda bundle, and the sizes of it and of the floor handler bundled the same way. */
+let metafile: Metafile;
+let bundleBytes: number;
+let floorBytes: number;
 
 beforeAll(async () => {
   emulator = await startEmulator(':memory:');
@@ -28,8 +33,17 @@ beforeAll(async () => {
   vi.stubEnv('AWS_ACCESS_KEY_ID', EMULATOR_CREDENTIALS.accessKeyId);
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', EMULATOR_CREDENTIALS.secretAccessKey);
   vi.stubEnv('LOG_LEVEL', 'silent');
-  const outdir = await mkdtemp(join(tmpdir(), 'customers-api-bundle-'));
-  await bundleLambda(outdir);
+  const [outdir, floorOutdir] = await Promise.all([
+    mkdtemp(join(tmpdir(), 'customers-api-bundle-')),
+    mkdtemp(join(tmpdir(), 'customers-api-floor-')),
+  ]);
+  const [result] = await Promise.all([
+    bundleLambda(outdir),
+    bundleLambda(floorOutdir, fileURLToPath(new URL('../bench/floor-handler.ts', import.meta.url))),
+  ]);
+  metafile = result.metafile;
+  const sizeOf = async (dir: string) => (await stat(join(dir, 'index.mjs'))).size;
+  [bundleBytes, floorBytes] = await Promise.all([sizeOf(outdir), sizeOf(floorOutdir)]);
   ({ handler } = await import(pathToFileURL(join(outdir, 'index.mjs')).href));
 }, 60_000);
 
@@ -59,5 +73,51 @@ describe('the Lambda bundle', () => {
   it('answers 405 and 404 from the spec', async () => {
     expect((await handler(proxyEvent({ httpMethod: 'DELETE' }))).statusCode).toBe(405);
     expect((await handler(proxyEvent({ path: '/nothing' }))).statusCode).toBe(404);
+  });
+});
+
+/**
+ * What the build leaves out of the bundle (src/build/bundle-lambda.ts), read from esbuild's metafile: when an
+ * upstream release renames a file or an import so that an alias no longer applies, the left-out part comes back and
+ * this fails, instead of the bundle silently growing and cold start slowing.
+ */
+const LEFT_OUT: readonly (readonly [what: string, input: RegExp])[] = [
+  ['lodash (es-toolkit/compat stands in)', /node_modules\/lodash\//],
+  [
+    "ajv's compiler (only its runtime helpers, for the precompiled validators)",
+    /node_modules\/ajv\/(?!dist\/runtime\/)/,
+  ],
+  ['qs (the router is given query maps)', /node_modules\/qs\//],
+  ["openapi-backend's OpenAPIBackend class", /node_modules\/openapi-backend\/backend\.js$/],
+  ['document loading and checking', /node_modules\/(js-yaml|@apidevtools|openapi-schema-validator)\//],
+  ['the whole spec (the runtime document stands in)', /src\/generated\/openapi-document\.ts$/],
+];
+
+/** The bundle's budget against the floor handler bundled the same way (1.21× when it was set). */
+const SIZE_BUDGET_VS_FLOOR = 1.25;
+
+describe('what the Lambda bundle leaves out', () => {
+  it.each(LEFT_OUT)('leaves out %s', (_what, input) => {
+    expect(Object.keys(metafile.inputs).filter((path) => input.test(path))).toEqual([]);
+  });
+
+  it('still bundles what it keeps (the checks above read the right names)', () => {
+    const inputs = Object.keys(metafile.inputs);
+    for (const kept of [
+      /node_modules\/openapi-backend\/(router|validation)\.js$/,
+      /node_modules\/ajv\/dist\/runtime\//,
+      /node_modules\/es-toolkit\//,
+      /node_modules\/@aws-sdk\/lib-dynamodb\//,
+      /src\/build\/shims\//,
+    ]) {
+      expect(
+        inputs.some((path) => kept.test(path)),
+        String(kept),
+      ).toBe(true);
+    }
+  });
+
+  it(`stays within ${SIZE_BUDGET_VS_FLOOR}× the size of the floor handler`, () => {
+    expect(bundleBytes / floorBytes).toBeLessThanOrEqual(SIZE_BUDGET_VS_FLOOR);
   });
 });

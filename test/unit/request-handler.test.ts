@@ -1,11 +1,12 @@
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { createApiHandler } from '../../src/api-handler.js';
+import { readHandlerConfig } from '../../src/config.js';
 import { Contract } from '../../src/contract.js';
 import type { CustomerStore } from '../../src/customer-store.js';
 import { StoreUnavailableError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
-import { createOperations } from '../../src/operations.js';
-import { createRequestHandler, MAX_BODY_BYTES } from '../../src/request-handler.js';
+import { MAX_BODY_BYTES } from '../../src/request-handler.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
 
 /** An in-memory store: unit tests exercise routing, validation and error mapping, not DynamoDB. */
@@ -26,10 +27,10 @@ const contract = new Contract();
 function setup(options: { store?: CustomerStore; origins?: string[] } = {}) {
   const store = options.store ?? new MemoryStore();
   const lines: Record<string, unknown>[] = [];
-  const handler = createRequestHandler({
+  const handler = createApiHandler({
     contract,
-    operations: createOperations(store),
-    config: { corsAllowedOrigins: options.origins ?? ['*'] },
+    store,
+    config: { ...readHandlerConfig({}), corsAllowedOrigins: options.origins ?? ['*'] },
     logger: createLogger('info', (line) => lines.push(JSON.parse(line))),
   });
   return { handler, store, lines };

@@ -1,0 +1,36 @@
+/**
+ * The one place the API's request handler is put together from its parts: the contract, the table store (over a
+ * DynamoDB client), the operations, the configuration and the logger. The Lambda, the local server, the tests and
+ * the benchmark all build their handler here, so they run the same wiring.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { HandlerConfig } from './config.js';
+import { Contract } from './contract.js';
+import { type CustomerStore, DynamoDbCustomerStore } from './customer-store.js';
+import { createDynamoDbClient } from './dynamodb-client.js';
+import { createLogger, type Logger } from './logger.js';
+import { createOperations } from './operations.js';
+import { createRequestHandler, type ProxyHandler } from './request-handler.js';
+
+export interface ApiHandlerParts {
+  readonly config: HandlerConfig;
+  /** Where the ids are kept. @default the table `config.tableName` through `client` */
+  readonly store?: CustomerStore;
+  /** The DynamoDB client under the default store. @default `createDynamoDbClient(config)` */
+  readonly client?: DynamoDBClient;
+  /** @default the API's contract, from the generated spec and validators */
+  readonly contract?: Contract;
+  /** @default JSON lines on stdout at `config.logLevel` */
+  readonly logger?: Logger;
+}
+
+export function createApiHandler({ config, store, client, contract, logger }: ApiHandlerParts): ProxyHandler {
+  return createRequestHandler({
+    contract: contract ?? new Contract(),
+    operations: createOperations(
+      store ?? new DynamoDbCustomerStore(client ?? createDynamoDbClient(config), config.tableName),
+    ),
+    config,
+    logger: logger ?? createLogger(config.logLevel),
+  });
+}

@@ -4,8 +4,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { finished } from 'node:stream/promises';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createApiHandler } from '../api-handler.js';
 import type { LocalServerConfig } from '../config.js';
 import type { CustomerStore } from '../customer-store.js';

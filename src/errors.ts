@@ -71,8 +71,9 @@ export class UnsupportedContentEncodingError extends HttpError {
 export class MalformedRequestError extends HttpError {
   override readonly name = 'MalformedRequestError';
   readonly statusCode = 400;
-  constructor() {
-    super('Malformed HTTP request');
+  /** `reason` is the HTTP parser's own fixed wording (never client text). */
+  constructor(reason?: string) {
+    super(reason ? `Malformed HTTP request: ${reason}` : 'Malformed HTTP request');
   }
 }
 
@@ -105,15 +106,6 @@ export class HeadersTooLargeError extends HttpError {
   readonly statusCode = 431;
   constructor() {
     super('Request headers are too large');
-  }
-}
-
-/** A method the HTTP layer does not know at all (as opposed to a known one the path does not allow: 405). */
-export class MethodNotImplementedError extends HttpError {
-  override readonly name = 'MethodNotImplementedError';
-  readonly statusCode = 501;
-  constructor() {
-    super('Unknown HTTP method');
   }
 }
 

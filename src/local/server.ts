@@ -5,7 +5,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { finished } from 'node:stream/promises';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createApiHandler } from '../api-handler.js';
 import type { LocalServerConfig } from '../config.js';
 import type { CustomerStore } from '../customer-store.js';
@@ -21,7 +20,9 @@ import {
   ensureTable,
   startEmulator,
 } from './embedded-dynamodb.js';
+import { answerProtocolErrors, edgeErrorFor } from './protocol-errors.js';
 import { toProxyEvent, writeProxyResult } from './proxy-event.js';
+import { readBody, refuseTooLarge } from './request-body.js';
 
 export interface LocalServer {
   /** Base URL, e.g. http://localhost:3000 */
@@ -85,14 +86,7 @@ export async function startLocalServer({
     void answered.finally(() => inFlight.delete(answered));
   });
   server.keepAliveTimeout = 65_000;
-  // A request Node cannot parse as HTTP still gets the API's {message} shape (Node's default is an empty 400).
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy();
-    const body = JSON.stringify({ message: 'Malformed HTTP request' });
-    socket.end(
-      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  });
+  answerProtocolErrors(server, MAX_BODY_BYTES);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -118,36 +112,18 @@ export async function startLocalServer({
 }
 
 async function serve(handler: ProxyHandler, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const body = await readBody(request);
-  if (body === 'too-large') {
-    // Answer at once and stop reading; the connection is closed since the rest of the body is not drained.
-    response.setHeader('Connection', 'close');
-    writeProxyResult(response, toErrorResponse(new PayloadTooLargeError(MAX_BODY_BYTES)));
-    request.unpipe();
-    request.resume();
-    return;
-  }
-  let event: APIGatewayProxyEvent;
   try {
+    const refused = edgeErrorFor(request);
+    if (refused) throw refused;
+    const body = await readBody(request, MAX_BODY_BYTES);
+    if (body === 'too-large') {
+      return await refuseTooLarge(request, response, toErrorResponse(new PayloadTooLargeError(MAX_BODY_BYTES)));
+    }
     // Every body goes on as bytes (as with binaryMediaTypes */*), so the handler can refuse what is not UTF-8.
-    event = toProxyEvent(request, body, { binaryMediaTypes: ['*/*'] });
+    const event = toProxyEvent(request, body, { binaryMediaTypes: ['*/*'] });
+    writeProxyResult(response, await handler(event));
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
     writeProxyResult(response, toErrorResponse(error));
-    return;
   }
-  writeProxyResult(response, await handler(event));
-}
-
-/** The whole body, or 'too-large' as soon as it exceeds API Gateway's limit. */
-async function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
-  if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return 'too-large';
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return 'too-large';
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }

@@ -4,20 +4,17 @@
  * Prism, Redoc and the Lambda.
  *
  * API Gateway enforces what it can before the Lambda runs (and is billed); the Lambda enforces the whole contract.
+ * The translation is strict: every keyword is either translated, or left to the Lambda for a stated reason, or the
+ * synth fails naming it and where it is. Nothing is dropped because nobody thought about it.
  */
 
 /** A plain JSON value, as the document is. */
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
-/**
- * Schema keywords API Gateway models (JSON Schema draft 4) keep. Everything else is dropped: keywords the importer
- * rejects or ignores (`additionalProperties`, `example`, `oneOf`, `nullable`, `x-…`), and two it would get wrong:
- * `maxLength` and `pattern` are evaluated by API Gateway's Java validator on UTF-16 code units, so an id of 512
- * emoji (valid: 512 code points, 2048 bytes) would be refused at the gateway. The Lambda checks both.
- */
+/** Schema keywords API Gateway models (JSON Schema draft 4) keep, copied as they are. */
 export const GATEWAY_SCHEMA_KEYWORDS = new Set([
   'type',
   'properties',
@@ -35,14 +32,28 @@ export const GATEWAY_SCHEMA_KEYWORDS = new Set([
   'default',
 ]);
 
-/** Parameter fields API Gateway keeps. */
-const GATEWAY_PARAMETER_FIELDS = new Set(['name', 'in', 'required', 'description', 'schema']);
+/**
+ * Schema keywords left to the Lambda (which validates the whole spec), each with the reason the gateway cannot
+ * enforce it. API Gateway only pre-filters: dropping a constraint here lets a bad request reach the Lambda, which
+ * refuses it; it never lets a bad request through.
+ */
+export const SCHEMA_KEYWORDS_LEFT_TO_THE_LAMBDA: Readonly<Record<string, string>> = {
+  maxLength:
+    "API Gateway's validator counts UTF-16 code units, so a valid id of 512 emoji (512 code points) would be refused",
+  pattern: "API Gateway's validator matches UTF-16 code units, not code points, and has its own regex dialect",
+  additionalProperties: 'API Gateway models do not support it',
+  example: 'documentation only',
+  examples: 'documentation only',
+  'x-pattern-message': "the Lambda's message for a pattern failure",
+};
 
 /** Keywords the importer rejects or ignores in models; a test checks none is left in the translated document. */
 export const KEYWORDS_GATEWAY_REJECTS = [
   'additionalProperties',
   'anyOf',
   'oneOf',
+  'allOf',
+  'not',
   'discriminator',
   'example',
   'examples',
@@ -54,28 +65,167 @@ export const KEYWORDS_GATEWAY_REJECTS = [
   '$ref',
 ] as const;
 
+/** Fields that only document, and that API Gateway has no use for. */
+const DOCUMENTATION_FIELDS = new Set(['example', 'examples', 'externalDocs', 'deprecated']);
+
+/** One operation of the spec, as handed to `operationExtensions`. */
+export interface OperationRef {
+  readonly path: string;
+  readonly method: (typeof HTTP_METHODS)[number];
+  readonly operationId: string | undefined;
+  /** The operation as the spec has it (dereferenced), for hooks that translate fields such as `security`. */
+  readonly source: JsonObject;
+}
+
+/** A gateway response: the errors API Gateway answers itself (status code as a string, as documented). */
+export interface GatewayResponse {
+  readonly statusCode?: string;
+  readonly responseParameters?: Record<string, string>;
+  readonly responseTemplates?: Record<string, string>;
+}
+
 export interface GatewayDefinitionOptions {
   /** The Lambda integration URI (`arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<arn>/invocations`). */
   readonly integrationUri: string;
   /** Value of Access-Control-Allow-Origin on the errors API Gateway makes itself. */
   readonly corsAllowOrigin: string;
+  /** Fields merged into each of the spec's operations (e.g. `security`, `x-amazon-apigateway-auth`). */
+  readonly operationExtensions?: (operation: OperationRef) => JsonObject;
+  /** Fields merged into the document's root (e.g. `x-amazon-apigateway-api-key-source`, `components`). */
+  readonly rootExtensions?: JsonObject;
+  /**
+   * Spec fields that the extensions above translate (e.g. `security`, `components.securitySchemes`): the strict
+   * translation leaves them to those hooks instead of failing on them.
+   * @default none: a non-empty `security` or `securitySchemes` fails the synth
+   */
+  readonly fieldsTranslatedElsewhere?: readonly ('security' | 'securitySchemes')[];
+  /** Gateway responses added, or replacing this module's, by response type. */
+  readonly gatewayResponses?: Readonly<Record<string, GatewayResponse>>;
+}
+
+/** The spec uses something the translation does not know how to give API Gateway. */
+export class UntranslatableSpecError extends Error {
+  override readonly name = 'UntranslatableSpecError';
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `openapi/openapi.yaml cannot be imported into API Gateway as it is (infra/api-definition.ts):\n${problems
+        .map((problem) => `  - ${problem}`)
+        .join('\n')}\nTeach infra/api-definition.ts to translate it, or express it differently in the spec.`,
+    );
+  }
 }
 
 /** The spec, translated for API Gateway, with a Lambda proxy integration on every operation it finds. */
 export function toGatewayDefinition(spec: object, options: GatewayDefinitionOptions): JsonObject {
-  const source = structuredClone(spec) as JsonObject;
-  const integration = {
-    type: 'aws_proxy',
-    httpMethod: 'POST',
-    uri: options.integrationUri,
-    passthroughBehavior: 'when_no_match',
-  };
-  const paths: JsonObject = {};
-  for (const [path, item] of Object.entries(asObject(source.paths))) {
+  const translation = new Translation(options);
+  const definition = translation.document(structuredClone(spec) as JsonObject);
+  if (translation.problems.length > 0) throw new UntranslatableSpecError(translation.problems);
+  return definition;
+}
+
+/** A schema reduced to the draft-4 keywords API Gateway models accept; throws on anything it cannot translate. */
+export function translateSchema(schema: Json | undefined): JsonObject {
+  const translation = new Translation({ integrationUri: '', corsAllowOrigin: '*' });
+  const translated = translation.schema(schema ?? {}, '#');
+  if (translation.problems.length > 0) throw new UntranslatableSpecError(translation.problems);
+  return translated;
+}
+
+class Translation {
+  readonly problems: string[] = [];
+  private readonly elsewhere: ReadonlySet<string>;
+
+  constructor(private readonly options: GatewayDefinitionOptions) {
+    this.elsewhere = new Set(options.fieldsTranslatedElsewhere ?? []);
+  }
+
+  private problem(pointer: string, what: string): void {
+    this.problems.push(`${pointer}: ${what}`);
+  }
+
+  private unknown(pointer: string, key: string, where: string): void {
+    this.problem(`${pointer}/${pointerSegment(key)}`, `\`${key}\` in ${where} has no API Gateway translation`);
+  }
+
+  document(source: JsonObject): JsonObject {
+    const version = typeof source.openapi === 'string' ? source.openapi : '';
+    if (!/^3\.0\.\d+$/.test(version)) {
+      this.problem('#/openapi', `API Gateway imports OpenAPI 3.0 only, not ${JSON.stringify(version)}`);
+    }
+    const root: JsonObject = {};
+    for (const [key, value] of Object.entries(source)) {
+      if (['openapi', 'info', 'paths', 'servers', 'tags', 'externalDocs'].includes(key)) continue;
+      if (key === 'security') this.security(value, '#/security');
+      else if (key === 'components') this.components(value, '#/components');
+      else if (key.startsWith('x-amazon-apigateway-')) root[key] = value;
+      else this.unknown('#', key, 'the document root');
+    }
+    const paths: JsonObject = {};
+    for (const [path, item] of Object.entries(this.object(source.paths, '#/paths'))) {
+      paths[path] = this.pathItem(path, this.object(item, `#/paths/${pointerSegment(path)}`));
+    }
+    const info = this.object(source.info, '#/info');
+    return {
+      openapi: '3.0.1',
+      info: { title: asString(info.title), version: asString(info.version), description: asString(info.description) },
+      ...root,
+      paths,
+      'x-amazon-apigateway-request-validators': {
+        all: { validateRequestBody: true, validateRequestParameters: true },
+      },
+      'x-amazon-apigateway-request-validator': 'all',
+      'x-amazon-apigateway-gateway-responses': {
+        ...gatewayResponses(this.options.corsAllowOrigin),
+        ...this.options.gatewayResponses,
+      } as JsonObject,
+      ...this.options.rootExtensions,
+    };
+  }
+
+  /** `security: []` (no requirement) needs nothing; a requirement needs a hook that maps it to API Gateway. */
+  private security(value: Json | undefined, pointer: string): void {
+    const requirements = this.array(value, pointer);
+    if (requirements.length > 0 && !this.elsewhere.has('security')) {
+      this.problem(pointer, 'a security requirement needs an auth mode that translates it (API Gateway ignores it)');
+    }
+  }
+
+  private components(value: Json | undefined, pointer: string): void {
+    // The document is dereferenced: the schemas, responses, parameters… that are used are inlined where they are.
+    const schemes = this.object(value, pointer).securitySchemes;
+    if (schemes && Object.keys(this.object(schemes, `${pointer}/securitySchemes`)).length > 0) {
+      if (!this.elsewhere.has('securitySchemes')) {
+        this.problem(`${pointer}/securitySchemes`, 'security schemes need an auth mode that translates them');
+      }
+    }
+  }
+
+  private pathItem(path: string, item: JsonObject): JsonObject {
+    const pointer = `#/paths/${pointerSegment(path)}`;
+    const integration = {
+      type: 'aws_proxy',
+      httpMethod: 'POST',
+      uri: this.options.integrationUri,
+      passthroughBehavior: 'when_no_match',
+    };
+    const shared = item.parameters === undefined ? [] : this.array(item.parameters, `${pointer}/parameters`);
     const translated: JsonObject = {};
-    for (const [key, value] of Object.entries(asObject(item))) {
+    for (const [key, value] of Object.entries(item)) {
       if ((HTTP_METHODS as readonly string[]).includes(key)) {
-        translated[key] = { ...translateOperation(asObject(value)), 'x-amazon-apigateway-integration': integration };
+        const method = key as (typeof HTTP_METHODS)[number];
+        const source = this.object(value, `${pointer}/${key}`);
+        translated[key] = {
+          ...this.operation(source, shared, `${pointer}/${key}`, pointer),
+          'x-amazon-apigateway-integration': integration,
+          ...this.options.operationExtensions?.({
+            path,
+            method,
+            operationId: typeof source.operationId === 'string' ? source.operationId : undefined,
+            source,
+          }),
+        };
+      } else if (!['parameters', 'summary', 'description'].includes(key)) {
+        this.unknown(pointer, key, 'a path item');
       }
     }
     // Any other method also reaches the Lambda, which answers 405 with Allow, and OPTIONS with the CORS preflight
@@ -85,107 +235,173 @@ export function toGatewayDefinition(spec: object, options: GatewayDefinitionOpti
       responses: { '200': { description: 'Answered by the function' } },
       'x-amazon-apigateway-integration': integration,
     };
-    paths[path] = translated;
+    return translated;
   }
-  const info = asObject(source.info);
-  return {
-    openapi: '3.0.1',
-    info: { title: asString(info.title), version: asString(info.version), description: asString(info.description) },
-    paths,
-    'x-amazon-apigateway-request-validators': {
-      all: { validateRequestBody: true, validateRequestParameters: true },
-    },
-    'x-amazon-apigateway-request-validator': 'all',
-    'x-amazon-apigateway-gateway-responses': gatewayResponses(options.corsAllowOrigin),
-  };
-}
 
-function translateOperation(operation: JsonObject): JsonObject {
-  const translated: JsonObject = {};
-  for (const field of ['operationId', 'summary', 'description', 'tags'] as const) {
-    if (operation[field] !== undefined) translated[field] = operation[field];
+  private operation(operation: JsonObject, shared: Json[], pointer: string, pathPointer: string): JsonObject {
+    const translated: JsonObject = {};
+    for (const [key, value] of Object.entries(operation)) {
+      if (['operationId', 'summary', 'description', 'tags'].includes(key)) translated[key] = value;
+      else if (key === 'security') this.security(value, `${pointer}/security`);
+      else if (key.startsWith('x-amazon-apigateway-')) translated[key] = value;
+      else if (!['parameters', 'requestBody', 'responses'].includes(key) && !DOCUMENTATION_FIELDS.has(key))
+        this.unknown(pointer, key, 'an operation');
+    }
+    const own = operation.parameters === undefined ? [] : this.array(operation.parameters, `${pointer}/parameters`);
+    const parameters = mergeParameters(shared, own).map(({ parameter, index, level }) =>
+      this.parameter(parameter, `${level === 'path' ? pathPointer : pointer}/parameters/${index}`),
+    );
+    if (parameters.length > 0) translated.parameters = parameters;
+    if (operation.requestBody !== undefined) {
+      translated.requestBody = this.requestBody(operation.requestBody, `${pointer}/requestBody`);
+    }
+    translated.responses = mapValues(this.object(operation.responses, `${pointer}/responses`), (response, code) =>
+      this.response(response, `${pointer}/responses/${code}`),
+    );
+    translated['x-amazon-apigateway-request-validator'] = 'all';
+    return translated;
   }
-  if (operation.parameters) {
-    translated.parameters = asArray(operation.parameters).map((parameter) => {
-      const kept = pick(asObject(parameter), GATEWAY_PARAMETER_FIELDS);
-      // Only presence and type are enforced for parameters by API Gateway.
-      if (kept.schema) kept.schema = { type: asString(asObject(kept.schema).type) };
-      return kept;
+
+  /** API Gateway enforces only a parameter's presence (and keeps its type); the Lambda checks the rest. */
+  private parameter(value: Json, pointer: string): JsonObject {
+    const parameter = this.object(value, pointer);
+    const translated: JsonObject = {};
+    for (const [key, field] of Object.entries(parameter)) {
+      if (['name', 'required', 'description'].includes(key)) translated[key] = field;
+      else if (key === 'in') {
+        if (!['query', 'header', 'path'].includes(String(field)))
+          this.problem(`${pointer}/in`, `API Gateway has no ${JSON.stringify(field)} parameters`);
+        translated.in = field;
+      } else if (key === 'schema') {
+        const schema = this.schema(field, `${pointer}/schema`);
+        if (!['string', 'integer', 'number', 'boolean'].includes(String(schema.type)))
+          this.problem(`${pointer}/schema/type`, `a ${JSON.stringify(schema.type)} parameter has no translation`);
+        translated.schema = { type: schema.type ?? null };
+      } else if (!DOCUMENTATION_FIELDS.has(key)) this.unknown(pointer, key, 'a parameter');
+    }
+    return translated;
+  }
+
+  private requestBody(value: Json, pointer: string): JsonObject {
+    const body = this.object(value, pointer);
+    for (const key of Object.keys(body)) {
+      if (!['required', 'content', 'description'].includes(key)) this.unknown(pointer, key, 'a request body');
+    }
+    return {
+      required: body.required ?? false,
+      content: this.content(body.content, `${pointer}/content`),
+    };
+  }
+
+  private response(value: Json, pointer: string): JsonObject {
+    const response = this.object(value, pointer);
+    for (const key of Object.keys(response)) {
+      // `headers`: a Lambda proxy integration passes the function's response headers through as they are;
+      // declared method-response headers matter only to non-proxy integrations.
+      if (!['description', 'content', 'headers'].includes(key)) this.unknown(pointer, key, 'a response');
+    }
+    return {
+      description: asString(response.description),
+      ...(response.content === undefined ? {} : { content: this.content(response.content, `${pointer}/content`) }),
+    };
+  }
+
+  private content(value: Json | undefined, pointer: string): JsonObject {
+    return mapValues(this.object(value, pointer), (media, mediaType) => {
+      const mediaPointer = `${pointer}/${pointerSegment(mediaType)}`;
+      const fields = this.object(media, mediaPointer);
+      for (const key of Object.keys(fields)) {
+        if (key !== 'schema' && !DOCUMENTATION_FIELDS.has(key)) this.unknown(mediaPointer, key, 'a media type');
+      }
+      return { schema: this.schema(fields.schema ?? {}, `${mediaPointer}/schema`) };
     });
   }
-  if (operation.requestBody) {
-    const body = asObject(operation.requestBody);
-    translated.requestBody = {
-      required: body.required ?? false,
-      content: mapValues(asObject(body.content), (media) => ({ schema: translateSchema(asObject(media).schema) })),
-    };
-  }
-  translated.responses = mapValues(asObject(operation.responses), (response) => {
-    const { description, content } = asObject(response);
-    return {
-      description: description ?? '',
-      ...(content
-        ? { content: mapValues(asObject(content), (media) => ({ schema: translateSchema(asObject(media).schema) })) }
-        : {}),
-    };
-  });
-  translated['x-amazon-apigateway-request-validator'] = 'all';
-  return translated;
-}
 
-/** A schema reduced to the draft-4 keywords API Gateway models accept. */
-export function translateSchema(schema: Json | undefined): JsonObject {
-  const source = asObject(schema ?? {});
-  const translated: JsonObject = {};
-  for (const [keyword, value] of Object.entries(source)) {
-    if (!GATEWAY_SCHEMA_KEYWORDS.has(keyword)) continue;
-    if (keyword === 'properties')
-      translated.properties = mapValues(asObject(value), (property) => translateSchema(property));
-    else if (keyword === 'items') translated.items = translateSchema(value);
-    else translated[keyword] = value;
+  schema(value: Json, pointer: string): JsonObject {
+    const source = this.object(value, pointer);
+    const translated: JsonObject = {};
+    for (const [keyword, field] of Object.entries(source)) {
+      if (keyword === 'properties') {
+        translated.properties = mapValues(this.object(field, `${pointer}/properties`), (property, name) =>
+          this.schema(property, `${pointer}/properties/${pointerSegment(name)}`),
+        );
+      } else if (keyword === 'items') {
+        translated.items = this.schema(field, `${pointer}/items`);
+      } else if (keyword === 'format' && source.type !== 'string' && typeof field === 'string') {
+        // API Gateway refuses int32/int64 on numbers; other formats on numbers mean nothing to it.
+        this.problem(`${pointer}/format`, `format ${JSON.stringify(field)} on a ${source.type} has no translation`);
+      } else if (GATEWAY_SCHEMA_KEYWORDS.has(keyword)) {
+        translated[keyword] = field;
+      } else if (!(keyword in SCHEMA_KEYWORDS_LEFT_TO_THE_LAMBDA)) {
+        this.unknown(pointer, keyword, 'a schema');
+      }
+    }
+    return translated;
   }
-  return translated;
+
+  private object(value: Json | undefined, pointer: string): JsonObject {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      this.problem(pointer, `expected an object, got ${JSON.stringify(value)}`);
+      return {};
+    }
+    return value;
+  }
+
+  private array(value: Json | undefined, pointer: string): Json[] {
+    if (!Array.isArray(value)) {
+      this.problem(pointer, `expected an array, got ${JSON.stringify(value)}`);
+      return [];
+    }
+    return value;
+  }
 }
 
 /** Errors API Gateway makes itself, in the API's `{message}` shape and with sensible codes. */
-function gatewayResponses(corsAllowOrigin: string): JsonObject {
-  const response = (statusCode: number | undefined, template = '{"message": $context.error.messageString}') => ({
+function gatewayResponses(corsAllowOrigin: string): Record<string, GatewayResponse> {
+  const response = (statusCode: string | undefined, template = '{"message": $context.error.messageString}') => ({
     ...(statusCode === undefined ? {} : { statusCode }),
     responseParameters: { 'gatewayresponse.header.Access-Control-Allow-Origin': `'${corsAllowOrigin}'` },
     responseTemplates: { 'application/json': template },
   });
   return {
     // API Gateway's default for an unknown route is a confusing 403 "Missing Authentication Token".
-    MISSING_AUTHENTICATION_TOKEN: response(404, '{"message": "Not Found"}'),
-    BAD_REQUEST_BODY: response(400),
-    BAD_REQUEST_PARAMETERS: response(400),
-    UNSUPPORTED_MEDIA_TYPE: response(415),
-    THROTTLED: response(429),
-    QUOTA_EXCEEDED: response(429),
-    INTEGRATION_TIMEOUT: response(504),
+    MISSING_AUTHENTICATION_TOKEN: response('404', '{"message": "Not Found"}'),
+    BAD_REQUEST_BODY: response('400'),
+    BAD_REQUEST_PARAMETERS: response('400'),
+    UNSUPPORTED_MEDIA_TYPE: response('415'),
+    THROTTLED: response('429'),
+    QUOTA_EXCEEDED: response('429'),
+    INTEGRATION_TIMEOUT: response('504'),
     DEFAULT_4XX: response(undefined),
     DEFAULT_5XX: response(undefined),
   };
 }
 
-function pick(object: JsonObject, keys: ReadonlySet<string>): JsonObject {
-  return Object.fromEntries(Object.entries(object).filter(([key]) => keys.has(key)));
+/** Path-level parameters apply to every operation unless the operation redefines one (same name and `in`). */
+function mergeParameters(
+  shared: Json[],
+  own: Json[],
+): { parameter: Json; index: number; level: 'path' | 'operation' }[] {
+  const key = (parameter: Json) => {
+    const { name, in: location } = (parameter ?? {}) as JsonObject;
+    return `${String(location)}:${String(name)}`;
+  };
+  const overridden = new Set(own.map(key));
+  return [
+    ...shared
+      .map((parameter, index) => ({ parameter, index, level: 'path' as const }))
+      .filter(({ parameter }) => !overridden.has(key(parameter))),
+    ...own.map((parameter, index) => ({ parameter, index, level: 'operation' as const })),
+  ];
 }
 
-function mapValues(object: JsonObject, map: (value: Json) => Json): JsonObject {
-  return Object.fromEntries(Object.entries(object).map(([key, value]) => [key, map(value)]));
+function mapValues(object: JsonObject, map: (value: Json, key: string) => Json): JsonObject {
+  return Object.fromEntries(Object.entries(object).map(([key, value]) => [key, map(value, key)]));
 }
 
-function asObject(value: Json | undefined): JsonObject {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new Error(`expected an object in the OpenAPI document, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function asArray(value: Json | undefined): Json[] {
-  if (!Array.isArray(value)) throw new Error(`expected an array in the OpenAPI document, got ${JSON.stringify(value)}`);
-  return value;
+/** A JSON-pointer segment (RFC 6901). */
+function pointerSegment(segment: string): string {
+  return segment.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
 function asString(value: Json | undefined): string {

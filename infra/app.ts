@@ -1,9 +1,9 @@
 /** The CDK app (`cdk.json`): builds the Lambda bundle by the one build path, then synthesizes the stack. */
-import { App, Validations } from 'aws-cdk-lib';
-import cdkNag from 'cdk-nag';
+import { App } from 'aws-cdk-lib';
 import { bundleLambda } from '../src/build/bundle-lambda.js';
+import { acknowledgeReviewedFindings } from './acknowledged-findings.js';
 import { CustomersApiStack } from './customers-api-stack.js';
-import { acknowledgeReviewedFindings } from './nag-suppressions.js';
+import { addPolicyChecks } from './policy-checks.js';
 
 await bundleLambda();
 
@@ -13,5 +13,5 @@ const stack = new CustomersApiStack(app, 'CustomersApiStack', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 acknowledgeReviewedFindings(stack.customersApi);
-Validations.of(app).addPlugins(new cdkNag.AwsSolutionsChecks(app, { verbose: true }));
+addPolicyChecks(app);
 app.synth();

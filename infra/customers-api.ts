@@ -1,78 +1,76 @@
 /**
  * The customers API on AWS: the `customer_ids` table, the `dynamodb-rest-api` function with a least-privilege
  * role, and the `dynamodb-rest-api` REST API imported from openapi/openapi.yaml with SpecRestApi.
+ * Defaults: infra/settings.ts.
  */
 import { fileURLToPath } from 'node:url';
-import { Aws, CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { DEFAULT_TABLE_NAME, PARTITION_KEY } from '../src/customer-table.js';
+import { PARTITION_KEY } from '../src/customer-table.js';
 import { openapiDocument } from '../src/generated/openapi-document.js';
-import { toGatewayDefinition } from './api-definition.js';
+import { type GatewayDefinitionOptions, HTTP_METHODS, toGatewayDefinition } from './api-definition.js';
+import { type CustomersApiSettings, withDefaults } from './settings.js';
 
 export const LAMBDA_ASSET_DIR = fileURLToPath(new URL('../dist/lambda', import.meta.url));
 
-export interface CustomersApiProps {
-  /** The table's name. @default 'customer_ids' */
-  readonly tableName?: string;
-  /** The function's name. @default 'dynamodb-rest-api' */
-  readonly functionName?: string;
-  /** The function's role name. @default 'lambda-dynamodb-rest-api' */
-  readonly roleName?: string;
-  /** The REST API's name. @default 'dynamodb-rest-api' */
-  readonly restApiName?: string;
-  /** The stage. @default 'prod' */
-  readonly stageName?: string;
-  /** Origins allowed to call the API from a browser; `*` for any. @default ['*'] */
-  readonly corsAllowedOrigins?: readonly string[];
-  /** Steady-state requests per second for the whole stage. @default 100 */
-  readonly throttlingRateLimit?: number;
-  /** Burst of requests for the whole stage. @default 200 */
-  readonly throttlingBurstLimit?: number;
-  /** Days to keep the function's and the access logs. @default logs.RetentionDays.ONE_MONTH */
-  readonly logRetention?: logs.RetentionDays;
+/** Days the function's and the API's logs are kept. */
+export const LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
+
+export interface CustomersApiProps extends Partial<CustomersApiSettings> {
   /** The OpenAPI document, dereferenced. @default the generated openapi/openapi.yaml */
   readonly spec?: object;
   /** The built function code (`npm run build`). @default dist/lambda */
   readonly code?: lambda.Code;
+  /**
+   * What other modules add to the imported API definition (auth modes: `security` per operation, gateway responses).
+   * @default nothing added
+   */
+  readonly definitionExtensions?: Omit<GatewayDefinitionOptions, 'integrationUri' | 'corsAllowOrigin'>;
 }
 
 export class CustomersApi extends Construct {
-  readonly table: dynamodb.Table;
+  readonly settings: CustomersApiSettings;
+  readonly table: dynamodb.ITable;
   readonly function: lambda.Function;
   readonly api: apigateway.SpecRestApi;
+  readonly stage: apigateway.Stage;
   /** https://…/prod/customers */
   readonly customersUrl: string;
 
   constructor(scope: Construct, id: string, props: CustomersApiProps = {}) {
     super(scope, id);
-    const corsAllowedOrigins = props.corsAllowedOrigins ?? ['*'];
-    if (corsAllowedOrigins.length === 0) throw new Error('corsAllowedOrigins must name at least one origin, or *');
-    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const { spec = openapiDocument, code, definitionExtensions, ...given } = props;
+    const settings = withDefaults(given);
+    this.settings = settings;
 
-    this.table = new dynamodb.Table(this, 'Table', {
-      tableName: props.tableName ?? DEFAULT_TABLE_NAME,
-      partitionKey: { name: PARTITION_KEY.name, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // Customer data outlives the stack.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.table = settings.existingTable
+      ? // Adopted as it is: the stack neither creates, changes nor deletes it (infra/README.md, "Moving in").
+        dynamodb.Table.fromTableName(this, 'Table', settings.tableName)
+      : new dynamodb.Table(this, 'Table', {
+          tableName: settings.tableName,
+          partitionKey: { name: PARTITION_KEY.name, type: dynamodb.AttributeType.STRING },
+          billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+          pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+          deletionProtection: true,
+          // Customer data outlives the stack; but a failed first create rolls back cleanly (no orphan table that
+          // makes the retry fail with "already exists").
+          removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+        });
 
-    const functionName = props.functionName ?? 'dynamodb-rest-api';
     const logGroup = new logs.LogGroup(this, 'FunctionLogs', {
-      logGroupName: `/aws/lambda/${functionName}`,
-      retention,
+      logGroupName: `/aws/lambda/${settings.functionName}`,
+      retention: LOG_RETENTION,
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
     // Least privilege, as the seed's custom policy: no managed policy, no wildcard action.
     const role = new iam.Role(this, 'Role', {
-      roleName: props.roleName ?? 'lambda-dynamodb-rest-api',
+      roleName: settings.roleName,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'customers-api: GetItem and PutItem on the customer table, logs to its own log group',
     });
@@ -93,19 +91,22 @@ export class CustomersApi extends Construct {
     );
 
     this.function = new lambda.Function(this, 'Function', {
-      functionName,
+      functionName: settings.functionName,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
-      code: props.code ?? lambda.Code.fromAsset(LAMBDA_ASSET_DIR),
+      code: code ?? lambda.Code.fromAsset(LAMBDA_ASSET_DIR),
       role,
       logGroup,
       memorySize: 512,
       // DynamoDB calls are bounded to ~10 s (src/dynamodb-client.ts); API Gateway gives up at 29 s.
       timeout: Duration.seconds(15),
+      ...(settings.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: settings.reservedConcurrency }),
       environment: {
         TABLE_NAME: this.table.tableName,
-        CORS_ALLOWED_ORIGINS: corsAllowedOrigins.join(','),
+        CORS_ALLOWED_ORIGINS: settings.corsAllowedOrigins.join(','),
         // No NODE_OPTIONS=--enable-source-maps: loading the 4 MB map would cost every cold start. The map ships
         // beside the bundle; set that variable on the function while debugging to get TypeScript stack traces.
       },
@@ -115,39 +116,77 @@ export class CustomersApi extends Construct {
     this.function.node.addDependency(role);
 
     const integrationUri = `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}:lambda:path/2015-03-31/functions/${this.function.functionArn}/invocations`;
-    const definition = toGatewayDefinition(props.spec ?? openapiDocument, {
+    const origins = settings.corsAllowedOrigins;
+    const definition = toGatewayDefinition(spec, {
+      ...definitionExtensions,
       integrationUri,
-      corsAllowOrigin: corsAllowedOrigins.length === 1 ? (corsAllowedOrigins[0] as string) : '*',
+      corsAllowOrigin: origins.length === 1 ? (origins[0] as string) : '*',
     });
 
-    const stageName = props.stageName ?? 'prod';
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention, removalPolicy: RemovalPolicy.DESTROY });
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: LOG_RETENTION,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.api = new apigateway.SpecRestApi(this, 'Api', {
-      restApiName: props.restApiName ?? 'dynamodb-rest-api',
+      restApiName: settings.restApiName,
       apiDefinition: apigateway.ApiDefinition.fromInline(definition),
+      // Anything the importer does not understand fails the deploy instead of being dropped.
+      failOnWarnings: true,
       endpointTypes: [apigateway.EndpointType.REGIONAL],
-      cloudWatchRole: false,
+      // A stage with logging is refused until API Gateway's account-level CloudWatch role is set in the region.
+      cloudWatchRole: settings.apiGatewayCloudWatchRole,
+      // Kept when the stack is deleted (every REST API in the account and region logs through it), removed when
+      // a failed first deploy rolls back.
+      ...(settings.apiGatewayCloudWatchRole
+        ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE }
+        : {}),
       deployOptions: {
-        stageName,
-        throttlingRateLimit: props.throttlingRateLimit ?? 100,
-        throttlingBurstLimit: props.throttlingBurstLimit ?? 200,
+        stageName: settings.stageName,
+        throttlingRateLimit: settings.throttlingRateLimit,
+        throttlingBurstLimit: settings.throttlingBurstLimit,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
         accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
         metricsEnabled: true,
-        // Tracing off: one function making one DynamoDB call; the request id in the access log and in the
-        // function's JSON log lines correlates a request end to end without X-Ray's cost and extra permissions.
+        // Execution logs of failures only: what went wrong between the gateway and the function, at little cost.
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
         tracingEnabled: false,
       },
     });
+    // SpecRestApi adds its own `Endpoint` output; the stack outputs ApiUrl and CustomersUrl instead.
+    this.api.node.tryRemoveChild('Endpoint');
+    this.stage = this.api.deploymentStage;
 
-    // SpecRestApi adds no invoke permission: allow this API, and only this API, to call the function.
-    this.function.addPermission('InvokeFromApi', {
-      principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
-      sourceArn: this.api.arnForExecuteApi(),
-    });
+    // SpecRestApi adds no invoke permission: allow this API's stage, on the spec's paths only. Every method of a
+    // path reaches the function (405 with Allow, the CORS preflight), so the method is `*`.
+    for (const path of pathsOf(spec)) {
+      this.function.addPermission(`InvokeFromApi${permissionId(path)}`, {
+        principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+        sourceArn: this.api.arnForExecuteApi('*', executeApiPath(path), settings.stageName),
+      });
+    }
 
     this.customersUrl = this.api.urlForPath('/customers');
-    new CfnOutput(this, 'CustomersUrl', { value: this.customersUrl, description: 'GET ?id=… and PUT {"id": …}' });
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL: API_URL for npm run test:contract' });
   }
+}
+
+/** The spec's paths that have at least one operation. */
+function pathsOf(spec: object): string[] {
+  const paths = (spec as { paths?: Record<string, object> }).paths ?? {};
+  return Object.entries(paths)
+    .filter(([, item]) => Object.keys(item).some((key) => (HTTP_METHODS as readonly string[]).includes(key)))
+    .map(([path]) => path);
+}
+
+/** An execute-api ARN has the request's actual path: a templated segment (`{id}`) matches any value. */
+function executeApiPath(path: string): string {
+  return path.replace(/\{[^}]+\}/g, '*');
+}
+
+function permissionId(path: string): string {
+  return path
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]?.toUpperCase() + part.slice(1))
+    .join('');
 }

@@ -39,6 +39,8 @@ export interface LocalServerConfig extends HandlerConfig {
   readonly dataDir: string;
   /** `AWS_ENDPOINT_URL_DYNAMODB` (read by the AWS SDK itself): when set, no emulator is started. */
   readonly externalDynamoDbEndpoint: string | undefined;
+  /** Region of that endpoint. `AWS_REGION`, else `AWS_DEFAULT_REGION`; default `us-east-1` (a local one takes any). */
+  readonly externalDynamoDbRegion: string;
 }
 
 export const IN_MEMORY = ':memory:';
@@ -61,6 +63,7 @@ export function readLocalServerConfig(env: Env = process.env): LocalServerConfig
     host: readString(env, 'HOST', '127.0.0.1'),
     dataDir: readString(env, 'DATA_DIR', '.data/dynamodb'),
     externalDynamoDbEndpoint: env.AWS_ENDPOINT_URL_DYNAMODB?.trim() || undefined,
+    externalDynamoDbRegion: readString(env, 'AWS_REGION', readString(env, 'AWS_DEFAULT_REGION', 'us-east-1')),
   };
 }
 

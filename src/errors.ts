@@ -43,7 +43,7 @@ export class PayloadTooLargeError extends HttpError {
   override readonly name = 'PayloadTooLargeError';
   readonly statusCode = 413;
   constructor(limitBytes: number) {
-    super(`Request body is larger than ${limitBytes / 1024 / 1024} MB`);
+    super(`Request body is larger than ${limitBytes / 1024} KiB`);
   }
 }
 

@@ -107,7 +107,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The body is larger than 10 MB. */
+        /** @description The body is larger than 16 KiB (16,384 bytes). */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -115,7 +115,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "message": "Request body is larger than 10 MB"
+                 *       "message": "Request body is larger than 16 KiB"
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];

@@ -1,13 +1,11 @@
 /**
- * DynamoDB for the local server: dynalite (a DynamoDB wire-protocol server on LevelDB) in a child process of its own
- * (src/local/dynalite-process.ts), or an endpoint the user configured (DynamoDB Local, or real DynamoDB) with no
- * emulator at all.
+ * The local server's embedded DynamoDB (the emulator): dynalite, a DynamoDB wire-protocol server on LevelDB, in a
+ * child process of its own (src/local/dynalite-process.ts). Not started when the user configured an endpoint of
+ * their own (DynamoDB Local, or real DynamoDB).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, type DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { IN_MEMORY } from '../config.js';
-import { createTableInput } from '../customer-table.js';
 import type { EmulatorMessage } from './dynalite-process.js';
 
 export interface Emulator {
@@ -43,7 +41,6 @@ export async function startEmulator(dataDir: string): Promise<Emulator> {
   const child = fork(EMULATOR_PROCESS, dataDir === IN_MEMORY ? [] : ['--path', dataDir], {
     execArgv: ['--import', TYPESCRIPT_LOADER],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   const exited = new Promise<EmulatorExit>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
@@ -70,17 +67,4 @@ async function stop(child: ChildProcess, exited: Promise<EmulatorExit>): Promise
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
-}
-
-/** Creates the customer table unless it exists, and waits until it is active. */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'existing'> {
-  let outcome: 'created' | 'existing' = 'created';
-  try {
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
-  } catch (error) {
-    if ((error as Error).name !== 'ResourceInUseException') throw error;
-    outcome = 'existing';
-  }
-  await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1 }, { TableName: tableName });
-  return outcome;
 }

@@ -2,6 +2,7 @@
 import { ConfigError, IN_MEMORY, readLocalServerConfig } from '../config.js';
 import { createLogger, describeError } from '../logger.js';
 import { startLocalServer } from './server.js';
+import { stopOnSignals } from './shutdown.js';
 
 async function main(): Promise<void> {
   const config = readLocalServerConfig();
@@ -26,21 +27,10 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`\n${signal} received, stopping…\n`);
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error('failed to stop cleanly', { error: describeError(error) });
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  stopOnSignals(
+    () => server.close(),
+    (error) => logger.error('failed to stop cleanly', { error: describeError(error) }),
+  );
 }
 
 main().catch((error: unknown) => {

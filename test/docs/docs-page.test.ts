@@ -1,46 +1,27 @@
 /**
- * `npm run docs`: builds the page with the real Redocly CLI (the script's own command, into a temp dir), serves it
- * over HTTP and opens it in headless Chromium. Checks what a reader needs is rendered, with no console errors,
- * and saves a screenshot to test-results/docs.png (a CI artifact).
+ * `npm run docs`: builds the page with the project's own build (test/tools/build-docs.ts, the real Redocly CLI) into
+ * a temp dir, serves it over HTTP and opens it in headless Chromium. Checks what a reader needs is rendered, with no
+ * console errors, that the page asks nothing of any other host and reports no usage, and saves a screenshot to
+ * test-results/docs.png (a CI artifact).
  */
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
 import { CHROMIUM_ARGS, findChromium, IS_CI } from '../helpers/browser.js';
 import { responseExamples, specOperations } from '../helpers/spec-examples.js';
+import { buildDocs } from '../tools/build-docs.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCREENSHOT = join(REPO_ROOT, 'test-results', 'docs.png');
-const DOCS_OUTPUT = 'docs/index.html';
-/** The one outside request the page makes: Redoc's "API docs by Redocly" badge. Served locally in the test. */
-const REDOCLY_BADGE = /^https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(-full)?\.svg$/;
 
 const browserPath = findChromium('docs page (test/docs)');
 const runnable = browserPath !== undefined || IS_CI;
-
-/** Builds the docs with the command of `npm run docs`, writing to `outputFile` instead of docs/index.html. */
-async function buildDocs(outputFile: string): Promise<void> {
-  const packageJson = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as {
-    scripts: Record<string, string>;
-  };
-  const [command, ...args] = (packageJson.scripts.docs ?? '').split(' ');
-  expect(command, 'npm run docs runs the Redocly CLI').toBe('redocly');
-  expect(args, `npm run docs writes ${DOCS_OUTPUT}`).toContain(DOCS_OUTPUT);
-  const bin = join(REPO_ROOT, 'node_modules', '.bin', 'redocly');
-  await promisify(execFile)(
-    bin,
-    args.map((arg) => (arg === DOCS_OUTPUT ? outputFile : arg)),
-    { cwd: REPO_ROOT },
-  );
-}
 
 function serveFile(file: string): Promise<Server> {
   const server = createServer((request, response) => {
@@ -74,32 +55,32 @@ describe.skipIf(!runnable)('docs page (npm run docs) in headless Chromium', () =
   let browser: Browser;
   let page: Page;
   let baseUrl: string;
+  let html: string;
   const consoleErrors: string[] = [];
   const outsideRequests: string[] = [];
 
   beforeAll(async () => {
     if (!browserPath) throw new Error('CI=true but no Chromium was found: install it with apt-get install -y chromium');
     workDir = await mkdtemp(join(tmpdir(), 'customers-api-docs-'));
-    const html = join(workDir, 'index.html');
-    await buildDocs(html);
-    server = await serveFile(html);
+    const htmlFile = join(workDir, 'index.html');
+    buildDocs(htmlFile);
+    html = await readFile(htmlFile, 'utf8');
+    server = await serveFile(htmlFile);
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     browser = await chromium.launch({ executablePath: browserPath, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    // The page must work offline: every request to anything but the test's own server is recorded and refused.
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(baseUrl)) return route.continue();
+      outsideRequests.push(url);
+      return route.abort();
+    });
+    page = await context.newPage();
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(message.text());
     });
     page.on('pageerror', (error) => consoleErrors.push(error.message));
-    // The page must work offline: nothing is fetched from outside but the Redocly badge, stood in for locally.
-    await page.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(baseUrl)) return route.continue();
-      if (REDOCLY_BADGE.test(url)) {
-        return route.fulfill({ contentType: 'image/svg+xml', body: '<svg xmlns="http://www.w3.org/2000/svg"/>' });
-      }
-      outsideRequests.push(url);
-      return route.abort();
-    });
   });
 
   afterAll(async () => {
@@ -165,7 +146,27 @@ describe.skipIf(!runnable)('docs page (npm run docs) in headless Chromium', () =
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
   });
 
-  it('logs no console errors and fetches nothing from outside', () => {
+  it('is built by npm run docs with the same build', async () => {
+    const packageJson = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(packageJson.scripts.docs).toBe('tsx test/tools/build-docs.ts');
+  });
+
+  it("turns Redoc's usage reporting off in the page", () => {
+    const options = html.match(/const __redoc_options = (\{.*\});/)?.[1];
+    expect(options, 'the page carries its Redoc options').toBeDefined();
+    expect(JSON.parse(options ?? '{}')).toMatchObject({ disableTelemetry: true });
+  });
+
+  it('shows the "API docs by Redocly" badge from within the page', async () => {
+    await page.goto(`${baseUrl}#/customers/getcustomer`, { waitUntil: 'load' });
+    const badge = page.getByAltText('redocly logo');
+    await badge.waitFor();
+    expect(await badge.getAttribute('src')).toMatch(/^data:image\/svg\+xml,/);
+  });
+
+  it('logs no console errors and asks nothing of any other host', () => {
     expect(consoleErrors).toEqual([]);
     expect(outsideRequests).toEqual([]);
   });

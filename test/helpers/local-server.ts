@@ -16,6 +16,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     port: 0,
     dataDir: IN_MEMORY,
     externalDynamoDbEndpoint: undefined,
+    // Test files run in parallel on shared cores, where connecting to dynalite and its answers can take longer than
+    // the bounds users get (those have tests of their own in test/integration/faults.test.ts): slow is not lost.
+    dynamoDbConnectTimeoutMs: 10_000,
+    dynamoDbRequestTimeoutMs: 10_000,
     ...options.config,
   };
   return startLocalServer({

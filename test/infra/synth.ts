@@ -2,12 +2,12 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import cdkNag from 'cdk-nag';
+import { acknowledgeReviewedFindings } from '../../infra/acknowledged-findings.js';
 import { CustomersApiStack } from '../../infra/customers-api-stack.js';
-import { acknowledgeReviewedFindings } from '../../infra/nag-suppressions.js';
+import { addPolicyChecks } from '../../infra/policy-checks.js';
 import { bundleLambda } from '../../src/build/bundle-lambda.js';
 
 let built: Promise<string> | undefined;
@@ -25,21 +25,30 @@ export interface SynthOptions {
   readonly context?: Record<string, unknown>;
   /** Replaces the spec, to prove the API follows it. */
   readonly spec?: object;
-  /** Runs cdk-nag's AwsSolutions pack, with the reviewed acknowledgements unless `acknowledge` is false. */
-  readonly nag?: boolean;
+  /** Runs AWS's rule packs (infra/policy-checks.ts), with the reviewed acknowledgements unless `acknowledge` is false. */
+  readonly policyChecks?: boolean;
   readonly acknowledge?: boolean;
 }
 
-interface NagReport {
-  readonly violations: { ruleName: string }[];
-  readonly suppressedViolations: { ruleName: string; reason: string }[];
+/** The rule packs' findings, each as `<plugin>::<rule>`. */
+export interface Findings {
+  /** The plugins that reported. */
+  readonly plugins: readonly string[];
+  readonly violations: readonly string[];
+  readonly acknowledged: readonly { id: string; reason: string }[];
 }
 
 export interface Synthesized {
   readonly stack: CustomersApiStack;
   readonly template: Template;
-  /** cdk-nag's findings: unacknowledged, and acknowledged with their reasons. Empty unless `nag`. */
-  readonly nag: NagReport;
+  /** Empty unless `policyChecks`. */
+  readonly findings: Findings;
+}
+
+interface PluginReport {
+  readonly pluginName: string;
+  readonly violations: { ruleName: string }[];
+  readonly suppressedViolations?: { ruleName: string; reason: string }[];
 }
 
 export async function synthesize(options: SynthOptions = {}): Promise<Synthesized> {
@@ -49,22 +58,28 @@ export async function synthesize(options: SynthOptions = {}): Promise<Synthesize
   const stack = new CustomersApiStack(app, 'CustomersApiStack', {
     source: { code, ...(options.spec ? { spec: options.spec } : {}) },
   });
-  if (!options.nag)
-    return { stack, template: Template.fromStack(stack), nag: { violations: [], suppressedViolations: [] } };
+  if (!options.policyChecks)
+    return { stack, template: Template.fromStack(stack), findings: { plugins: [], violations: [], acknowledged: [] } };
 
   if (options.acknowledge !== false) acknowledgeReviewedFindings(stack.customersApi);
-  Validations.of(app).addPlugins(new cdkNag.AwsSolutionsChecks(app));
+  addPolicyChecks(app);
   try {
     app.synth();
   } catch {
     // unacknowledged findings fail synthesis; they are read from the report below
   }
   const report = JSON.parse(await readFile(join(outdir, 'validation-report.json'), 'utf8')) as {
-    pluginReports: (NagReport & { pluginName: string })[];
+    pluginReports: PluginReport[];
   };
-  const nag = report.pluginReports.find((plugin) => plugin.pluginName === 'AwsSolutions');
-  if (!nag) throw new Error(`cdk-nag wrote no AwsSolutions report: ${JSON.stringify(report).slice(0, 500)}`);
+  const id = (plugin: PluginReport, rule: string) => `${plugin.pluginName.replace(/ /g, '-')}::${rule}`;
+  const findings = {
+    plugins: report.pluginReports.map((plugin) => plugin.pluginName),
+    violations: report.pluginReports.flatMap((plugin) => plugin.violations.map((v) => id(plugin, v.ruleName))),
+    acknowledged: report.pluginReports.flatMap((plugin) =>
+      (plugin.suppressedViolations ?? []).map((v) => ({ id: id(plugin, v.ruleName), reason: v.reason })),
+    ),
+  };
   // Template.fromStack would synthesize again, and fail again on unacknowledged findings: read the written template.
   const written = JSON.parse(await readFile(join(outdir, `${stack.artifactId}.template.json`), 'utf8'));
-  return { stack, template: Template.fromJSON(written), nag };
+  return { stack, template: Template.fromJSON(written), findings };
 }

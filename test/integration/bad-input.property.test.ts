@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from '../../src/local/embedded-dynamodb.js';
 import type { LocalServer } from '../../src/local/server.js';
+import { MAX_BODY_BYTES } from '../../src/request-handler.js';
 import { expectConformsToSpec } from '../helpers/contract-assertions.js';
 import { startTestServer } from '../helpers/local-server.js';
 
@@ -190,14 +191,17 @@ describe('whatever the request, the API answers well', () => {
     expect(added.sort()).toEqual([...accepted].filter((id) => !before.has(id)).sort());
   });
 
-  it('huge bodies: 5 MB of valid JSON is accepted, over 10 MB is 413, neither hurts', async () => {
-    ran.huge = 2;
-    const fiveMb = JSON.stringify({ id: 'big-body', padding: 'x'.repeat(5 * 1024 * 1024) });
-    const accepted = await send('PUT', '/customers', { 'content-type': 'application/json' }, fiveMb);
+  it('big bodies: 16 KiB of valid JSON is accepted, one byte more is 413, 11 MB is 413, none hurts', async () => {
+    ran.huge = 3;
+    const atLimit = JSON.stringify({ id: 'big-body', padding: '' });
+    const full = atLimit.replace('"padding":""', `"padding":"${'x'.repeat(MAX_BODY_BYTES - atLimit.length)}"`);
+    expect(Buffer.byteLength(full)).toBe(MAX_BODY_BYTES);
+    const accepted = await send('PUT', '/customers', { 'content-type': 'application/json' }, full);
     expect(expectWellFormed('PUT', '/customers', accepted)).toMatchObject({ customer: { id: 'big-body' } });
-    const elevenMb = Buffer.alloc(11 * 1024 * 1024, 'x');
-    const refused = await send('PUT', '/customers', { 'content-type': 'application/json' }, elevenMb);
-    expect(refused.status).toBe(413);
-    expect(JSON.parse(refused.text)).toEqual({ message: 'Request body is larger than 10 MB' });
+    for (const body of [`${full} `, Buffer.alloc(11 * 1024 * 1024, 'x')]) {
+      const refused = await send('PUT', '/customers', { 'content-type': 'application/json' }, body);
+      expect(refused.status).toBe(413);
+      expect(JSON.parse(refused.text)).toEqual({ message: 'Request body is larger than 16 KiB' });
+    }
   });
 });

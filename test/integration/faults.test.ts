@@ -13,12 +13,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readHandlerConfig } from '../../src/config.js';
 import { DynamoDbCustomerStore } from '../../src/customer-store.js';
 import { createDynamoDbClient } from '../../src/dynamodb-client.js';
-import {
-  EMULATOR_CREDENTIALS,
-  EMULATOR_REGION,
-  ensureTable,
-  startEmulator,
-} from '../../src/local/embedded-dynamodb.js';
+import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator } from '../../src/local/embedded-dynamodb.js';
+import { ensureTable } from '../../src/local/table.js';
 import { getCustomer, putJson } from '../helpers/http.js';
 import { startTestServer } from '../helpers/local-server.js';
 import { isRunning, randomPort, startServerProcess } from '../helpers/server-process.js';

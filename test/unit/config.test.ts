@@ -14,6 +14,7 @@ describe('configuration', () => {
       host: '127.0.0.1',
       dataDir: '.data/dynamodb',
       externalDynamoDbEndpoint: undefined,
+      externalDynamoDbRegion: 'us-east-1',
     });
   });
 
@@ -25,6 +26,12 @@ describe('configuration', () => {
   it('uses a configured DynamoDB endpoint instead of the emulator', () => {
     const config = readLocalServerConfig({ AWS_ENDPOINT_URL_DYNAMODB: 'http://localhost:8000' });
     expect(config.externalDynamoDbEndpoint).toBe('http://localhost:8000');
+  });
+
+  it("takes the configured endpoint's region from AWS_REGION, else AWS_DEFAULT_REGION", () => {
+    expect(readLocalServerConfig({ AWS_DEFAULT_REGION: 'eu-west-1' }).externalDynamoDbRegion).toBe('eu-west-1');
+    const both = { AWS_REGION: 'eu-central-1', AWS_DEFAULT_REGION: 'eu-west-1' };
+    expect(readLocalServerConfig(both).externalDynamoDbRegion).toBe('eu-central-1');
   });
 
   it.each([

@@ -2,11 +2,12 @@ import { Ajv } from 'ajv';
 import { describe, expect, it, vi } from 'vitest';
 import { Contract } from '../../src/contract.js';
 import { MissingPrecompiledValidatorError, usePrecompiledValidators } from '../../src/precompiled-validators.js';
+import { proxyEvent } from '../helpers/proxy-events.js';
 
 const precompiled = new Contract();
 const compiledNow = new Contract(undefined, { precompiled: false });
 
-const queries: Record<string, unknown>[] = [
+const queries: Record<string, string>[] = [
   { id: 'cust-4f9a2c' },
   { id: 'müller-😀' },
   { id: '😀'.repeat(512) },
@@ -18,17 +19,17 @@ const queries: Record<string, unknown>[] = [
   { id: 'a\ud800b' },
   {},
 ];
-const bodies: unknown[] = [
-  { id: 'cust-4f9a2c' },
-  { id: 'cust', extra: true },
-  { id: 5 },
-  { id: null },
-  { id: '' },
-  { id: 'a b' },
-  {},
-  [],
-  'abc',
-  null,
+const bodies: (string | undefined)[] = [
+  '{"id": "cust-4f9a2c"}',
+  '{"id": "cust", "extra": true}',
+  '{"id": 5}',
+  '{"id": null}',
+  '{"id": ""}',
+  '{"id": "a b"}',
+  '{}',
+  '[]',
+  '"abc"',
+  'null',
   undefined,
 ];
 
@@ -39,11 +40,16 @@ describe('precompiled request validators', () => {
       ['PUT', bodies.map((body) => ({ query: {}, body }))],
     ] as const) {
       const operationFor = (contract: Contract) => contract.match(method, '/customers');
-      for (const input of inputs) {
-        const request = { path: '/customers', headers: {}, ...input };
-        const expected = compiledNow.validate(operationFor(compiledNow) as never, structuredClone(request));
-        const actual = precompiled.validate(operationFor(precompiled) as never, structuredClone(request));
-        expect(actual, `${method} ${JSON.stringify(input)}`).toEqual(expected);
+      for (const { query, body } of inputs) {
+        const event = proxyEvent({
+          httpMethod: method,
+          queryStringParameters: query,
+          headers: { 'Content-Type': 'application/json' },
+          body: body ?? null,
+        });
+        const expected = compiledNow.validate(operationFor(compiledNow) as never, event, body);
+        const actual = precompiled.validate(operationFor(precompiled) as never, event, body);
+        expect(actual, `${method} ${JSON.stringify({ query, body })}`).toEqual(expected);
       }
     }
   });
@@ -54,12 +60,8 @@ describe('precompiled request validators', () => {
       const contract = new Contract();
       for (const method of ['GET', 'PUT']) {
         const operation = contract.match(method, '/customers');
-        contract.validate(operation as never, {
-          path: '/customers',
-          query: { id: 'x' },
-          headers: {},
-          body: { id: 'x' },
-        });
+        const event = proxyEvent({ httpMethod: method, queryStringParameters: { id: 'x' }, body: '{"id": "x"}' });
+        contract.validate(operation as never, event, '{"id": "x"}');
       }
       expect(compile).not.toHaveBeenCalled();
     } finally {

@@ -63,7 +63,7 @@ describe('request handler', () => {
     expect(result.statusCode).toBe(200);
   });
 
-  it('refuses a body over 10 MB with 413 and writes nothing', async () => {
+  it('refuses a body over 16 KiB with 413 and writes nothing', async () => {
     const { handler, store } = setup();
     const result = await handler(putEvent(JSON.stringify({ id: 'big', pad: 'x'.repeat(MAX_BODY_BYTES) })));
     expect(result.statusCode).toBe(413);
@@ -136,7 +136,7 @@ describe('request handler', () => {
     await handler(putEvent(JSON.stringify({ id: 'logged' })));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
-      level: 'info',
+      level: 'INFO',
       message: 'request',
       requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
       operation: 'putCustomer',
@@ -164,7 +164,7 @@ describe('request handler', () => {
     const { handler, lines } = setup({ store });
     await handler(proxyEvent({ queryStringParameters: { id: 'x' } }));
     expect(lines.find((line) => line.message === 'request failed')).toMatchObject({
-      level: 'error',
+      level: 'ERROR',
       error: { name: 'StoreUnavailableError', cause: { message: 'socket hang up' } },
     });
     expect(lines.find((line) => line.message === 'request')).toMatchObject({ status: 503, operation: 'getCustomer' });

@@ -4,6 +4,7 @@ import { Contract } from '../../src/contract.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
 import { runtimeDocument } from '../../src/generated/runtime-document.js';
 import { toErrorDetails } from '../../src/validation-errors.js';
+import { proxyEvent } from '../helpers/proxy-events.js';
 
 describe('the runtime document', () => {
   it('keeps operations, parameters, request bodies and schema keywords, drops prose, examples and responses', () => {
@@ -93,10 +94,10 @@ describe('the runtime document', () => {
       ['GET', { id: 'a b' }, undefined],
       ['GET', { id: '😀'.repeat(513) }, undefined],
       ['GET', {}, undefined],
-      ['PUT', {}, { id: 'cust-1', other: true }],
-      ['PUT', {}, { id: '' }],
-      ['PUT', {}, { id: 5 }],
-      ['PUT', {}, []],
+      ['PUT', {}, '{"id": "cust-1", "other": true}'],
+      ['PUT', {}, '{"id": ""}'],
+      ['PUT', {}, '{"id": 5}'],
+      ['PUT', {}, '[]'],
       ['PUT', {}, undefined],
     ] as const;
     for (const [method, query, body] of requests) {
@@ -105,15 +106,12 @@ describe('the runtime document', () => {
       );
       if (!runtimeOperation || !wholeOperation) throw new Error(`${method} /customers is not in the spec`);
       expect(runtimeOperation.operationId).toBe(wholeOperation.operationId);
-      expect([...runtime.queryParameterNames(runtimeOperation)]).toEqual([
-        ...whole.queryParameterNames(wholeOperation),
-      ]);
       expect(runtime.acceptedMediaTypes(runtimeOperation)).toEqual(whole.acceptedMediaTypes(wholeOperation));
-      const request = { path: '/customers', query, headers: {}, body };
+      const event = proxyEvent({ httpMethod: method, queryStringParameters: query, body: body ?? null });
       expect(
-        toErrorDetails(runtime.validate(runtimeOperation, structuredClone(request))),
-        JSON.stringify(request),
-      ).toEqual(toErrorDetails(whole.validate(wholeOperation, structuredClone(request))));
+        toErrorDetails(runtime.validate(runtimeOperation, event, body).errors),
+        JSON.stringify({ method, query, body }),
+      ).toEqual(toErrorDetails(whole.validate(wholeOperation, event, body).errors));
     }
   });
 });

@@ -1,0 +1,118 @@
+/**
+ * Findings of AWS's rule packs (infra/policy-checks.ts) reviewed and accepted, each on the narrowest construct and
+ * with the reason. `standard` findings are the ones the `-c compliance=strict` profile fixes, at a monthly cost
+ * (infra/README.md); `always` findings hold in both profiles. A test checks that each acknowledgement is used and
+ * that, without them, exactly these findings appear.
+ */
+import { Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import type { CustomersApi } from './customers-api.js';
+import type { ComplianceProfile } from './settings.js';
+
+export interface AcknowledgedFinding {
+  /** `<plugin>::<rule>`, as the validation report names it. */
+  readonly id: string;
+  readonly reason: string;
+  /** The profiles in which the finding appears and is accepted. */
+  readonly profiles: readonly ComplianceProfile[];
+  /** The construct it is acknowledged on (and below). */
+  readonly on: (api: CustomersApi) => IConstruct | undefined;
+}
+
+const BOTH: readonly ComplianceProfile[] = ['standard', 'strict'];
+const STANDARD: readonly ComplianceProfile[] = ['standard'];
+const STRICT_FIXES =
+  'The -c compliance=strict profile fixes it (infra/README.md, "Compliance profiles", with its cost).';
+
+export const ACKNOWLEDGED_FINDINGS: readonly AcknowledgedFinding[] = [
+  {
+    id: 'AwsSolutions::AwsSolutions-APIG2',
+    reason:
+      'Request validation is enabled in the imported OpenAPI body (x-amazon-apigateway-request-validators, validator ' +
+      '"all" on every operation), which cdk-nag cannot see; infra tests assert it. The Lambda validates the full contract.',
+    profiles: BOTH,
+    on: (api) => api.api,
+  },
+  {
+    id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+    reason:
+      "API Gateway's account-level CloudWatch role uses the AWS-managed policy AWS documents for it: logs actions only, " +
+      'and the role is trusted by apigateway.amazonaws.com alone. AWS maintains it as the service changes.',
+    profiles: BOTH,
+    on: (api) => api.api.node.tryFindChild('CloudWatchRole'),
+  },
+  {
+    id: 'AwsSolutions::AwsSolutions-APIG3',
+    reason:
+      'No WAF web ACL by default: the stage is throttled, API Gateway and the Lambda validate every request and bodies ' +
+      'are limited to 16 KiB. A web ACL costs a fixed monthly fee; attach one when the API is exposed beyond its known clients.',
+    profiles: BOTH,
+    on: (api) => api.stage,
+  },
+  {
+    id: 'Serverless::Serverless-LambdaDLQ',
+    reason:
+      'The function is only invoked synchronously by API Gateway, which returns its errors to the client; a dead-letter ' +
+      'queue receives only failed asynchronous invocations and would stay empty.',
+    profiles: BOTH,
+    on: (api) => api.function,
+  },
+  {
+    id: 'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check',
+    reason:
+      'CT.LAMBDA.PR.2: the permission does set SourceArn (this API, stage and path: tests assert it), but the ARN is an ' +
+      'Fn::Join of the API id, which cfn-guard run on the template cannot resolve; the Control Tower hook sees the ' +
+      'resolved ARN at deploy time.',
+    profiles: BOTH,
+    on: (api) => api.function,
+  },
+  {
+    id: 'cdk-validator-cfnguard::api_gw_xray_enabled_check',
+    reason: `CT.APIGATEWAY.PR.2: X-Ray is off by default; the request id in the access log and in the function's log lines correlates a request end to end. ${STRICT_FIXES}`,
+    profiles: STANDARD,
+    on: (api) => api.stage,
+  },
+  {
+    id: 'Serverless::Serverless-APIGWXrayEnabled',
+    reason: `X-Ray is off by default; the request id in the access log and in the function's log lines correlates a request end to end. ${STRICT_FIXES}`,
+    profiles: STANDARD,
+    on: (api) => api.stage,
+  },
+  {
+    id: 'Serverless::Serverless-LambdaTracing',
+    reason: `X-Ray is off by default: one function making one DynamoDB call, whose duration and errors the alarms and logs show. ${STRICT_FIXES}`,
+    profiles: STANDARD,
+    on: (api) => api.function,
+  },
+  {
+    id: 'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
+    reason: `CT.CLOUDWATCH.PR.3: log groups are encrypted at rest by CloudWatch Logs with an AWS-owned key; a customer-managed key adds a key to manage and pay for. ${STRICT_FIXES}`,
+    profiles: STANDARD,
+    on: (api) => api,
+  },
+  {
+    id: 'cdk-validator-cfnguard::dynamodb_table_encrypted_kms_check',
+    reason: `CT.DYNAMODB.PR.2: the table is encrypted at rest with an AWS-owned key (DynamoDB's default); a customer-managed key adds a key to manage and pay for. ${STRICT_FIXES}`,
+    profiles: STANDARD,
+    on: (api) => api.table,
+  },
+  {
+    id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
+    reason: `CT.LAMBDA.PR.3: the function reaches only DynamoDB, over TLS with IAM-signed requests, and accepts no inbound connection; a VPC adds subnets and an endpoint to run. ${STRICT_FIXES}`,
+    profiles: STANDARD,
+    on: (api) => api.function,
+  },
+];
+
+/** The acknowledgements that apply to the API's compliance profile. */
+export function acknowledgementsFor(profile: ComplianceProfile): readonly AcknowledgedFinding[] {
+  return ACKNOWLEDGED_FINDINGS.filter((finding) => finding.profiles.includes(profile));
+}
+
+export function acknowledgeReviewedFindings(api: CustomersApi): void {
+  for (const finding of acknowledgementsFor(api.settings.compliance)) {
+    const scope = finding.on(api);
+    if (!scope) throw new Error(`acknowledged finding ${finding.id} has no construct to sit on`);
+    Validations.of(scope).acknowledge({ id: finding.id, reason: finding.reason });
+  }
+}

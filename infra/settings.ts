@@ -1,0 +1,178 @@
+/**
+ * The deployment's settings, in one place: every default is here, and CDK context (`-c key=value`, or the `context`
+ * of cdk.json) overrides them key by key. A bad value fails the synth with a message naming the key and the fix.
+ */
+import type { Node } from 'constructs';
+import { DEFAULT_TABLE_NAME } from '../src/customer-table.js';
+
+export const COMPLIANCE_PROFILES = ['standard', 'strict'] as const;
+export type ComplianceProfile = (typeof COMPLIANCE_PROFILES)[number];
+
+export interface CustomersApiSettings {
+  /** The table's name (`tableName`). */
+  readonly tableName: string;
+  /**
+   * Use a table that already exists under `tableName` instead of creating one (`existingTable=true`): the stack
+   * grants the function GetItem/PutItem on it and watches it, but neither creates, changes nor deletes it.
+   */
+  readonly existingTable: boolean;
+  /** The function's name (`functionName`); Lambda function names are unique per account and region. */
+  readonly functionName: string;
+  /** The function role's name (`roleName`); IAM role names are unique per account. */
+  readonly roleName: string;
+  /** The REST API's name (`restApiName`); API Gateway allows several APIs with one name. */
+  readonly restApiName: string;
+  /** The stage (`stage`). */
+  readonly stageName: string;
+  /** Origins allowed to call the API from a browser; `*` for any (`corsAllowedOrigins`, comma-separated). */
+  readonly corsAllowedOrigins: readonly string[];
+  /** Steady-state requests per second for the whole stage (`throttlingRateLimit`). */
+  readonly throttlingRateLimit: number;
+  /** Burst of requests for the whole stage (`throttlingBurstLimit`). */
+  readonly throttlingBurstLimit: number;
+  /**
+   * Create API Gateway's account-level CloudWatch role (`AWS::ApiGateway::Account`, one per account and region,
+   * shared by every REST API there), which a stage with logging needs (`apiGatewayCloudWatchRole`). Turn it off
+   * when the account already has one managed elsewhere.
+   */
+  readonly apiGatewayCloudWatchRole: boolean;
+  /** Executions reserved for the function (`reservedConcurrency`); none by default (see infra/README.md). */
+  readonly reservedConcurrency: number | undefined;
+  /** SNS topic the alarms notify, on alarm and back to OK (`alarmTopicArn`); none by default. */
+  readonly alarmTopicArn: string | undefined;
+  /** `standard`, or `strict`: every applicable AWS Control Tower proactive control passes (`compliance`). */
+  readonly compliance: ComplianceProfile;
+}
+
+export const DEFAULT_SETTINGS: CustomersApiSettings = {
+  tableName: DEFAULT_TABLE_NAME,
+  existingTable: false,
+  functionName: 'dynamodb-rest-api',
+  roleName: 'lambda-dynamodb-rest-api',
+  restApiName: 'dynamodb-rest-api',
+  stageName: 'prod',
+  corsAllowedOrigins: ['*'],
+  throttlingRateLimit: 100,
+  throttlingBurstLimit: 200,
+  apiGatewayCloudWatchRole: true,
+  reservedConcurrency: undefined,
+  alarmTopicArn: undefined,
+  compliance: 'standard',
+};
+
+/** Context key of each setting (the CLI's `-c key=value`). */
+export const CONTEXT_KEYS = {
+  tableName: 'tableName',
+  existingTable: 'existingTable',
+  functionName: 'functionName',
+  roleName: 'roleName',
+  restApiName: 'restApiName',
+  stageName: 'stage',
+  corsAllowedOrigins: 'corsAllowedOrigins',
+  throttlingRateLimit: 'throttlingRateLimit',
+  throttlingBurstLimit: 'throttlingBurstLimit',
+  apiGatewayCloudWatchRole: 'apiGatewayCloudWatchRole',
+  reservedConcurrency: 'reservedConcurrency',
+  alarmTopicArn: 'alarmTopicArn',
+  compliance: 'compliance',
+} as const satisfies Record<keyof CustomersApiSettings, string>;
+
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+/** The settings given as context; absent keys are left out, so `{ ...DEFAULT_SETTINGS, ...given }` applies. */
+export function settingsFromContext(node: Node): Partial<CustomersApiSettings> {
+  const read = (setting: keyof CustomersApiSettings): unknown => {
+    const value = node.tryGetContext(CONTEXT_KEYS[setting]);
+    return value === '' ? undefined : value;
+  };
+  const settings: Record<string, unknown> = {};
+  const set = <K extends keyof CustomersApiSettings>(
+    setting: K,
+    parse: (value: unknown, key: string) => CustomersApiSettings[K],
+  ) => {
+    const value = read(setting);
+    if (value !== undefined) settings[setting] = parse(value, CONTEXT_KEYS[setting]);
+  };
+  set('tableName', text);
+  set('existingTable', flag);
+  set('functionName', text);
+  set('roleName', text);
+  set('restApiName', text);
+  set('stageName', text);
+  set('corsAllowedOrigins', origins);
+  set('throttlingRateLimit', positive);
+  set('throttlingBurstLimit', positive);
+  set('apiGatewayCloudWatchRole', flag);
+  set('reservedConcurrency', reservedConcurrency);
+  set('alarmTopicArn', topicArn);
+  set('compliance', compliance);
+  return settings as Partial<CustomersApiSettings>;
+}
+
+/** Props with their defaults filled in; `undefined` props take the default. */
+export function withDefaults(props: Partial<CustomersApiSettings>): CustomersApiSettings {
+  const given = Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined));
+  const settings = { ...DEFAULT_SETTINGS, ...given } as CustomersApiSettings;
+  if (settings.corsAllowedOrigins.length === 0) {
+    throw new SettingsError('corsAllowedOrigins must name at least one origin, or *');
+  }
+  return settings;
+}
+
+function text(value: unknown, key: string): string {
+  if (typeof value !== 'string')
+    throw new SettingsError(`context ${key} must be a string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function flag(value: unknown, key: string): boolean {
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new SettingsError(`context ${key} must be true or false, got ${JSON.stringify(value)}`);
+}
+
+function positive(value: unknown, key: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0)
+    throw new SettingsError(`context ${key} must be a positive number, got ${JSON.stringify(value)}`);
+  return number;
+}
+
+function origins(value: unknown, key: string): readonly string[] {
+  const list = text(value, key)
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  if (list.length === 0) throw new SettingsError(`context ${key} must name at least one origin, or *`);
+  return list;
+}
+
+function reservedConcurrency(value: unknown, key: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) {
+    throw new SettingsError(
+      `context ${key} must be a whole number of executions ≥ 1, got ${JSON.stringify(value)}; leave it unset to ` +
+        'reserve none (an account must keep 10 executions unreserved: with the default quota of 10 none can be reserved)',
+    );
+  }
+  return number;
+}
+
+function topicArn(value: unknown, key: string): string {
+  const arn = text(value, key);
+  if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/.test(arn))
+    throw new SettingsError(
+      `context ${key} must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got ${JSON.stringify(arn)}`,
+    );
+  return arn;
+}
+
+function compliance(value: unknown, key: string): ComplianceProfile {
+  if (!(COMPLIANCE_PROFILES as readonly unknown[]).includes(value))
+    throw new SettingsError(
+      `context ${key} must be one of ${COMPLIANCE_PROFILES.join(', ')}, got ${JSON.stringify(value)}`,
+    );
+  return value as ComplianceProfile;
+}

@@ -1,0 +1,40 @@
+/**
+ * `npm run docs [-- --out <file>]`: the Redoc page of the spec, self-contained and offline. The Redocly CLI builds it
+ * (`--inlineBundle`: Redoc itself is in the page; `telemetry: off` in redocly.yaml: neither the CLI nor the page
+ * reports usage). One thing Redoc still fetches: its "API docs by Redocly" badge, an image on cdn.redoc.ly, rendered
+ * with no option to leave it out. The page gets the badge as an inline image instead. test/docs/docs-page.test.ts
+ * fails on any request the page makes to another host, so an upstream change that adds one cannot go unnoticed.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SPEC = 'openapi/openapi.yaml';
+export const DEFAULT_DOCS_OUTPUT = 'docs/index.html';
+
+/** Redoc's badge images, by URL, as they appear in its bundle. */
+const REDOCLY_BADGE_URL = /https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g;
+/** The badge's stand-in: the name as text, so the attribution stays (its link to redocly.com is kept too). */
+const INLINE_BADGE = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" width="56" height="16"><text x="0" y="12" font-family="sans-serif" font-size="12" fill="#5c6c80">Redocly</text></svg>',
+)}`;
+
+/** Builds the docs page of the spec into `outputFile` (relative to the repository or absolute). */
+export function buildDocs(outputFile: string = DEFAULT_DOCS_OUTPUT): void {
+  const path = resolve(REPO_ROOT, outputFile);
+  const redocly = join(REPO_ROOT, 'node_modules', '.bin', 'redocly');
+  execFileSync(redocly, ['build-docs', SPEC, '--inlineBundle', '-o', path], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const html = readFileSync(path, 'utf8');
+  writeFileSync(path, html.replace(REDOCLY_BADGE_URL, INLINE_BADGE));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { out: { type: 'string', default: DEFAULT_DOCS_OUTPUT } } });
+  buildDocs(values.out);
+}

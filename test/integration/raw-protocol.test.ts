@@ -4,6 +4,7 @@
  * by real clients (node:http, fetch, curl). Every answer is a complete HTTP response with a JSON `{message}` and a
  * status below 500; nothing refused reaches the table.
  */
+
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
@@ -13,6 +14,7 @@ import { promisify } from 'node:util';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from '../../src/local/embedded-dynamodb.js';
 import { MAX_URI_LENGTH } from '../../src/local/protocol-errors.js';
 import { DRAIN_LIMIT_BYTES } from '../../src/local/request-body.js';
@@ -107,6 +109,7 @@ describe("what Node's HTTP layer would answer by itself is answered in the API's
       head([
         'PUT /customers HTTP/1.1',
         'Host: x',
+        `x-api-key: ${DEFAULT_LOCAL_API_KEY}`,
         'Content-Type: application/json',
         `Content-Length: ${body.length}`,
         'Expect: 100-continue',
@@ -248,7 +251,9 @@ describe('a body over the limit: every client can read the 413', () => {
         Buffer.alloc(size, 'x'),
       ]),
     );
-    const after = await fetch(`${server.url}/customers?id=still-serving`);
+    const after = await fetch(`${server.url}/customers?id=still-serving`, {
+      headers: { 'x-api-key': DEFAULT_LOCAL_API_KEY },
+    });
     expect(after.status).toBe(200);
   });
 });
@@ -357,7 +362,12 @@ describe('generated raw requests', () => {
         const encoded = [...bytes].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
         const { responses } = await exchange(
           server.url,
-          head([`GET /customers?id=${encoded}&constructor=${encoded} HTTP/1.1`, 'Host: x', 'Connection: close']),
+          head([
+            `GET /customers?id=${encoded}&constructor=${encoded} HTTP/1.1`,
+            'Host: x',
+            `x-api-key: ${DEFAULT_LOCAL_API_KEY}`,
+            'Connection: close',
+          ]),
         );
         let text: string | undefined;
         try {

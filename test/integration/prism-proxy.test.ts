@@ -84,16 +84,14 @@ const validTraffic: fc.Arbitrary<Sent> = fc.oneof(
       path: query(id, extras.map(([k, v]) => `&${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('')),
     }),
   ),
-  fc
-    .tuple(validId, fc.dictionary(extraName, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }))
-    .map(
-      ([id, extras]): Sent => ({
-        method: 'PUT',
-        path: '/customers',
-        headers: json,
-        body: JSON.stringify({ ...extras, id }),
-      }),
-    ),
+  fc.tuple(validId, fc.dictionary(extraName, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 })).map(
+    ([id, extras]): Sent => ({
+      method: 'PUT',
+      path: '/customers',
+      headers: json,
+      body: JSON.stringify({ ...extras, id }),
+    }),
+  ),
   fc.tuple(validId, fc.constantFrom('gzip', 'br', 'deflate')).map(
     ([id, encoding]): Sent => ({
       method: 'PUT',
@@ -125,16 +123,14 @@ const invalidTraffic: fc.Arbitrary<Sent> = fc.oneof(
     { method: 'PUT', path: '/customers', headers: json, body: '{}' },
     { method: 'PUT', path: '/customers', headers: json, body: '{"__proto__":{"id":"p"}}' },
   ),
-  fc
-    .tuple(fc.constantFrom(' ', '\t', '\n', '\u0000', '\u0085', '\u2028'), validId)
-    .map(
-      ([bad, id]): Sent => ({
-        method: 'PUT',
-        path: '/customers',
-        headers: json,
-        body: JSON.stringify({ id: `${id}${bad}` }),
-      }),
-    ),
+  fc.tuple(fc.constantFrom(' ', '\t', '\n', '\u0000', '\u0085', '\u2028'), validId).map(
+    ([bad, id]): Sent => ({
+      method: 'PUT',
+      path: '/customers',
+      headers: json,
+      body: JSON.stringify({ id: `${id}${bad}` }),
+    }),
+  ),
   fc
     .tuple(fc.constantFrom(' ', '\t', '\u007f'), validId)
     .map(([bad, id]): Sent => ({ method: 'GET', path: query(`${bad}${id}`) })),

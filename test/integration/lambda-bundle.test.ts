@@ -1,4 +1,5 @@
 import { mkdtemp, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -172,6 +173,12 @@ describe('what the Lambda bundle leaves out', () => {
         String(kept),
       ).toBe(true);
     }
+  });
+
+  it("gives openapi-backend's validator the same SetMatchType as the OpenAPIBackend class it leaves out", async () => {
+    const { SetMatchType } = await import('openapi-backend');
+    const shim = createRequire(import.meta.url)('../../src/build/shims/openapi-backend-set-match-type.cjs');
+    expect(shim.SetMatchType).toEqual({ ...SetMatchType });
   });
 
   it(`stays within ${SIZE_BUDGET_VS_FLOOR}× the size of the floor handler`, () => {

@@ -151,8 +151,11 @@ const LEFT_OUT: readonly (readonly [what: string, input: RegExp])[] = [
   ['the whole spec (the runtime document stands in)', /src\/generated\/openapi-document\.ts$/],
 ];
 
-/** The bundle's budget against the floor handler bundled the same way (1.28× when it was set, Powertools' Logger included). */
-const SIZE_BUDGET_VS_FLOOR = 1.3;
+/**
+ * The bundle's budget against the floor handler bundled the same way: 1.29× when it was set (Powertools' Logger
+ * included); lodash coming back alone would add ≈ 0.2×.
+ */
+const SIZE_BUDGET_VS_FLOOR = 1.35;
 
 describe('what the Lambda bundle leaves out', () => {
   it.each(LEFT_OUT)('leaves out %s', (_what, input) => {

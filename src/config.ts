@@ -47,7 +47,7 @@ export const IN_MEMORY = ':memory:';
 
 export function readHandlerConfig(env: Env = process.env): HandlerConfig {
   return {
-    tableName: readString(env, 'TABLE_NAME', DEFAULT_TABLE_NAME),
+    tableName: readTableName(env, 'TABLE_NAME', DEFAULT_TABLE_NAME),
     corsAllowedOrigins: readList(env, 'CORS_ALLOWED_ORIGINS', ['*']),
     logLevel: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     dynamoDbRequestTimeoutMs: readInteger(env, 'DYNAMODB_REQUEST_TIMEOUT_MS', 2000, 1, 28_000),
@@ -70,6 +70,20 @@ export function readLocalServerConfig(env: Env = process.env): LocalServerConfig
 function readString(env: Env, name: string, fallback: string): string {
   const value = env[name]?.trim();
   return value ? value : fallback;
+}
+
+/** DynamoDB's rule for table names: 3 to 255 letters, digits, `_`, `.` or `-`. */
+const TABLE_NAME_PATTERN = /^[a-zA-Z0-9_.-]{3,255}$/;
+
+function readTableName(env: Env, name: string, fallback: string): string {
+  const value = readString(env, name, fallback);
+  if (!TABLE_NAME_PATTERN.test(value)) {
+    throw new ConfigError(
+      `${name} must be a DynamoDB table name, 3 to 255 letters, digits, '_', '.' or '-', got '${value}' ` +
+        `(unset it to use '${fallback}')`,
+    );
+  }
+  return value;
 }
 
 function readList(env: Env, name: string, fallback: readonly string[]): readonly string[] {

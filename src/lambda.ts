@@ -1,8 +1,17 @@
 /**
  * The Lambda entry point (`handler`). Everything is built once per execution environment, at module load, and
- * reused by every invocation.
+ * reused by every invocation; each invocation's log lines carry its Lambda context (awsRequestId, cold start).
  */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createApiHandler } from './api-handler.js';
 import { readHandlerConfig } from './config.js';
+import { createLogger } from './logger.js';
 
-export const handler = createApiHandler({ config: readHandlerConfig() });
+const config = readHandlerConfig();
+const logger = createLogger(config.logLevel);
+const handle = createApiHandler({ config, logger });
+
+export function handler(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
+  logger.addContext(context);
+  return handle(event);
+}

@@ -1,26 +1,58 @@
-/** Structured logs: one JSON object per line, which CloudWatch Logs Insights and `jq` read as they are. */
+/**
+ * Structured logs with Powertools for AWS Lambda's Logger: one JSON object per line, which CloudWatch Logs Insights
+ * and `jq` read as they are. In the Lambda every line also carries the invocation's context (`function_request_id`,
+ * the Lambda's awsRequestId, `cold_start`, the function's name, ARN and memory) once `addContext` is called; the
+ * local server writes the same lines without it. No line carries request headers (an `x-api-key` among them) or
+ * bodies: the event is never logged.
+ */
+import { type LogItem, Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import type { LogLevel } from './config.js';
 
 export type LogFields = Readonly<Record<string, unknown>>;
 
 export interface Logger {
-  debug(message: string, fields?: LogFields): void;
-  info(message: string, fields?: LogFields): void;
-  warn(message: string, fields?: LogFields): void;
-  error(message: string, fields?: LogFields): void;
+  debug(message: string, ...fields: LogFields[]): void;
+  info(message: string, ...fields: LogFields[]): void;
+  warn(message: string, ...fields: LogFields[]): void;
+  error(message: string, ...fields: LogFields[]): void;
 }
 
-const SEVERITY: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+/** A logger that can add a Lambda invocation's context to the lines that follow. */
+export interface LambdaLogger extends Logger {
+  addContext(context: Context): void;
+}
 
-export function createLogger(level: LogLevel, write: (line: string) => void = writeStdout): Logger {
-  const threshold = SEVERITY[level];
-  const log =
-    (entryLevel: Exclude<LogLevel, 'silent'>) =>
-    (message: string, fields: LogFields = {}) => {
-      if (SEVERITY[entryLevel] < threshold) return;
-      write(JSON.stringify({ level: entryLevel, time: new Date().toISOString(), message, ...fields }));
-    };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+/** The `service` of every line. */
+export const SERVICE_NAME = 'customers-api';
+
+const POWERTOOLS_LEVELS = {
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARN',
+  error: 'ERROR',
+  silent: 'SILENT',
+} as const satisfies Record<LogLevel, string>;
+
+/** Powertools' Logger writing each line to a function instead of stdout (tests read the lines). */
+class LineLogger extends PowertoolsLogger {
+  constructor(
+    options: ConstructorParameters<typeof PowertoolsLogger>[0],
+    private readonly write: (line: string) => void,
+  ) {
+    super(options);
+  }
+
+  protected override printLog(_logLevel: number, log: LogItem): void {
+    log.prepareForPrint();
+    this.write(JSON.stringify(log.getAttributes(), this.getJsonReplacer()));
+  }
+}
+
+/** Lines at `level` and above, to stdout or to `write`. */
+export function createLogger(level: LogLevel, write?: (line: string) => void): LambdaLogger {
+  const options = { serviceName: SERVICE_NAME, logLevel: POWERTOOLS_LEVELS[level] };
+  return write ? new LineLogger(options, write) : new PowertoolsLogger(options);
 }
 
 /** An error as log fields: name, message, stack, and its cause chain. */
@@ -32,8 +64,4 @@ export function describeError(error: unknown): LogFields {
     stack: error.stack,
     ...(error.cause === undefined ? {} : { cause: describeError(error.cause) }),
   };
-}
-
-function writeStdout(line: string): void {
-  process.stdout.write(`${line}\n`);
 }

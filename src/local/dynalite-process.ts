@@ -10,9 +10,12 @@
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
+import { Level } from 'level';
 
 /** What the parent is told once: where DynamoDB listens, or why it could not start. */
-export type EmulatorMessage = { readonly port: number } | { readonly error: string };
+export type EmulatorMessage =
+  | { readonly port: number }
+  | { readonly error: string; readonly reason?: 'data-folder-in-use' };
 
 /** The parent passes `--path <dir>` for data on disk; without it, data is kept in memory. */
 function dataPathFromArguments(argv: readonly string[]): string | undefined {
@@ -20,12 +23,35 @@ function dataPathFromArguments(argv: readonly string[]): string | undefined {
   return index >= 0 ? argv[index + 1] : undefined;
 }
 
+/**
+ * Whether another process has the LevelDB in `path` open (LevelDB allows one at a time). dynalite opens it lazily and
+ * fails every request with "Database is closed" if it cannot, so the folder is tried here first.
+ */
+async function heldByAnotherProcess(path: string): Promise<boolean> {
+  const db = new Level(path);
+  try {
+    await db.open();
+    return false;
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code === 'LEVEL_LOCKED') return true;
+    throw error;
+  } finally {
+    await db.close();
+  }
+}
+
 async function main(): Promise<void> {
   const send = (message: EmulatorMessage) => process.send?.(message);
   if (!process.send) throw new Error('dynalite-process must be started by the local server (fork), not directly');
   process.on('SIGINT', () => {});
   const path = dataPathFromArguments(process.argv.slice(2));
-  if (path) await mkdir(path, { recursive: true });
+  if (path) {
+    await mkdir(path, { recursive: true });
+    if (await heldByAnotherProcess(path)) {
+      send({ error: `the data folder ${path} is in use by another process`, reason: 'data-folder-in-use' });
+      process.exit(1);
+    }
+  }
   const server = dynalite({ ...(path ? { path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   process.once('disconnect', () => {
     server.close(() => process.exit(0));

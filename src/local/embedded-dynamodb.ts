@@ -34,6 +34,13 @@ export interface EmulatorExit {
 
 export class EmulatorStartError extends Error {
   override readonly name = 'EmulatorStartError';
+  constructor(
+    message: string,
+    /** Set when the data folder is held by another process (another `npm start`). */
+    readonly reason?: 'data-folder-in-use',
+  ) {
+    super(message);
+  }
 }
 
 /** Starts dynalite on a free loopback port in a child process; on disk in `dataDir`, or in memory for `:memory:`. */
@@ -47,7 +54,7 @@ export async function startEmulator(dataDir: string): Promise<Emulator> {
   );
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message: EmulatorMessage) =>
-      'port' in message ? resolve(message.port) : reject(new EmulatorStartError(`dynalite: ${message.error}`)),
+      'port' in message ? resolve(message.port) : reject(new EmulatorStartError(message.error, message.reason)),
     );
     child.once('error', reject);
     child.once('exit', (code) => reject(new EmulatorStartError(`dynalite exited before listening (code ${code})`)));

@@ -1,8 +1,9 @@
 /** `npm start`: serves the API on http://localhost:3000 (PORT) backed by the embedded DynamoDB. */
-import { ConfigError, IN_MEMORY, readLocalServerConfig } from '../config.js';
+import { IN_MEMORY, readLocalServerConfig } from '../config.js';
 import { createLogger, describeError } from '../logger.js';
 import { startLocalServer } from './server.js';
 import { stopOnSignals } from './shutdown.js';
+import { startupFailureMessage } from './startup-errors.js';
 
 async function main(): Promise<void> {
   const config = readLocalServerConfig();
@@ -34,12 +35,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`Configuration error: ${error.message}\n`);
-  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    process.stderr.write(`Port already in use: set PORT to another port (${(error as Error).message})\n`);
-  } else {
-    process.stderr.write(`Failed to start: ${(error as Error).stack ?? String(error)}\n`);
-  }
+  process.stderr.write(`${startupFailureMessage(error)}\n`);
   process.exit(1);
 });

@@ -2,7 +2,7 @@
  * The local server: the Lambda's own request handler (src/api-handler.ts) behind Node's HTTP server, on the embedded
  * DynamoDB or on the endpoint the user configured. This module only composes the pieces, each in a file named for
  * its job: the emulator (embedded-dynamodb.ts), the table (table.ts), the HTTP adapter (http-adapter.ts) and the
- * shutdown (shutdown.ts).
+ * shutdown (shutdown.ts); a failed start-up is explained by startup-errors.ts.
  */
 import { createApiHandler } from '../api-handler.js';
 import type { LocalServerConfig } from '../config.js';
@@ -13,6 +13,7 @@ import type { ProxyHandler } from '../request-handler.js';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator } from './embedded-dynamodb.js';
 import { createHttpServer, listen } from './http-adapter.js';
 import { drainOnClose } from './shutdown.js';
+import { emulatorFailure, listenFailure, tableFailure } from './startup-errors.js';
 import { ensureTable } from './table.js';
 
 export interface LocalServer {
@@ -34,7 +35,11 @@ export interface LocalServerOptions {
 }
 
 export async function startLocalServer({ config, logger, store }: LocalServerOptions): Promise<LocalServer> {
-  const emulator = config.externalDynamoDbEndpoint ? undefined : await startEmulator(config.dataDir);
+  const emulator = config.externalDynamoDbEndpoint
+    ? undefined
+    : await startEmulator(config.dataDir).catch((error: unknown) => {
+        throw emulatorFailure(error, config);
+      });
   const client = createDynamoDbClient({
     ...config,
     ...(emulator
@@ -48,8 +53,12 @@ export async function startLocalServer({ config, logger, store }: LocalServerOpt
   const closeHttp = drainOnClose(server);
   let url: string;
   try {
-    await ensureTable(client, config.tableName);
-    url = await listen(server, config.port, config.host);
+    await ensureTable(client, config.tableName).catch((error: unknown) => {
+      throw tableFailure(error, config);
+    });
+    url = await listen(server, config.port, config.host).catch((error: unknown) => {
+      throw listenFailure(error, config);
+    });
   } catch (error) {
     client.destroy();
     await emulator?.close();

@@ -21,6 +21,7 @@ import { readHandlerConfig } from '../../src/config.js';
 import { type CustomerStore, DynamoDbCustomerStore } from '../../src/customer-store.js';
 import { createDynamoDbClient } from '../../src/dynamodb-client.js';
 import { createLogger } from '../../src/logger.js';
+import { lambdaContext } from '../helpers/lambda-context.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
 import { randomPort, startServerProcess } from '../helpers/server-process.js';
 import { createDefaultBackendHandler } from './default-backend-handler.js';
@@ -48,6 +49,8 @@ const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 const ratio = (value: number, base: number) => `${(value / base).toFixed(2)}×`;
 
 const getEvent = proxyEvent({ queryStringParameters: { id: 'cust-4f9a2c' } });
+/** What the Lambda runtime passes beside the event (the data part: a fresh process cannot be handed functions). */
+const coldContext = (({ getRemainingTimeInMillis, done, fail, succeed, ...data }) => data)(lambdaContext());
 const putJsonEvent = putEvent(JSON.stringify({ id: 'cust-4f9a2c' }));
 
 async function buildBundles() {
@@ -79,7 +82,7 @@ async function bundleSizes(dirs: Record<string, string>) {
 function coldStart(bundleDir: string | undefined, endpoint: string): Promise<number> {
   const script = bundleDir
     ? `const m = await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'index.mjs')).href)});
-       const r = await m.handler(${JSON.stringify(getEvent)});
+       const r = await m.handler(${JSON.stringify(getEvent)}, ${JSON.stringify(coldContext)});
        if (r.statusCode !== 200) { console.error(r); process.exit(1); }`
     : '';
   const started = process.hrtime.bigint();
@@ -91,7 +94,9 @@ function coldStart(bundleDir: string | undefined, endpoint: string): Promise<num
       AWS_ACCESS_KEY_ID: 'bench',
       AWS_SECRET_ACCESS_KEY: 'bench',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      LOG_LEVEL: 'silent',
+      // as deployed: one request line per invocation, in a Lambda-like environment
+      LOG_LEVEL: 'info',
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -35,6 +35,48 @@ export async function startServerProcess(options: { port: number; dataDir: strin
   return { child, url: `http://127.0.0.1:${options.port}`, emulatorPid: emulatorPidIn(banner) };
 }
 
+export interface ExitedProcess {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The server's process with what it has printed so far. */
+export interface SpawnedServer {
+  readonly child: ChildProcess;
+  readonly output: { stdout: string; stderr: string };
+}
+
+/**
+ * Starts the server with exactly `env`, its output collected. `detached` gives it a process group of its own, so
+ * that a test can send Ctrl-C as a terminal does: to every process in the group.
+ */
+export function spawnServer(env: NodeJS.ProcessEnv, options: { detached?: boolean } = {}): SpawnedServer {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
+  });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk: Buffer) => {
+    output.stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output.stderr += chunk.toString();
+  });
+  return { child, output };
+}
+
+/** Runs the server with exactly `env` (start-up failures) until it exits; what it printed and its exit code. */
+export async function runServerUntilExit(env: NodeJS.ProcessEnv): Promise<ExitedProcess> {
+  const { child, output } = spawnServer(env);
+  // A server that starts after all is stopped, so that the test fails instead of hanging.
+  const started = setInterval(() => output.stdout.includes('Press Ctrl-C') && child.kill('SIGTERM'), 100);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearInterval(started);
+  return { code, ...output };
+}
+
 /** The embedded DynamoDB's process id, as `npm start`'s banner names it (NaN when it names none). */
 export function emulatorPidIn(banner: string): number {
   return Number(/dynalite, process (\d+)/.exec(banner)?.[1]);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,7 +8,7 @@ import { startEmulator } from '../../src/local/embedded-dynamodb.js';
 import { createLogger } from '../../src/logger.js';
 import { getCustomer, putJson } from '../helpers/http.js';
 import { startTestServer } from '../helpers/local-server.js';
-import { emulatorPidIn, isRunning } from '../helpers/server-process.js';
+import { emulatorPidIn, isRunning, spawnServer } from '../helpers/server-process.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -105,24 +104,18 @@ describe('malformed HTTP', () => {
 describe('npm start', () => {
   it('prints the URL and a curl example, serves, and stops cleanly on Ctrl-C', { timeout: 60_000 }, async () => {
     const port = 30_000 + Math.floor(Math.random() * 20_000);
-    // A process group of its own, so that Ctrl-C can be sent as a terminal does: to every process in the group.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/local/main.ts'], {
-      env: { ...process.env, PORT: String(port), DATA_DIR: ':memory:', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
+    const { child, output: printed } = spawnServer(
+      { ...process.env, PORT: String(port), DATA_DIR: ':memory:', LOG_LEVEL: 'warn' },
+      { detached: true },
+    );
     cleanups.push(async () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     });
-    let output = '';
-    let errors = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
+    await vi.waitFor(() => expect(printed.stdout, printed.stderr).toContain('Press Ctrl-C'), {
+      timeout: 45_000,
+      interval: 100,
     });
-    child.stderr.on('data', (chunk: Buffer) => {
-      errors += chunk.toString();
-    });
-    await vi.waitFor(() => expect(output, errors).toContain('Press Ctrl-C'), { timeout: 45_000, interval: 100 });
+    const output = printed.stdout;
     expect(output).toContain(`customers-api listening on http://localhost:${port}`);
     expect(output).toMatch(/curl -X PUT http:\/\/localhost:\d+\/customers/);
     const emulatorPid = emulatorPidIn(output);

@@ -34,11 +34,20 @@ describe('configuration', () => {
     expect(readLocalServerConfig(both).externalDynamoDbRegion).toBe('eu-central-1');
   });
 
+  it('accepts any table name DynamoDB accepts', () => {
+    for (const name of ['abc', 'my-table.v2_prod', 'x'.repeat(255)]) {
+      expect(readHandlerConfig({ TABLE_NAME: name }).tableName).toBe(name);
+    }
+  });
+
   it.each([
     [{ PORT: 'abc' }, /PORT must be a whole number from 0 to 65535, got 'abc'/],
     [{ PORT: '70000' }, /PORT/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of debug, info, warn, error, silent, got 'loud'/],
     [{ DYNAMODB_MAX_ATTEMPTS: '0' }, /DYNAMODB_MAX_ATTEMPTS/],
+    [{ TABLE_NAME: 'a' }, /TABLE_NAME must be a DynamoDB table name, 3 to 255 .*got 'a'/],
+    [{ TABLE_NAME: 'customers ids' }, /TABLE_NAME/],
+    [{ TABLE_NAME: 'x'.repeat(256) }, /TABLE_NAME/],
   ])('fails with a clear error for %o', (env, message) => {
     expect(() => readLocalServerConfig(env)).toThrow(ConfigError);
     expect(() => readLocalServerConfig(env)).toThrow(message);

@@ -136,7 +136,7 @@ describe('request handler', () => {
     await handler(putEvent(JSON.stringify({ id: 'logged' })));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
-      level: 'info',
+      level: 'INFO',
       message: 'request',
       requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
       operation: 'putCustomer',
@@ -164,7 +164,7 @@ describe('request handler', () => {
     const { handler, lines } = setup({ store });
     await handler(proxyEvent({ queryStringParameters: { id: 'x' } }));
     expect(lines.find((line) => line.message === 'request failed')).toMatchObject({
-      level: 'error',
+      level: 'ERROR',
       error: { name: 'StoreUnavailableError', cause: { message: 'socket hang up' } },
     });
     expect(lines.find((line) => line.message === 'request')).toMatchObject({ status: 503, operation: 'getCustomer' });

@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createApiHandler } from '../../src/api-handler.js';
+import { readHandlerConfig } from '../../src/config.js';
+import { StoreUnavailableError } from '../../src/errors.js';
+import { createLogger } from '../../src/logger.js';
+import { lambdaContext } from '../helpers/lambda-context.js';
+import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
+
+const API_KEY = 'k3y-dW5pdC10ZXN0LWtleQ';
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+function withKey<T extends ReturnType<typeof proxyEvent>>(event: T): T {
+  return {
+    ...event,
+    headers: { ...event.headers, 'X-API-Key': API_KEY },
+    multiValueHeaders: { ...event.multiValueHeaders, 'X-API-Key': [API_KEY] },
+    requestContext: { ...event.requestContext, identity: { ...event.requestContext.identity, apiKey: API_KEY } },
+  };
+}
+
+describe('the logger', () => {
+  it('writes the local server lines without a Lambda context, and Lambda lines with it', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger('info', (line) => lines.push(JSON.parse(line)));
+    logger.info('local', { port: 3000 });
+    logger.addContext(lambdaContext({ awsRequestId: 'lambda-1' }));
+    logger.info('in lambda');
+    expect(lines[0]).toMatchObject({ level: 'INFO', message: 'local', service: 'customers-api', port: 3000 });
+    expect(lines[0]).not.toHaveProperty('function_request_id');
+    expect(lines[0]).not.toHaveProperty('cold_start');
+    expect(lines[1]).toMatchObject({ message: 'in lambda', function_request_id: 'lambda-1', cold_start: false });
+  });
+
+  it('writes nothing below its level', () => {
+    const lines: string[] = [];
+    const logger = createLogger('warn', (line) => lines.push(line));
+    logger.info('quiet');
+    logger.warn('loud');
+    expect(lines.map((line) => JSON.parse(line).message)).toEqual(['loud']);
+  });
+
+  it('never writes an x-api-key value, at debug level, with event logging asked for, on any outcome', async () => {
+    vi.stubEnv('POWERTOOLS_LOGGER_LOG_EVENT', 'true');
+    const lines: string[] = [];
+    const logger = createLogger('debug', (line) => lines.push(line));
+    const failing = new StoreUnavailableError({ cause: new Error(`socket hang up`) });
+    const handlers = [
+      createApiHandler({
+        config: readHandlerConfig({}),
+        logger,
+        store: { exists: async () => true, put: async () => ({ created: true }) },
+      }),
+      createApiHandler({
+        config: readHandlerConfig({}),
+        logger,
+        store: { exists: () => Promise.reject(failing), put: () => Promise.reject(new TypeError('bug')) },
+      }),
+    ];
+    for (const handle of handlers) {
+      logger.addContext(lambdaContext());
+      await handle(withKey(proxyEvent({ queryStringParameters: { id: 'x' } })));
+      await handle(withKey(proxyEvent({ queryStringParameters: { id: 'a b' } })));
+      await handle(withKey(putEvent(JSON.stringify({ id: 'x' }))));
+      await handle(withKey(putEvent('{"id":')));
+      await handle(withKey(proxyEvent({ httpMethod: 'DELETE' })));
+    }
+    expect(lines.length).toBeGreaterThanOrEqual(10);
+    expect(lines.some((line) => line.includes('"level":"ERROR"'))).toBe(true);
+    expect(lines.filter((line) => line.includes(API_KEY))).toEqual([]);
+  });
+});

@@ -21,6 +21,7 @@ export interface AcknowledgedFinding {
 
 const BOTH: readonly ComplianceProfile[] = ['standard', 'strict'];
 const STANDARD: readonly ComplianceProfile[] = ['standard'];
+const STRICT: readonly ComplianceProfile[] = ['strict'];
 const STRICT_FIXES =
   'The -c compliance=strict profile fixes it (infra/README.md, "Compliance profiles", with its cost).';
 
@@ -65,6 +66,23 @@ export const ACKNOWLEDGED_FINDINGS: readonly AcknowledgedFinding[] = [
       'resolved ARN at deploy time.',
     profiles: BOTH,
     on: (api) => api.function,
+  },
+  {
+    id: 'cdk-validator-cfnguard::cloudwatch_alarm_action_check',
+    reason:
+      'CT.CLOUDWATCH.PR.1: no notification target exists by default; the alarms show on the dashboard and in the ' +
+      'console, and -c alarmTopicArn=<SNS topic> makes every alarm notify it. The strict profile creates a topic.',
+    profiles: STANDARD,
+    on: (api) => api.monitoring,
+  },
+  {
+    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'X-Ray (xray:PutTraceSegments, xray:PutTelemetryRecords) and the VPC network-interface actions a function in a ' +
+      'VPC needs (the actions of AWSLambdaVPCAccessExecutionRole) do not support resource-level permissions or are ' +
+      'granted on * by AWS itself; every action is named, none is a wildcard.',
+    profiles: STRICT,
+    on: (api) => api.function.role,
   },
   {
     id: 'cdk-validator-cfnguard::api_gw_xray_enabled_check',

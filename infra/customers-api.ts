@@ -7,14 +7,18 @@ import { fileURLToPath } from 'node:url';
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PARTITION_KEY } from '../src/customer-table.js';
 import { openapiDocument } from '../src/generated/openapi-document.js';
 import { type GatewayDefinitionOptions, HTTP_METHODS, toGatewayDefinition } from './api-definition.js';
+import { Monitoring } from './monitoring.js';
 import { type CustomersApiSettings, withDefaults } from './settings.js';
+import { StrictCompliance } from './strict-compliance.js';
 
 export const LAMBDA_ASSET_DIR = fileURLToPath(new URL('../dist/lambda', import.meta.url));
 
@@ -39,6 +43,9 @@ export class CustomersApi extends Construct {
   readonly function: lambda.Function;
   readonly api: apigateway.SpecRestApi;
   readonly stage: apigateway.Stage;
+  readonly monitoring: Monitoring;
+  /** The KMS key and the VPC of `-c compliance=strict`. */
+  readonly strictCompliance: StrictCompliance | undefined;
   /** https://…/prod/customers */
   readonly customersUrl: string;
 
@@ -47,6 +54,11 @@ export class CustomersApi extends Construct {
     const { spec = openapiDocument, code, definitionExtensions, ...given } = props;
     const settings = withDefaults(given);
     this.settings = settings;
+    const strict =
+      settings.compliance === 'strict'
+        ? new StrictCompliance(this, 'Compliance', { logRetention: LOG_RETENTION })
+        : undefined;
+    this.strictCompliance = strict;
 
     this.table = settings.existingTable
       ? // Adopted as it is: the stack neither creates, changes nor deletes it (infra/README.md, "Moving in").
@@ -57,6 +69,7 @@ export class CustomersApi extends Construct {
           billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
           pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
           deletionProtection: true,
+          ...(strict ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: strict.key } : {}),
           // Customer data outlives the stack; but a failed first create rolls back cleanly (no orphan table that
           // makes the retry fail with "already exists").
           removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
@@ -65,6 +78,7 @@ export class CustomersApi extends Construct {
     const logGroup = new logs.LogGroup(this, 'FunctionLogs', {
       logGroupName: `/aws/lambda/${settings.functionName}`,
       retention: LOG_RETENTION,
+      ...(strict ? { encryptionKey: strict.key } : {}),
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
@@ -89,6 +103,33 @@ export class CustomersApi extends Construct {
         resources: [logGroup.logGroupArn],
       }),
     );
+    if (strict) {
+      // What a function in a VPC needs to attach its network interfaces (the actions of AWS's
+      // AWSLambdaVPCAccessExecutionRole, without its logs:* on every log group).
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'AttachToTheVpc',
+          actions: [
+            'ec2:CreateNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DescribeSubnets',
+            'ec2:DeleteNetworkInterface',
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
+          resources: ['*'],
+        }),
+      );
+    }
+    if (strict && !settings.existingTable) {
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'UseTheTablesKey',
+          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+          resources: [strict.key.keyArn],
+        }),
+      );
+    }
 
     this.function = new lambda.Function(this, 'Function', {
       functionName: settings.functionName,
@@ -101,6 +142,15 @@ export class CustomersApi extends Construct {
       memorySize: 512,
       // DynamoDB calls are bounded to ~10 s (src/dynamodb-client.ts); API Gateway gives up at 29 s.
       timeout: Duration.seconds(15),
+      // strict: in isolated subnets whose only route out is the DynamoDB endpoint; traced with X-Ray.
+      ...(strict
+        ? {
+            vpc: strict.vpc,
+            vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+            securityGroups: [strict.securityGroup],
+            tracing: lambda.Tracing.ACTIVE,
+          }
+        : {}),
       ...(settings.reservedConcurrency === undefined
         ? {}
         : { reservedConcurrentExecutions: settings.reservedConcurrency }),
@@ -125,6 +175,7 @@ export class CustomersApi extends Construct {
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: LOG_RETENTION,
+      ...(strict ? { encryptionKey: strict.key } : {}),
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.api = new apigateway.SpecRestApi(this, 'Api', {
@@ -150,7 +201,9 @@ export class CustomersApi extends Construct {
         // Execution logs of failures only: what went wrong between the gateway and the function, at little cost.
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
-        tracingEnabled: false,
+        // X-Ray in the strict profile; otherwise the request id in the access log and in the function's log lines
+        // correlates a request end to end.
+        tracingEnabled: strict !== undefined,
       },
     });
     // SpecRestApi adds its own `Endpoint` output; the stack outputs ApiUrl and CustomersUrl instead.
@@ -165,6 +218,16 @@ export class CustomersApi extends Construct {
         sourceArn: this.api.arnForExecuteApi('*', executeApiPath(path), settings.stageName),
       });
     }
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      restApiName: settings.restApiName,
+      stageName: settings.stageName,
+      function: this.function,
+      table: this.table,
+      alarmTopic: settings.alarmTopicArn
+        ? sns.Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn)
+        : strict?.alarmTopic,
+    });
 
     this.customersUrl = this.api.urlForPath('/customers');
   }

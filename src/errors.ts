@@ -55,6 +55,60 @@ export class UnsupportedMediaTypeError extends HttpError {
   }
 }
 
+/** A body compressed or otherwise encoded (`Content-Encoding: gzip`, …): the API reads only plain bodies. */
+export class UnsupportedContentEncodingError extends HttpError {
+  override readonly name = 'UnsupportedContentEncodingError';
+  readonly statusCode = 415;
+  constructor(encoding: string) {
+    super(`Unsupported Content-Encoding ${truncate(encoding)}: send the body uncompressed`);
+  }
+}
+
+/**
+ * A request refused by the HTTP layer before it reaches the API (the local server answers these itself, in the
+ * API's shape, where Node would answer with an empty body): one type per status.
+ */
+export class MalformedRequestError extends HttpError {
+  override readonly name = 'MalformedRequestError';
+  readonly statusCode = 400;
+  /** `reason` is the HTTP parser's own fixed wording (never client text). */
+  constructor(reason?: string) {
+    super(reason ? `Malformed HTTP request: ${reason}` : 'Malformed HTTP request');
+  }
+}
+
+export class RequestTimeoutError extends HttpError {
+  override readonly name = 'RequestTimeoutError';
+  readonly statusCode = 408;
+  constructor() {
+    super('The request was not received in time');
+  }
+}
+
+export class UriTooLongError extends HttpError {
+  override readonly name = 'UriTooLongError';
+  readonly statusCode = 414;
+  constructor() {
+    super('Request URI is too long');
+  }
+}
+
+export class ExpectationFailedError extends HttpError {
+  override readonly name = 'ExpectationFailedError';
+  readonly statusCode = 417;
+  constructor(expectation: string) {
+    super(`Unsupported Expect ${truncate(expectation)}: only 100-continue is supported`);
+  }
+}
+
+export class HeadersTooLargeError extends HttpError {
+  override readonly name = 'HeadersTooLargeError';
+  readonly statusCode = 431;
+  constructor() {
+    super('Request headers are too large');
+  }
+}
+
 /** DynamoDB is unreachable, too slow or throttling. A write may or may not have been made (retrying a PUT is safe). */
 export class StoreUnavailableError extends HttpError {
   override readonly name = 'StoreUnavailableError';

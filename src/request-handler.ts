@@ -12,6 +12,7 @@ import {
   MethodNotAllowedError,
   NotFoundError,
   PayloadTooLargeError,
+  UnsupportedContentEncodingError,
   UnsupportedMediaTypeError,
 } from './errors.js';
 import { jsonResponse, toErrorResponse } from './http-response.js';
@@ -47,6 +48,8 @@ export function createRequestHandler({
     route: { operationId?: string },
   ): Promise<APIGatewayProxyResult> {
     const { httpMethod: method, path } = event;
+    // The size limit is the transport's, as API Gateway's is: it applies before routing, whatever the method.
+    if (bodySize(event) > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
     if (method === 'OPTIONS') {
       const allowed = contract.allowedMethods(path);
       if (allowed.length === 0) throw new NotFoundError(path);
@@ -98,20 +101,16 @@ export function createRequestHandler({
   };
 }
 
-/** Checks size, media type and schema; returns what the operation handler receives. */
+/** Checks encoding, media type and schema; returns what the operation handler receives. */
 function validatedInput(
   contract: Contract,
   operation: ContractOperation,
   event: APIGatewayProxyEvent,
   headers: Readonly<Record<string, string>>,
 ) {
-  const body = decodeBody(event);
+  // An operation that takes no body ignores one sent anyway, whatever its encoding or bytes.
   const accepted = contract.acceptedMediaTypes(operation);
-  if (body !== undefined && accepted.length > 0) {
-    // A body without Content-Type is read as JSON, as API Gateway's request validation does.
-    const mediaType = (headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? '';
-    if (!accepted.includes(mediaType)) throw new UnsupportedMediaTypeError(headers['content-type'] ?? '', accepted);
-  }
+  const body = accepted.length > 0 ? bodyText(event, headers, accepted) : undefined;
   let parsed: unknown;
   if (body !== undefined) {
     try {
@@ -125,17 +124,58 @@ function validatedInput(
   return { query, body: parsed };
 }
 
-function decodeBody(event: APIGatewayProxyEvent): string | undefined {
+/** Fails on bytes that are not UTF-8 instead of replacing them with U+FFFD. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The body as text, for an operation that takes one: uncompressed, of an accepted media type, valid UTF-8.
+ * A base64-encoded body (binary media types; the local server sends every body so) is checked byte by byte; a
+ * text body was already decoded by API Gateway.
+ */
+function bodyText(
+  event: APIGatewayProxyEvent,
+  headers: Readonly<Record<string, string>>,
+  accepted: readonly string[],
+): string | undefined {
   if (event.body === null || event.body === '') return undefined;
-  const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : undefined;
-  const size = bytes ? bytes.length : Buffer.byteLength(event.body);
-  if (size > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
-  return bytes ? bytes.toString('utf8') : event.body;
+  const encoding = headers['content-encoding'];
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+    throw new UnsupportedContentEncodingError(encoding);
+  }
+  // A body without Content-Type is read as JSON, as API Gateway's request validation does.
+  const contentType = headers['content-type'] ?? 'application/json';
+  const [mediaType = '', ...parameters] = contentType.split(';');
+  if (!accepted.includes(mediaType.trim().toLowerCase())) throw new UnsupportedMediaTypeError(contentType, accepted);
+  for (const parameter of parameters) {
+    const [name = '', value = ''] = parameter.split('=');
+    const charset = value.trim().replace(/^"|"$/g, '').toLowerCase();
+    if (name.trim().toLowerCase() === 'charset' && charset !== 'utf-8' && charset !== 'utf8') {
+      throw new UnsupportedMediaTypeError(contentType, ['UTF-8 text']);
+    }
+  }
+  if (!event.isBase64Encoded) return event.body;
+  try {
+    return STRICT_UTF8.decode(Buffer.from(event.body, 'base64'));
+  } catch {
+    throw new BadRequestError([{ location: 'body', message: 'is not valid UTF-8' }]);
+  }
 }
 
+/** The body's size in bytes, without decoding it. */
+function bodySize(event: APIGatewayProxyEvent): number {
+  if (event.body === null) return 0;
+  return Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
+/**
+ * Header names in lower case, in an object without a prototype: a header named `__proto__` or `constructor` is
+ * an ordinary (unknown) header, and a missing header is never found on Object.prototype.
+ */
 function lowerCaseHeaders(headers: APIGatewayProxyEvent['headers'] | null): Record<string, string> {
-  const lower: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
+  const lower: Record<string, string> = Object.create(null);
+  if (!headers) return lower;
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
     if (value !== undefined) lower[name.toLowerCase()] = value;
   }
   return lower;

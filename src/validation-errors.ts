@@ -10,6 +10,9 @@ const LOCATION_NAMES: Readonly<Record<string, string>> = {
   path: 'path',
 };
 
+/** With the `u` flag a surrogate class matches only surrogates that are not half of a pair. */
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
+
 export function toErrorDetails(errors: readonly ErrorObject[]): ErrorDetail[] {
   return errors.map((error) => ({ location: locationOf(error), message: messageOf(error) }));
 }
@@ -36,6 +39,10 @@ function messageOf(error: ErrorObject): string {
     case 'maxLength':
       return `must be at most ${params.limit} characters`;
     case 'pattern': {
+      // Only reachable through a JSON escape (`"\ud800"`): UTF-8 text cannot carry a lone surrogate.
+      if (typeof error.data === 'string' && LONE_SURROGATE.test(error.data)) {
+        return 'must not contain unpaired UTF-16 surrogates';
+      }
       const explained = (error.parentSchema as Record<string, unknown> | undefined)?.['x-pattern-message'];
       return typeof explained === 'string' ? explained : `must match the pattern ${params.pattern}`;
     }

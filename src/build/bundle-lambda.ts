@@ -45,10 +45,14 @@ export const lodashFromEsToolkit: Plugin = {
   },
 };
 
-/** Bundles `entry` (the Lambda by default; the benchmarks bundle their baselines the same way) into `outdir`. */
+/**
+ * Bundles `entry` (the Lambda by default; the benchmarks bundle their baselines the same way) into `outdir`. The
+ * Lambda's bundle leaves out what it never runs; `plugins` come first (a benchmark variant swaps a module).
+ */
 export async function bundleLambda(
   outdir: string = LAMBDA_OUTDIR,
   entry: string = LAMBDA_ENTRY,
+  plugins: readonly Plugin[] = [],
 ): Promise<BuildResult<{ metafile: true }>> {
   await rm(outdir, { recursive: true, force: true });
   return build({
@@ -67,7 +71,7 @@ export async function bundleLambda(
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
-    plugins: entry === LAMBDA_ENTRY ? [leanOpenApiBackend, lodashFromEsToolkit] : [],
+    plugins: [...plugins, ...(entry === LAMBDA_ENTRY ? [leanOpenApiBackend, lodashFromEsToolkit] : [])],
     // CommonJS dependencies inside an ES-module bundle still call require().
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
   });

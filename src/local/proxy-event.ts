@@ -1,18 +1,28 @@
 /**
  * An HTTP request as the v1 proxy event a real API Gateway REST API sends to its Lambda, and a proxy result back
- * as HTTP. Absent maps and an empty body are `null`, as API Gateway sends them.
+ * as HTTP. Absent maps and an empty body are `null`, as API Gateway sends them. Text is decoded strictly: a query
+ * string or a header the API reads whose bytes are not UTF-8 is refused (`BadRequestError`), never patched with
+ * U+FFFD; the body's bytes go on base64-encoded for binary media types, for the handler to check.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { BadRequestError } from '../errors.js';
 
 export interface ProxyEventOptions {
   /** Stage name in the request context; `local` by default. */
   readonly stage?: string;
-  /** Media types API Gateway would pass base64-encoded (the API's `binaryMediaTypes`); none by default. */
+  /**
+   * Media types API Gateway would pass base64-encoded (the API's `binaryMediaTypes`, `type/*` and `*\/*` included);
+   * none by default.
+   */
   readonly binaryMediaTypes?: readonly string[];
 }
 
+/** Headers the API reads (content negotiation, CORS, API keys): their text must be UTF-8. */
+const HEADERS_READ = new Set(['content-type', 'content-encoding', 'origin', 'x-api-key', 'authorization']);
+
+/** Builds the event; throws BadRequestError when the query string or a header the API reads is not UTF-8. */
 export function toProxyEvent(
   request: IncomingMessage,
   body: Buffer,
@@ -21,10 +31,10 @@ export function toProxyEvent(
   const stage = options.stage ?? 'local';
   const url = new URL(request.url ?? '/', 'http://localhost');
   const method = request.method ?? 'GET';
-  const { single: headers, multi: multiValueHeaders } = collect(pairs(request.rawHeaders));
-  const { single: query, multi: multiValueQuery } = collect([...url.searchParams]);
+  const { single: headers, multi: multiValueHeaders } = collect(decodedHeaders(request.rawHeaders));
+  const { single: query, multi: multiValueQuery } = collect(queryEntries(url.search));
   const contentType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
-  const isBase64Encoded = contentType !== undefined && (options.binaryMediaTypes ?? []).includes(contentType);
+  const isBase64Encoded = contentType !== undefined && isBinaryMediaType(contentType, options.binaryMediaTypes ?? []);
   const now = new Date();
   return {
     resource: url.pathname,
@@ -83,20 +93,95 @@ export function writeProxyResult(response: ServerResponse, result: APIGatewayPro
   response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
 }
 
-function pairs(flat: readonly string[]): [string, string][] {
+function isBinaryMediaType(mediaType: string, binaryMediaTypes: readonly string[]): boolean {
+  const [type] = mediaType.split('/');
+  return binaryMediaTypes.some((binary) => binary === mediaType || binary === '*/*' || binary === `${type}/*`);
+}
+
+/** Fails on bytes that are not UTF-8 instead of replacing them with U+FFFD. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Header name/value pairs. Node reads header bytes as Latin-1: a value the API reads is turned back into its bytes
+ * and decoded as UTF-8 (refused when it is not); other headers are passed on as Node read them.
+ */
+function decodedHeaders(flat: readonly string[]): [string, string][] {
   const result: [string, string][] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) result.push([flat[i] as string, flat[i + 1] as string]);
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const name = flat[i] as string;
+    const value = flat[i + 1] as string;
+    const lower = name.toLowerCase();
+    result.push([name, HEADERS_READ.has(lower) && !isAscii(value) ? strictText(value, `header.${lower}`) : value]);
+  }
   return result;
 }
 
-/** A single-value map (last value wins) and a multi-value map, both `null` when there is nothing. */
+/**
+ * The query string's name/value pairs, percent-decoded as URLSearchParams does (`+` is a space, a malformed escape
+ * stays as it is) except that bytes which are not UTF-8 are refused instead of replaced.
+ */
+function queryEntries(search: string): [string, string][] {
+  const entries: [string, string][] = [];
+  if (search.length <= 1) return entries;
+  for (const part of search.slice(1).split('&')) {
+    if (part === '') continue;
+    const equals = part.indexOf('=');
+    const rawName = equals === -1 ? part : part.slice(0, equals);
+    const name = decodeQueryComponent(rawName, 'query');
+    const value = decodeQueryComponent(equals === -1 ? '' : part.slice(equals + 1), `query.${name}`);
+    entries.push([name, value]);
+  }
+  return entries;
+}
+
+function decodeQueryComponent(raw: string, location: string): string {
+  const text = raw.includes('+') ? raw.replaceAll('+', ' ') : raw;
+  if (!text.includes('%') && isAscii(text)) return text;
+  const bytes = Buffer.from(text, 'latin1');
+  let length = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const hex = bytes.toString('latin1', i + 1, i + 3);
+    if (bytes[i] === 0x25 && /^[0-9a-fA-F]{2}$/.test(hex)) {
+      bytes[length++] = Number.parseInt(hex, 16);
+      i += 2;
+    } else {
+      bytes[length++] = bytes[i] as number;
+    }
+  }
+  return strictUtf8(bytes.subarray(0, length), location);
+}
+
+/** A Latin-1 string (as Node reads bytes) decoded as the UTF-8 text it carries. */
+function strictText(latin1: string, location: string): string {
+  return strictUtf8(Buffer.from(latin1, 'latin1'), location);
+}
+
+function strictUtf8(bytes: Uint8Array, location: string): string {
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    const where = location.length > 100 ? `${location.slice(0, 100)}…` : location;
+    throw new BadRequestError([{ location: where, message: 'is not valid UTF-8' }]);
+  }
+}
+
+function isAscii(text: string): boolean {
+  return !/[\u0080-\uffff]/.test(text);
+}
+
+/**
+ * A single-value map (last value wins) and a multi-value map, both `null` when there is nothing. The maps have no
+ * prototype, so a name such as `constructor` or `__proto__` is an ordinary key.
+ */
 function collect(entries: readonly [string, string][]) {
   if (entries.length === 0) return { single: null, multi: null };
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  const single: Record<string, string> = Object.create(null);
+  const multi: Record<string, string[]> = Object.create(null);
   for (const [name, value] of entries) {
     single[name] = value;
-    multi[name] = [...(multi[name] ?? []), value];
+    const values = multi[name];
+    if (values) values.push(value);
+    else multi[name] = [value];
   }
   return { single, multi };
 }

@@ -14,8 +14,9 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { Plugin } from 'esbuild';
 import { createApiHandler } from '../../src/api-handler.js';
-import { bundleLambda } from '../../src/build/bundle-lambda.js';
+import { bundleLambda, LAMBDA_ENTRY } from '../../src/build/bundle-lambda.js';
 import { specPath } from '../../src/codegen/generate-document.js';
 import { readHandlerConfig } from '../../src/config.js';
 import { type CustomerStore, DynamoDbCustomerStore } from '../../src/customer-store.js';
@@ -53,13 +54,25 @@ const getEvent = proxyEvent({ queryStringParameters: { id: 'cust-4f9a2c' } });
 const coldContext = (({ getRemainingTimeInMillis, done, fail, succeed, ...data }) => data)(lambdaContext());
 const putJsonEvent = putEvent(JSON.stringify({ id: 'cust-4f9a2c' }));
 
+/** The Lambda's bundle with test/bench/plain-logger.ts in place of src/logger.ts (Powertools' Logger). */
+const plainLoggerForPowertools: Plugin = {
+  name: 'plain-logger',
+  setup(build) {
+    build.onResolve({ filter: /[\\/]logger\.js$/ }, ({ importer }) =>
+      /[\\/]src[\\/]/.test(importer) ? { path: here('./plain-logger.ts') } : undefined,
+    );
+  },
+};
+
 async function buildBundles() {
   const dirs = {
     lambda: await mkdtemp(join(tmpdir(), 'bench-lambda-')),
     floor: await mkdtemp(join(tmpdir(), 'bench-floor-')),
     default: await mkdtemp(join(tmpdir(), 'bench-default-')),
+    'lambda, plain logger': await mkdtemp(join(tmpdir(), 'bench-plain-logger-')),
   };
   await bundleLambda(dirs.lambda);
+  await bundleLambda(dirs['lambda, plain logger'], LAMBDA_ENTRY, [plainLoggerForPowertools]);
   await bundleLambda(dirs.floor, here('./floor-handler.ts'));
   await bundleLambda(dirs.default, here('./default-backend-handler.ts'));
   await copyFile(specPath, join(dirs.default, 'openapi.yaml'));
@@ -78,13 +91,16 @@ async function bundleSizes(dirs: Record<string, string>) {
   console.table(rows);
 }
 
-/** One fresh process: load the bundle, answer one GET, exit. Returns wall milliseconds. */
-function coldStart(bundleDir: string | undefined, endpoint: string): Promise<number> {
-  const script = bundleDir
-    ? `const m = await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'index.mjs')).href)});
+/** One fresh process: load the bundle, answer one GET, exit. Wall milliseconds, and the process's CPU milliseconds. */
+function coldStart(bundleDir: string | undefined, endpoint: string): Promise<{ wall: number; cpu: number }> {
+  const script = `${
+    bundleDir
+      ? `const m = await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'index.mjs')).href)});
        const r = await m.handler(${JSON.stringify(getEvent)}, ${JSON.stringify(coldContext)});
        if (r.statusCode !== 200) { console.error(r); process.exit(1); }`
-    : '';
+      : ''
+  }
+    const used = process.cpuUsage(); process.stderr.write('cpu ' + (used.user + used.system) / 1000 + '\\n');`;
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
     env: {
@@ -98,14 +114,27 @@ function coldStart(bundleDir: string | undefined, endpoint: string): Promise<num
       LOG_LEVEL: 'info',
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
   });
   return new Promise((resolve, reject) =>
-    child.on('exit', (code) =>
-      code === 0 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`exit ${code}`)),
-    ),
+    child.on('exit', (code) => {
+      const wall = Number(process.hrtime.bigint() - started) / 1e6;
+      const cpu = Number(/^cpu (\S+)$/m.exec(stderr)?.[1]);
+      if (code === 0 && Number.isFinite(cpu)) resolve({ wall, cpu });
+      else reject(new Error(`exit ${code}: ${stderr}`));
+    }),
   );
 }
+
+const quartiles = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.round(q * (sorted.length - 1))] as number;
+  return `${at(0.25).toFixed(2)}–${at(0.75).toFixed(2)}`;
+};
 
 async function coldStarts(dirs: Record<string, string>) {
   const stub = await startStubDynamoDb();
@@ -113,31 +142,36 @@ async function coldStarts(dirs: Record<string, string>) {
     ['bare node', undefined],
     ['floor', dirs.floor],
     ['dist/lambda', dirs.lambda],
+    ['dist/lambda, plain logger', dirs['lambda, plain logger']],
     ['openapi-backend default', dirs.default],
   ];
-  const times = new Map<string, number[]>(variants.map(([name]) => [name, []]));
+  const runs = new Map<string, { wall: number; cpu: number }[]>(variants.map(([name]) => [name, []]));
   for (const [, dir] of variants) await coldStart(dir, stub.endpoint); // warm the file cache
   for (let run = 0; run < COLD_RUNS; run++) {
     // alternate the order so drift hits every variant alike
     const order = run % 2 ? [...variants].reverse() : variants;
-    for (const [name, dir] of order) times.get(name)?.push(await coldStart(dir, stub.endpoint));
+    for (const [name, dir] of order) runs.get(name)?.push(await coldStart(dir, stub.endpoint));
   }
   stub.server.close();
-  const floor = median(times.get('floor') ?? []);
-  const bare = median(times.get('bare node') ?? []);
+  const of = (name: string, key: 'wall' | 'cpu') => (runs.get(name) ?? []).map((run) => run[key]);
+  const floor = { wall: median(of('floor', 'wall')), cpu: median(of('floor', 'cpu')) };
+  // each run's ratio to the floor in the same run: their middle half is the spread
+  const perRun = (name: string, key: 'wall' | 'cpu') =>
+    of(name, key).map((value, index) => value / (of('floor', key)[index] as number));
   console.log(
-    `\nCold start: fresh process, load bundle, answer one GET (DynamoDB stubbed at the socket); median of ${COLD_RUNS}, alternated`,
+    `\nCold start: fresh process, load bundle, answer one GET (DynamoDB stubbed at the socket); median of ${COLD_RUNS} ` +
+      'alternated runs, and the middle half of the per-run ratios to the floor (wall time, and CPU time of the process)',
   );
   console.table(
-    variants.map(([name]) => {
-      const value = median(times.get(name) ?? []);
-      return {
-        variant: name,
-        'median ms': value.toFixed(1),
-        'vs floor': ratio(value, floor),
-        'vs bare node': ratio(value, bare),
-      };
-    }),
+    variants.map(([name]) => ({
+      variant: name,
+      'wall ms': median(of(name, 'wall')).toFixed(1),
+      'wall vs floor': ratio(median(of(name, 'wall')), floor.wall),
+      'wall ratio IQR': quartiles(perRun(name, 'wall')),
+      'CPU ms': median(of(name, 'cpu')).toFixed(1),
+      'CPU vs floor': ratio(median(of(name, 'cpu')), floor.cpu),
+      'CPU ratio IQR': quartiles(perRun(name, 'cpu')),
+    })),
   );
 }
 

@@ -48,14 +48,18 @@ export interface SpawnedServer {
 }
 
 /**
- * Starts the server with exactly `env`, its output collected. `detached` gives it a process group of its own, so
- * that a test can send Ctrl-C as a terminal does: to every process in the group.
+ * Starts the server (`script`, default npm start's entry) with exactly `env`, its output collected. `detached` gives
+ * it a process group of its own, so that a test can send Ctrl-C as a terminal does: to every process in the group.
  */
-export function spawnServer(env: NodeJS.ProcessEnv, options: { detached?: boolean } = {}): SpawnedServer {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+export function spawnServer(
+  env: NodeJS.ProcessEnv,
+  options: { detached?: boolean; script?: string; cwd?: string } = {},
+): SpawnedServer {
+  const child = spawn(process.execPath, ['--import', 'tsx', options.script ?? MAIN], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: options.detached ?? false,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
   });
   const output = { stdout: '', stderr: '' };
   child.stdout.on('data', (chunk: Buffer) => {

@@ -54,6 +54,15 @@ beforeAll(async () => {
   functionLogicalId = onlyResource(template, 'AWS::Lambda::Function').logicalId;
 }, 60_000);
 
+/** The inline policy of the function's role. */
+function functionRolePolicy(t: Template): JsonObject {
+  const roleId = functionRole(t).logicalId;
+  const policies = Object.values(t.findResources('AWS::IAM::Policy')) as { Properties: JsonObject }[];
+  const found = policies.filter(({ Properties: policy }) => JSON.stringify(policy.Roles).includes(`"${roleId}"`));
+  expect(found).toHaveLength(1);
+  return (found[0] as { Properties: JsonObject }).Properties;
+}
+
 /** The function's role (the account-level API Gateway role is the other). */
 function functionRole(template: Template): { logicalId: string; properties: JsonObject } {
   const roles = Object.entries(
@@ -301,6 +310,93 @@ describe('first deploy in a fresh account and region', () => {
   });
 });
 
+describe('operators see it', () => {
+  /** The alarm on one metric, found by its name (and dimensions, where given). */
+  function alarmOn(t: Template, metricName: string): JsonObject {
+    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')) as { Properties: JsonObject }[];
+    const found = alarms.filter(({ Properties: alarm }) => JSON.stringify(alarm).includes(`"${metricName}"`));
+    expect(found, `one alarm on ${metricName}`).toHaveLength(1);
+    return (found[0] as { Properties: JsonObject }).Properties;
+  }
+
+  it("alarms when more than 1% of the stage's requests are answered 5xx, in 2 of 3 five-minute periods", () => {
+    expect(alarmOn(template, '5XXError')).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      Dimensions: expect.arrayContaining([
+        { Name: 'ApiName', Value: 'dynamodb-rest-api' },
+        { Name: 'Stage', Value: 'prod' },
+      ]),
+      Statistic: 'Average',
+      Period: 300,
+      Threshold: 0.01,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it("alarms on the API's p99 latency", () => {
+    expect(alarmOn(template, 'Latency')).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      ExtendedStatistic: 'p99',
+      Threshold: 2000,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
+  it("alarms on the function's errors and throttles, from the first one", () => {
+    for (const metric of ['Errors', 'Throttles']) {
+      expect(alarmOn(template, metric), metric).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionLogicalId } }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    }
+  });
+
+  it("alarms on the table's throttled requests and system errors, for GetItem and PutItem", () => {
+    for (const metric of ['ThrottledRequests', 'SystemErrors']) {
+      const alarm = alarmOn(template, metric);
+      const queried = (alarm.Metrics as { MetricStat?: { Metric: JsonObject } }[])
+        .filter((query) => query.MetricStat)
+        .map((query) => query.MetricStat?.Metric);
+      const operationsQueried = queried.map((m) =>
+        (m?.Dimensions as { Name: string; Value: unknown }[] | undefined)?.find((d) => d.Name === 'Operation'),
+      );
+      expect(operationsQueried.map((dimension) => dimension?.Value).sort(), metric).toEqual(['GetItem', 'PutItem']);
+      expect(queried.every((m) => m?.Namespace === 'AWS/DynamoDB' && m.MetricName === metric)).toBe(true);
+      expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    }
+  });
+
+  it('has a dashboard of the same metrics, and no alarm action unless a topic is given', () => {
+    const { properties } = onlyResource(template, 'AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(properties.DashboardBody);
+    for (const metric of ['5XXError', 'Latency', 'Errors', 'Throttles', 'ThrottledRequests', 'SystemErrors']) {
+      expect(body).toContain(`\\"${metric}\\"`);
+    }
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: JsonObject }[];
+    expect(alarms).toHaveLength(6);
+    for (const { Properties: alarm } of alarms) expect(alarm.AlarmActions).toBeUndefined();
+  });
+
+  it('notifies the SNS topic -c alarmTopicArn names, on alarm and back to OK', async () => {
+    const topicArn = 'arn:aws:sns:eu-west-1:123456789012:customers-api-alarms';
+    const { template: notifying } = await synthesize({ context: { alarmTopicArn: topicArn } });
+    const alarms = Object.values(notifying.findResources('AWS::CloudWatch::Alarm')) as { Properties: JsonObject }[];
+    expect(alarms).toHaveLength(6);
+    for (const { Properties: alarm } of alarms) {
+      expect(alarm).toMatchObject({ AlarmActions: [topicArn], OKActions: [topicArn] });
+    }
+    await expect(synthesize({ context: { alarmTopicArn: 'my-topic' } })).rejects.toThrow(
+      /alarmTopicArn must be an SNS topic ARN/,
+    );
+  });
+});
+
 describe('outputs', () => {
   it('are exactly CustomersUrl and ApiUrl, named as the README says', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
@@ -446,5 +542,91 @@ describe("AWS's rule packs on every synth: cdk-nag AwsSolutions and Serverless, 
         .map((finding) => finding.id)
         .sort(),
     );
+  });
+
+  it('pass every Control Tower control with -c compliance=strict, but the one cfn-guard cannot resolve statically', {
+    timeout: 240_000,
+  }, async () => {
+    const { findings } = await synthesize({ context: { compliance: 'strict' }, policyChecks: true });
+    expect(findings.plugins).toEqual([...POLICY_PLUGINS]);
+    expect(findings.violations).toEqual([]);
+    expect([...new Set(findings.acknowledged.map((finding) => finding.id))].sort()).toEqual(
+      acknowledgementsFor('strict')
+        .map((finding) => finding.id)
+        .sort(),
+    );
+    expect(findings.acknowledged.filter((finding) => finding.id.startsWith('cdk-validator-cfnguard::'))).toEqual([
+      expect.objectContaining({ id: 'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check' }),
+    ]);
+  });
+});
+
+describe('the strict compliance profile (-c compliance=strict)', () => {
+  let strict: Template;
+  beforeAll(async () => {
+    ({ template: strict } = await synthesize({ context: { compliance: 'strict' } }));
+  }, 60_000);
+
+  it('encrypts the table and every log group with one customer-managed key, rotated, kept with the table', () => {
+    const key = onlyResource(strict, 'AWS::KMS::Key');
+    expect(key.properties.EnableKeyRotation).toBe(true);
+    expect((strict.toJSON().Resources as Record<string, JsonObject>)[key.logicalId]?.DeletionPolicy).toBe(
+      'RetainExceptOnCreate',
+    );
+    strict.hasResourceProperties('AWS::DynamoDB::Table', {
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [key.logicalId, 'Arn'] } },
+    });
+    const logGroups = Object.values(strict.findResources('AWS::Logs::LogGroup')) as { Properties: JsonObject }[];
+    expect(logGroups.length).toBeGreaterThanOrEqual(3);
+    for (const { Properties: group } of logGroups) {
+      expect(group.KmsKeyId).toEqual({ 'Fn::GetAtt': [key.logicalId, 'Arn'] });
+      expect(group.RetentionInDays).toBe(365);
+    }
+  });
+
+  it('traces the stage and the function with X-Ray, and keeps execution logs of errors', () => {
+    strict.hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      MethodSettings: Match.arrayWith([Match.objectLike({ LoggingLevel: 'ERROR' })]),
+    });
+    strict.hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'Active' } });
+  });
+
+  it('runs the function in isolated subnets whose only way out is a DynamoDB gateway endpoint', () => {
+    strict.resourceCountIs('AWS::EC2::NatGateway', 0);
+    strict.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    strict.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      ServiceName: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith(['.dynamodb'])] }),
+    });
+    const { properties } = onlyResource(strict, 'AWS::Lambda::Function');
+    const vpcConfig = properties.VpcConfig as { SubnetIds: unknown[]; SecurityGroupIds: unknown[] };
+    expect(vpcConfig.SubnetIds).toHaveLength(2);
+    expect(vpcConfig.SecurityGroupIds).toHaveLength(1);
+    strict.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL' });
+  });
+
+  it('lets the function attach to the VPC and use the key, by named actions only', () => {
+    const statements = (functionRolePolicy(strict).PolicyDocument as { Statement: JsonObject[] }).Statement;
+    expect(statements.find((statement) => statement.Sid === 'UseTheTablesKey')?.Action).toEqual([
+      'kms:Decrypt',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+      'kms:DescribeKey',
+    ]);
+    expect(statements.find((statement) => statement.Sid === 'AttachToTheVpc')?.Action).toContain(
+      'ec2:CreateNetworkInterface',
+    );
+    // no wildcard action in any IAM policy (the key policy's statement for the account is KMS's default)
+    const actions = valuesOf(strict.findResources('AWS::IAM::Policy'), 'Action').flat();
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.filter((action) => typeof action !== 'string' || action.includes('*'))).toEqual([]);
+  });
+
+  it('sends every alarm to an encrypted SNS topic of its own when no alarmTopicArn is given', () => {
+    const topic = onlyResource(strict, 'AWS::SNS::Topic');
+    expect(topic.properties.KmsMasterKeyId).toBeDefined();
+    const alarms = Object.values(strict.findResources('AWS::CloudWatch::Alarm')) as { Properties: JsonObject }[];
+    for (const { Properties: alarm } of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topic.logicalId }]);
   });
 });

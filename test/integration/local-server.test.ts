@@ -1,26 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmulator } from '../../src/local/embedded-dynamodb.js';
 import { createLogger } from '../../src/logger.js';
+import { cleanupsAfterEach } from '../helpers/cleanups.js';
 import { getCustomer, putJson } from '../helpers/http.js';
 import { startTestServer } from '../helpers/local-server.js';
 import { emulatorPidIn, isRunning, spawnServer } from '../helpers/server-process.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
+const { defer, tempDir } = cleanupsAfterEach();
+afterEach(() => {
   vi.unstubAllEnvs();
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'customers-api-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 describe('local server', () => {
   it('keeps data across a restart in DATA_DIR', async () => {
@@ -30,7 +21,7 @@ describe('local server', () => {
     await first.close();
 
     const second = await startTestServer({ config: { dataDir } });
-    cleanups.push(() => second.close());
+    defer(() => second.close());
     expect((await getCustomer(second.url, 'survivor')).body).toEqual({ id: 'survivor', customerInDB: true });
   });
 
@@ -39,7 +30,7 @@ describe('local server', () => {
     await putJson(first.url, { id: 'ephemeral' });
     await first.close();
     const second = await startTestServer();
-    cleanups.push(() => second.close());
+    defer(() => second.close());
     expect((await getCustomer(second.url, 'ephemeral')).body).toEqual({ id: 'ephemeral', customerInDB: false });
   });
 
@@ -49,7 +40,7 @@ describe('local server', () => {
       config: { dynamoDbMaxAttempts: 1 },
       logger: createLogger('error', (line) => lines.push(JSON.parse(line))),
     });
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     process.kill(server.emulatorPid as number, 'SIGKILL');
     await vi.waitFor(() =>
       expect(lines.map((line) => line.message)).toContain(
@@ -64,19 +55,19 @@ describe('local server', () => {
 
   it('uses the DynamoDB at AWS_ENDPOINT_URL_DYNAMODB and creates the table there', async () => {
     const external = await startEmulator(':memory:');
-    cleanups.push(() => external.close());
+    defer(() => external.close());
     vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', external.endpoint);
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
     vi.stubEnv('AWS_REGION', 'us-east-1');
     const server = await startTestServer({ config: { externalDynamoDbEndpoint: external.endpoint } });
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     expect(server.dynamoDbEndpoint).toBe(external.endpoint);
     await putJson(server.url, { id: 'external' });
 
     // The write is in the external emulator: a second server on it sees it.
     const other = await startTestServer({ config: { externalDynamoDbEndpoint: external.endpoint } });
-    cleanups.push(() => other.close());
+    defer(() => other.close());
     expect((await getCustomer(other.url, 'external')).body).toEqual({ id: 'external', customerInDB: true });
   });
 });
@@ -84,7 +75,7 @@ describe('local server', () => {
 describe('malformed HTTP', () => {
   it('is answered 400 in the {message} shape, not an empty 400', async () => {
     const server = await startTestServer();
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     const { port } = new URL(server.url);
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(port), '127.0.0.1', () => socket.end('NOT HTTP AT ALL\r\n\r\n'));
@@ -97,7 +88,9 @@ describe('malformed HTTP', () => {
     });
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
     expect(answer).toMatch(/content-type: application\/json/i);
-    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({ message: 'Malformed HTTP request' });
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({
+      message: expect.stringMatching(/^Malformed HTTP request/),
+    });
   });
 });
 
@@ -108,7 +101,7 @@ describe('npm start', () => {
       { ...process.env, PORT: String(port), DATA_DIR: ':memory:', LOG_LEVEL: 'warn' },
       { detached: true },
     );
-    cleanups.push(async () => {
+    defer(async () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     });
     await vi.waitFor(() => expect(printed.stdout, printed.stderr).toContain('Press Ctrl-C'), {

@@ -2,25 +2,15 @@
  * `npm start` with a setting that cannot work: it exits 1 with one line that names the setting and the fix, and no
  * stack trace. Each case runs the real entry (src/local/main.ts) as a process of its own.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/local/embedded-dynamodb.js';
+import { cleanupsAfterEach } from '../helpers/cleanups.js';
 import { getCustomer } from '../helpers/http.js';
 import { type ExitedProcess, randomPort, runServerUntilExit, startServerProcess } from '../helpers/server-process.js';
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'customers-api-start-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
+const { defer, tempDir } = cleanupsAfterEach();
 
 /** This process's environment without any AWS setting, so that only what a case sets applies. */
 function envWith(settings: Record<string, string>): NodeJS.ProcessEnv {
@@ -72,16 +62,16 @@ describe('npm start refuses to start, naming the setting and the fix', () => {
   it('when PORT is taken', async () => {
     const taken = createServer().listen(0, '127.0.0.1');
     await new Promise((resolve) => taken.once('listening', resolve));
-    cleanups.push(() => new Promise((resolve) => taken.close(resolve)));
+    defer(() => new Promise((resolve) => taken.close(resolve)));
     const port = String((taken.address() as { port: number }).port);
     const result = await runServerUntilExit(envWith({ PORT: port }));
     expectRefusal(result, new RegExp(`^Cannot start: port ${port} on 127\\.0\\.0\\.1 is in use .*set PORT`));
   });
 
   it('when another npm start has the data folder, which keeps serving', { timeout: 90_000 }, async () => {
-    const dataDir = join(await tempDir(), 'dynamodb');
+    const dataDir = join(await tempDir('customers-api-start-'), 'dynamodb');
     const first = await startServerProcess({ port: randomPort(), dataDir });
-    cleanups.push(async () => {
+    defer(async () => {
       first.child.kill('SIGTERM');
       await new Promise((resolve) => first.child.once('exit', resolve));
     });
@@ -115,8 +105,8 @@ describe('npm start refuses to start, naming the setting and the fix', () => {
 
   it('when AWS_ENDPOINT_URL_DYNAMODB answers but no credentials are set', async () => {
     const emulator = await startEmulator(':memory:');
-    cleanups.push(() => emulator.close());
-    const home = await tempDir();
+    defer(() => emulator.close());
+    const home = await tempDir('customers-api-start-');
     const result = await runServerUntilExit(
       envWith({
         AWS_ENDPOINT_URL_DYNAMODB: emulator.endpoint,

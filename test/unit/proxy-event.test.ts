@@ -25,7 +25,13 @@ function eventFor(
 ): Promise<APIGatewayProxyEvent> {
   const { port } = server.address() as AddressInfo;
   return new Promise((resolve, reject) => {
-    onRequest = (request, body) => resolve(toProxyEvent(request, body, options.proxy));
+    onRequest = (request, body) => {
+      try {
+        resolve(toProxyEvent(request, body, options.proxy));
+      } catch (error) {
+        reject(error);
+      }
+    };
     const request = httpRequest({ host: '127.0.0.1', port, method, path, headers: options.headers ?? {} });
     request.on('response', (response) => response.resume());
     request.on('error', reject);
@@ -79,5 +85,60 @@ describe('local proxy event', () => {
     });
     expect(event.isBase64Encoded).toBe(true);
     expect(event.body).toBe(Buffer.from('abc').toString('base64'));
+  });
+
+  it('keeps query and header names equal to Object.prototype members as ordinary names', async () => {
+    const names = Object.getOwnPropertyNames(Object.prototype);
+    const query = names.map((name, i) => `${encodeURIComponent(name)}=${i}`).join('&');
+    const event = await eventFor('GET', `/customers?${query}&constructor=again`, {
+      headers: Object.fromEntries(names.filter((n) => /^[a-z]\w*$/i.test(n)).map((name) => [name, 'h'])),
+    });
+    for (const [i, name] of names.entries()) {
+      expect(Object.hasOwn(event.queryStringParameters ?? {}, name), name).toBe(true);
+      expect(event.multiValueQueryStringParameters?.[name], name).toEqual(
+        name === 'constructor' ? [String(i), 'again'] : [String(i)],
+      );
+    }
+    expect(event.headers.constructor).toBe('h');
+    expect(event.multiValueHeaders.toString).toEqual(['h']);
+  });
+
+  it('decodes percent-encoded UTF-8 in query names and values, as URLSearchParams does', async () => {
+    const event = await eventFor('GET', '/customers?id=%F0%9F%98%80+a%2Bb&%C3%BC=%zz%4');
+    expect(event.queryStringParameters).toEqual({ id: '😀 a+b', ü: '%zz%4' });
+  });
+
+  it.each([
+    ['a lone continuation byte', '/customers?id=%80', 'query.id'],
+    ['a truncated sequence', '/customers?id=%F0%9F%98', 'query.id'],
+    ['an overlong encoding', '/customers?id=%C0%AF', 'query.id'],
+    ['an encoded surrogate', '/customers?id=%ED%A0%80', 'query.id'],
+    ['a bad name', '/customers?%FF=1', 'query'],
+    ['an unknown parameter', '/customers?id=a&x=%FE', 'query.x'],
+  ])('refuses a query string with %s as not UTF-8, never replacing it', async (_, path, location) => {
+    await expect(eventFor('GET', path)).rejects.toMatchObject({
+      statusCode: 400,
+      details: [{ location, message: 'is not valid UTF-8' }],
+    });
+  });
+
+  it('decodes a UTF-8 value of a header the API reads, and refuses one that is not UTF-8', async () => {
+    const utf8 = Buffer.from('https://müller.example').toString('latin1');
+    const event = await eventFor('GET', '/customers', { headers: { Origin: utf8, 'X-Other': 'caf\xe9' } });
+    expect(event.headers.Origin).toBe('https://müller.example');
+    expect(event.headers['X-Other']).toBe('caf\xe9');
+    await expect(
+      eventFor('PUT', '/customers', { headers: { 'Content-Type': 'application/json\xff' } }),
+    ).rejects.toMatchObject({ statusCode: 400, details: [{ location: 'header.content-type' }] });
+  });
+
+  it('base64-encodes every body under the binary media type */*', async () => {
+    const event = await eventFor('PUT', '/customers', {
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"id":"x"}',
+      proxy: { binaryMediaTypes: ['*/*'] },
+    });
+    expect(event.isBase64Encoded).toBe(true);
+    expect(Buffer.from(event.body ?? '', 'base64').toString()).toBe('{"id":"x"}');
   });
 });

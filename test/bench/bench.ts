@@ -177,18 +177,20 @@ async function coldStarts(dirs: Record<string, string>) {
 
 const WARM_ROUNDS = 10;
 
-/** µs per call of `handler` over `calls` sequential calls. */
+/** µs per call of `handler` over `calls` sequential calls: wall time, and this process's CPU time. */
 async function timeCalls(
   handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>,
   event: APIGatewayProxyEvent,
   calls: number,
-): Promise<number> {
+): Promise<{ wall: number; cpu: number }> {
   const started = process.hrtime.bigint();
+  const cpuStarted = process.cpuUsage();
   for (let i = 0; i < calls; i++) {
     const result = await handler(event);
     if (result.statusCode !== 200) throw new Error(`unexpected ${result.statusCode}: ${result.body}`);
   }
-  return Number(process.hrtime.bigint() - started) / 1e3 / calls;
+  const cpu = process.cpuUsage(cpuStarted);
+  return { wall: Number(process.hrtime.bigint() - started) / 1e3 / calls, cpu: (cpu.user + cpu.system) / calls };
 }
 
 async function warm() {
@@ -207,7 +209,8 @@ async function warm() {
       logger: createLogger('info', () => {}),
     }),
   };
-  const samples: Record<string, { get: number[]; put: number[] }> = {};
+  type Sample = { wall: number; cpu: number };
+  const samples: Record<string, { get: Sample[]; put: Sample[] }> = {};
   for (const [name, handler] of Object.entries(handlers)) {
     samples[name] = { get: [], put: [] };
     await timeCalls(handler, getEvent, 5_000); // JIT warm-up
@@ -221,19 +224,28 @@ async function warm() {
       samples[name]?.put.push(await timeCalls(handler, putJsonEvent, perRound));
     }
   }
-  const floorGet = median(samples.floor?.get ?? []);
-  const floorPut = median(samples.floor?.put ?? []);
+  const floor = samples.floor as { get: Sample[]; put: Sample[] };
+  /** Median over the floor, and the middle half of the per-round differences (each round has both). */
+  const over = (values: Sample[], base: Sample[], key: keyof Sample) => {
+    const differences = values.map((value, index) => value[key] - (base[index] as Sample)[key]).sort((a, b) => a - b);
+    const at = (q: number) => (differences[Math.round(q * (differences.length - 1))] as number).toFixed(1);
+    const middle = median(values.map((value) => value[key])) - median(base.map((value) => value[key]));
+    return `${middle >= 0 ? '+' : ''}${middle.toFixed(1)} (${at(0.25)}–${at(0.75)})`;
+  };
   console.log(
     `\nWarm: µs per call, median of ${WARM_ROUNDS} alternated rounds, ${WARM_ROUNDS * perRound} calls each ` +
-      '(the store answers at once: no SDK, no I/O; logging off)',
+      '(the store answers at once: no SDK, no I/O; logging off but in the last row); CPU time of this process, ' +
+      'and wall time; over the floor with the middle half of the per-round differences',
   );
   console.table(
     Object.entries(samples).map(([name, { get, put }]) => ({
       handler: name,
-      'GET µs': median(get).toFixed(1),
-      'GET over floor µs': (median(get) - floorGet).toFixed(1),
-      'PUT µs': median(put).toFixed(1),
-      'PUT over floor µs': (median(put) - floorPut).toFixed(1),
+      'GET CPU µs': median(get.map((sample) => sample.cpu)).toFixed(1),
+      'GET CPU over floor': over(get, floor.get, 'cpu'),
+      'GET wall over floor': over(get, floor.get, 'wall'),
+      'PUT CPU µs': median(put.map((sample) => sample.cpu)).toFixed(1),
+      'PUT CPU over floor': over(put, floor.put, 'cpu'),
+      'PUT wall over floor': over(put, floor.put, 'wall'),
     })),
   );
 }

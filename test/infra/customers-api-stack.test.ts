@@ -105,10 +105,13 @@ describe('function', () => {
     expect(Number(String(properties.Runtime).match(/^nodejs(\d+)\.x$/)?.[1])).toBeGreaterThanOrEqual(22);
     // the source map is not loaded at start unless someone asks for it
     expect(JSON.stringify(properties.Environment)).not.toContain('enable-source-maps');
-    template.hasResourceProperties('AWS::Logs::LogGroup', {
-      LogGroupName: '/aws/lambda/dynamodb-rest-api',
-      RetentionInDays: Match.anyValue(),
-    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/lambda/dynamodb-rest-api' });
+  });
+
+  it("keeps the function's and the API's logs one year", () => {
+    const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup')) as { Properties: JsonObject }[];
+    expect(logGroups).toHaveLength(2);
+    for (const { Properties: group } of logGroups) expect(group.RetentionInDays).toBe(365);
   });
 
   it('has a role named lambda-dynamodb-rest-api with no managed policy', () => {
@@ -380,7 +383,11 @@ describe('operators see it', () => {
     }
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: JsonObject }[];
     expect(alarms).toHaveLength(6);
-    for (const { Properties: alarm } of alarms) expect(alarm.AlarmActions).toBeUndefined();
+    for (const { Properties: alarm } of alarms) {
+      expect(alarm.AlarmActions).toBeUndefined();
+      // no traffic is not a failure
+      expect(alarm.TreatMissingData).toBe('notBreaching');
+    }
   });
 
   it('notifies the SNS topic -c alarmTopicArn names, on alarm and back to OK', async () => {
@@ -604,6 +611,12 @@ describe('the strict compliance profile (-c compliance=strict)', () => {
     expect(vpcConfig.SubnetIds).toHaveLength(2);
     expect(vpcConfig.SecurityGroupIds).toHaveLength(1);
     strict.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL' });
+    // the function's security group: HTTPS out, nothing else, nothing in
+    const { properties: group } = onlyResource(strict, 'AWS::EC2::SecurityGroup');
+    expect(group.SecurityGroupEgress).toEqual([
+      expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }),
+    ]);
+    expect(group.SecurityGroupIngress).toBeUndefined();
   });
 
   it('lets the function attach to the VPC and use the key, by named actions only', () => {

@@ -118,13 +118,16 @@ export class HeadersTooLargeError extends HttpError {
   }
 }
 
-/** DynamoDB is unreachable, too slow or throttling. Nothing was written. */
+/** DynamoDB is unreachable, too slow or throttling. A write may or may not have been made (retrying a PUT is safe). */
 export class StoreUnavailableError extends HttpError {
   override readonly name = 'StoreUnavailableError';
   readonly statusCode = 503;
   override readonly headers = { 'Retry-After': '1' };
   constructor(options: { cause: unknown }) {
-    super('The customer store is temporarily unavailable; try again later', options);
+    super(
+      'The customer store is unavailable or did not answer in time; retry later (retrying a PUT is safe: its write may or may not have been made)',
+      options,
+    );
   }
 }
 

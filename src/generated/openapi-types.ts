@@ -64,7 +64,12 @@ export interface components {
              * @enum {string}
              */
             message: "success";
-            /** @description Whether this request added the id (`false` when it was already there). */
+            /**
+             * @description `true`: this request added the id. `false`: the id was already there when the acknowledged write ran.
+             *     That is usually an earlier request's doing, but when an answer from the store was lost (a timeout or a
+             *     dropped connection) and the write was retried, an earlier attempt of this same request may have added
+             *     it. Either way, the id is stored.
+             */
             created: boolean;
         };
         /** @description Every error the API returns, with a human-readable message. */
@@ -89,6 +94,9 @@ export interface components {
          */
         InvalidQuery: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                Vary: components["headers"]["Vary"];
+                "Cache-Control": components["headers"]["Cache-Control"];
                 [name: string]: unknown;
             };
             content: {
@@ -101,6 +109,9 @@ export interface components {
          */
         InvalidBody: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                Vary: components["headers"]["Vary"];
+                "Cache-Control": components["headers"]["Cache-Control"];
                 [name: string]: unknown;
             };
             content: {
@@ -110,6 +121,9 @@ export interface components {
         /** @description The body is larger than 16 KiB (16,384 bytes). */
         PayloadTooLarge: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                Vary: components["headers"]["Vary"];
+                "Cache-Control": components["headers"]["Cache-Control"];
                 [name: string]: unknown;
             };
             content: {
@@ -124,6 +138,9 @@ export interface components {
         /** @description The body is not JSON, is declared in a charset other than UTF-8, or is compressed (`Content-Encoding`). */
         UnsupportedMediaType: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                Vary: components["headers"]["Vary"];
+                "Cache-Control": components["headers"]["Cache-Control"];
                 [name: string]: unknown;
             };
             content: {
@@ -135,20 +152,23 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The customer store is unavailable or throttled. Nothing was changed; retry later. */
+        /**
+         * @description The customer store did not answer in time, could not be reached or throttled the request. A `GET` changed
+         *     nothing. A `PUT` may or may not have been written: when time ran out after the write was sent, it may have
+         *     landed. Retrying is safe, since `PUT` is idempotent; wait `Retry-After` seconds first.
+         */
         StoreUnavailable: {
             headers: {
-                /**
-                 * @description Seconds to wait before retrying.
-                 * @example 1
-                 */
-                "Retry-After"?: number;
+                "Retry-After": components["headers"]["Retry-After"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                Vary: components["headers"]["Vary"];
+                "Cache-Control": components["headers"]["Cache-Control"];
                 [name: string]: unknown;
             };
             content: {
                 /**
                  * @example {
-                 *       "message": "The customer store is temporarily unavailable; try again later"
+                 *       "message": "The customer store is unavailable or did not answer in time; retry later (retrying a PUT is safe: its write may or may not have been made)"
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -160,6 +180,7 @@ export interface components {
          */
         TooManyRequests: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
             content: {
@@ -179,11 +200,12 @@ export interface components {
          */
         Unauthorized: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 /**
                  * @description The authentication scheme to use.
                  * @example AWS4-HMAC-SHA256
                  */
-                "WWW-Authenticate"?: string;
+                "WWW-Authenticate"?: "AWS4-HMAC-SHA256";
                 [name: string]: unknown;
             };
             content: {
@@ -202,6 +224,8 @@ export interface components {
          */
         Forbidden: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                Vary: components["headers"]["Vary"];
                 [name: string]: unknown;
             };
             content: {
@@ -211,6 +235,9 @@ export interface components {
         /** @description An unexpected server-side failure. Details are logged, never returned. */
         InternalError: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                Vary: components["headers"]["Vary"];
+                "Cache-Control": components["headers"]["Cache-Control"];
                 [name: string]: unknown;
             };
             content: {
@@ -225,7 +252,29 @@ export interface components {
     };
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description CORS: who may read this answer from a browser. `*` when any origin is allowed (the default); the request's
+         *     `Origin` when it is one of the allowed origins; absent when it is not.
+         * @example *
+         */
+        "Access-Control-Allow-Origin": string;
+        /**
+         * @description `Origin` when only listed origins are allowed, so that caches keep the answers for different origins apart.
+         * @example Origin
+         */
+        Vary: "Origin";
+        /**
+         * @description Always `no-store`. Every answer reflects the table at the time of the request.
+         * @example no-store
+         */
+        "Cache-Control": "no-store";
+        /**
+         * @description Seconds to wait before retrying.
+         * @example 1
+         */
+        "Retry-After": number;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -245,6 +294,9 @@ export interface operations {
             /** @description The id was looked up; `customerInDB` tells whether it is in the table. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -277,6 +329,9 @@ export interface operations {
             /** @description The id is stored (whether it was new or already there). */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    Vary: components["headers"]["Vary"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -10,6 +10,8 @@ import { openapiDocument } from '../../src/generated/openapi-document.js';
 const contract = new Contract(openapiDocument, { precompiled: false });
 const errorSchema = (openapiDocument as { components: { schemas: Record<string, object> } }).components.schemas.Error;
 const validateError = new Ajv({ strict: false }).compile(errorSchema as object);
+/** Headers the API itself sets: wherever it sends one, the spec must declare it for that status. */
+const API_HEADERS = ['access-control-allow-origin', 'vary', 'cache-control', 'retry-after'];
 
 export interface ApiResponse<Body = unknown> {
   readonly status: number;
@@ -31,6 +33,13 @@ export function expectConformsToSpec<Body>(
     const documented = Object.keys(operation.responses ?? {});
     expect(documented, `status ${response.status} must be documented for ${operation.operationId}`).toContain(
       String(response.status),
+    );
+    const declared = Object.keys(
+      (operation.responses?.[String(response.status)] as { headers?: object } | undefined)?.headers ?? {},
+    ).map((name) => name.toLowerCase());
+    const sent = API_HEADERS.filter((name) => response.headers.has(name));
+    expect(declared, `headers of ${method} ${url} → ${response.status} must be declared`).toEqual(
+      expect.arrayContaining(sent),
     );
   } else {
     expect(response.status, 'outside any operation only errors are expected').toBeGreaterThanOrEqual(400);

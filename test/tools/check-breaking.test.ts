@@ -1,0 +1,125 @@
+/**
+ * `npm run check:breaking`, run as CI runs it (the real CLI, the real diff tool) on edited copies of the spec: it
+ * fails a change that breaks clients and passes one that does not.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SPEC = join(REPO_ROOT, 'openapi', 'openapi.yaml');
+const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+const TOOL = join(REPO_ROOT, 'test', 'tools', 'check-breaking.ts');
+
+interface Outcome {
+  readonly exitCode: number;
+  readonly output: string;
+}
+
+let workDir: string;
+let spec: string;
+
+/** The spec with one edit; fails the test if the edit no longer applies to the spec as it is. */
+function edited(find: string, replace: string): string {
+  expect(spec, `the spec still contains ${JSON.stringify(find)}`).toContain(find);
+  return spec.replace(find, replace);
+}
+
+/** Runs `npm run check:breaking` with the spec as it is as the base and `head` as the edited spec. */
+async function checkBreaking(head: string, env: Record<string, string> = {}, base = true): Promise<Outcome> {
+  const headFile = join(workDir, `head-${Math.random().toString(36).slice(2)}.yaml`);
+  await writeFile(headFile, head);
+  const args = [TOOL, '--spec', headFile, ...(base ? ['--base-file', SPEC] : [])];
+  try {
+    const { stdout, stderr } = await promisify(execFile)(TSX, args, {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+    });
+    return { exitCode: 0, output: stdout + stderr };
+  } catch (error) {
+    const failure = error as { code?: number; stdout?: string; stderr?: string };
+    return { exitCode: failure.code ?? -1, output: `${failure.stdout ?? ''}${failure.stderr ?? ''}` };
+  }
+}
+
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'customers-api-breaking-'));
+  spec = await readFile(SPEC, 'utf8');
+});
+
+afterAll(async () => {
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+describe('npm run check:breaking', () => {
+  it('fails a renamed query parameter, and names it', async () => {
+    const head = edited('        - name: id\n          in: query', '        - name: customerId\n          in: query');
+    const { exitCode, output } = await checkBreaking(head);
+    expect(exitCode).toBe(1);
+    expect(output).toContain('#/paths//customers/get/parameters');
+  });
+
+  it('fails a new required request property', async () => {
+    const head = edited(
+      '      required: [id]\n      properties:\n        id:\n          $ref: "#/components/schemas/CustomerId"\n',
+      '      required: [id, name]\n      properties:\n        id:\n          $ref: "#/components/schemas/CustomerId"\n        name:\n          type: string\n          maxLength: 100\n',
+    );
+    const { exitCode, output } = await checkBreaking(head);
+    expect(exitCode).toBe(1);
+    expect(output).toContain('#/paths//customers/put/requestBody');
+  });
+
+  it('fails a removed response property', async () => {
+    const head = edited(
+      '        customerInDB:\n          type: boolean\n',
+      '        customerInDb:\n          type: boolean\n',
+    );
+    expect((await checkBreaking(head)).exitCode).toBe(1);
+  });
+
+  it('passes a new optional response property', async () => {
+    const head = edited(
+      '          description: Whether the id is in the table.\n',
+      '          description: Whether the id is in the table.\n        checkedAt:\n          type: string\n          format: date-time\n          description: When the id was looked up.\n',
+    );
+    const { exitCode, output } = await checkBreaking(head);
+    expect(output).toContain('keeps every client');
+    expect(exitCode).toBe(0);
+  });
+
+  it('passes a reworded description', async () => {
+    const head = edited('Tell whether a customer id exists', 'Tell whether a customer id is known');
+    expect((await checkBreaking(head)).exitCode).toBe(0);
+  });
+
+  it('passes a breaking change released as a new major version, listing what breaks', async () => {
+    const renamed = edited(
+      '        - name: id\n          in: query',
+      '        - name: customerId\n          in: query',
+    );
+    const head = renamed.replace(
+      /^( {2}version: )(\d+)\./m,
+      (_, prefix: string, major: string) => `${prefix}${Number(major) + 1}.`,
+    );
+    expect(head).not.toBe(renamed);
+    const { exitCode, output } = await checkBreaking(head);
+    expect(output).toContain('#/paths//customers/get/parameters');
+    expect(exitCode).toBe(0);
+  });
+
+  it('compares with the spec at the git ref BASE_REF', async () => {
+    const committed = await promisify(execFile)('git', ['show', 'HEAD:openapi/openapi.yaml'], { cwd: REPO_ROOT });
+    const same = await checkBreaking(committed.stdout, { BASE_REF: 'HEAD' }, false);
+    expect(same.output).toContain('at HEAD');
+    expect(same.exitCode).toBe(0);
+    const renamed = committed.stdout.replace(
+      '        - name: id\n          in: query',
+      '        - name: customerId\n          in: query',
+    );
+    expect((await checkBreaking(renamed, { BASE_REF: 'HEAD' }, false)).exitCode).toBe(1);
+  });
+});

@@ -4,7 +4,7 @@
  * refused request, and stores a valid id exactly.
  */
 import { request as httpRequest } from 'node:http';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from '../../src/local/embedded-dynamodb.js';
@@ -13,6 +13,7 @@ import { MAX_BODY_BYTES } from '../../src/request-handler.js';
 import { expectConformsToSpec } from '../helpers/contract-assertions.js';
 import { LOCAL_KEY_HEADERS } from '../helpers/http.js';
 import { startTestServer } from '../helpers/local-server.js';
+import { storedIds } from '../helpers/stored-ids.js';
 
 let server: LocalServer;
 let dynamo: DynamoDBClient;
@@ -31,20 +32,6 @@ afterAll(async () => {
   dynamo.destroy();
   await server.close();
 });
-
-/** Every id in the table. */
-async function storedIds(): Promise<Set<string>> {
-  const ids = new Set<string>();
-  let ExclusiveStartKey: Record<string, { S?: string }> | undefined;
-  do {
-    const page = await dynamo.send(
-      new ScanCommand({ TableName: 'customer_ids', ExclusiveStartKey: ExclusiveStartKey as never }),
-    );
-    for (const item of page.Items ?? []) ids.add(item.id?.S ?? '');
-    ExclusiveStartKey = page.LastEvaluatedKey as typeof ExclusiveStartKey;
-  } while (ExclusiveStartKey);
-  return ids;
-}
 
 interface RawResponse {
   status: number;
@@ -113,7 +100,7 @@ describe('whatever the request, the API answers well', () => {
     await fc.assert(
       fc.asyncProperty(anyId, async (id) => {
         ran.putAnyId = (ran.putAnyId ?? 0) + 1;
-        const before = await storedIds();
+        const before = await storedIds(dynamo);
         const response = await send(
           'PUT',
           '/customers',
@@ -121,7 +108,7 @@ describe('whatever the request, the API answers well', () => {
           JSON.stringify({ id }),
         );
         const body = expectWellFormed('PUT', '/customers', response);
-        const after = await storedIds();
+        const after = await storedIds(dynamo);
         if (response.status === 200) {
           expect(body).toMatchObject({ customer: { id } });
           expect([...after].filter((stored) => !before.has(stored))).toEqual(before.has(id) ? [] : [id]);
@@ -149,7 +136,7 @@ describe('whatever the request, the API answers well', () => {
   });
 
   it('any body, content type and method: never 5xx, and a refused request writes nothing', async () => {
-    const before = await storedIds();
+    const before = await storedIds(dynamo);
     const accepted = new Set<string>();
     const deep = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
     const anyBody = fc.oneof(
@@ -189,7 +176,7 @@ describe('whatever the request, the API answers well', () => {
       { numRuns: 250 },
     );
     // Exactly the ids of acknowledged PUTs appeared; no refused request wrote anything.
-    const added = [...(await storedIds())].filter((id) => !before.has(id));
+    const added = [...(await storedIds(dynamo))].filter((id) => !before.has(id));
     expect(added.sort()).toEqual([...accepted].filter((id) => !before.has(id)).sort());
   });
 

@@ -11,7 +11,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
@@ -22,6 +22,7 @@ import type { LocalServer } from '../../src/local/server.js';
 import { MAX_BODY_BYTES } from '../../src/request-handler.js';
 import { startTestServer } from '../helpers/local-server.js';
 import { exchange, type RawResponse } from '../helpers/raw-http.js';
+import { storedIds } from '../helpers/stored-ids.js';
 
 const run = promisify(execFile);
 
@@ -42,19 +43,6 @@ afterAll(async () => {
   dynamo.destroy();
   await server.close();
 });
-
-async function storedIds(): Promise<Set<string>> {
-  const ids = new Set<string>();
-  let ExclusiveStartKey: Record<string, { S?: string }> | undefined;
-  do {
-    const page = await dynamo.send(
-      new ScanCommand({ TableName: 'customer_ids', ExclusiveStartKey: ExclusiveStartKey as never }),
-    );
-    for (const item of page.Items ?? []) ids.add(item.id?.S ?? '');
-    ExclusiveStartKey = page.LastEvaluatedKey as typeof ExclusiveStartKey;
-  } while (ExclusiveStartKey);
-  return ids;
-}
 
 /** An error answer in the API's shape: JSON with a string `message`, and nothing else but `errors`. */
 function expectApiError(response: RawResponse | undefined, status: number, message?: RegExp): void {
@@ -140,7 +128,7 @@ describe('a body over the limit: every client can read the 413', () => {
   const sizes = [MAX_BODY_BYTES + 1, MAX_BODY_BYTES + 1024 * 1024];
 
   it.each(sizes)('node:http, writing %i bytes in one go and streamed', async (size) => {
-    const before = await storedIds();
+    const before = await storedIds(dynamo);
     const body = Buffer.alloc(size, 'x');
     for (const streamed of [false, true]) {
       const answer = await new Promise<{ status: number; text: string; error?: string }>((resolve) => {
@@ -173,7 +161,7 @@ describe('a body over the limit: every client can read the 413', () => {
       expect(answer.status).toBe(413);
       expect(JSON.parse(answer.text)).toEqual({ message: expect.stringMatching(/^Request body is larger than/) });
     }
-    expect(await storedIds()).toEqual(before);
+    expect(await storedIds(dynamo)).toEqual(before);
   });
 
   it.each(sizes)('fetch, sending %i bytes', async (size) => {
@@ -299,7 +287,7 @@ describe('generated raw requests', () => {
   const framing = fc.constantFrom('length', 'chunked', 'none', 'wrong-length');
 
   it('any method, target, headers, body and framing: a complete JSON answer below 500, and only accepted PUTs write', async () => {
-    const before = await storedIds();
+    const before = await storedIds(dynamo);
     const accepted = new Set<string>();
     await fc.assert(
       fc.asyncProperty(
@@ -349,7 +337,7 @@ describe('generated raw requests', () => {
       ),
       { numRuns: 300 },
     );
-    const added = [...(await storedIds())].filter((id) => !before.has(id));
+    const added = [...(await storedIds(dynamo))].filter((id) => !before.has(id));
     expect(added.sort()).toEqual([...accepted].filter((id) => !before.has(id)).sort());
     // nothing stored carries a replacement character the client did not send as UTF-8 text
     expect(added.filter((id) => id.includes('\ufffd')).every((id) => accepted.has(id))).toBe(true);

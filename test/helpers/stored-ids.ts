@@ -1,0 +1,15 @@
+/** Every id in the table, read with Scan: tests compare it before and after a request to prove nothing was written. */
+import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+
+export async function storedIds(dynamo: DynamoDBClient, tableName = 'customer_ids'): Promise<Set<string>> {
+  const ids = new Set<string>();
+  let ExclusiveStartKey: Record<string, { S?: string }> | undefined;
+  do {
+    const page = await dynamo.send(
+      new ScanCommand({ TableName: tableName, ExclusiveStartKey: ExclusiveStartKey as never }),
+    );
+    for (const item of page.Items ?? []) ids.add(item.id?.S ?? '');
+    ExclusiveStartKey = page.LastEvaluatedKey as typeof ExclusiveStartKey;
+  } while (ExclusiveStartKey);
+  return ids;
+}

@@ -356,11 +356,22 @@ class Translation {
   }
 }
 
+/**
+ * The headers every error API Gateway makes itself carries, as the function's own errors do: CORS, so that a browser
+ * can read it, and `Cache-Control: no-store`.
+ */
+export function gatewayResponseHeaders(corsAllowOrigin: string): Record<string, string> {
+  return {
+    'gatewayresponse.header.Access-Control-Allow-Origin': `'${corsAllowOrigin}'`,
+    'gatewayresponse.header.Cache-Control': "'no-store'",
+  };
+}
+
 /** Errors API Gateway makes itself, in the API's `{message}` shape and with sensible codes. */
 function gatewayResponses(corsAllowOrigin: string): Record<string, GatewayResponse> {
   const response = (statusCode: string | undefined, template = '{"message": $context.error.messageString}') => ({
     ...(statusCode === undefined ? {} : { statusCode }),
-    responseParameters: { 'gatewayresponse.header.Access-Control-Allow-Origin': `'${corsAllowOrigin}'` },
+    responseParameters: gatewayResponseHeaders(corsAllowOrigin),
     responseTemplates: { 'application/json': template },
   });
   return {

@@ -12,7 +12,13 @@ import { CfnOutput } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct, Node } from 'constructs';
-import type { GatewayDefinitionOptions, GatewayResponse, JsonObject, OperationRef } from './api-definition.js';
+import {
+  type GatewayDefinitionOptions,
+  type GatewayResponse,
+  gatewayResponseHeaders,
+  type JsonObject,
+  type OperationRef,
+} from './api-definition.js';
 import type { CustomersApi } from './customers-api.js';
 
 export const AUTH_MODES = ['apiKey', 'iam', 'none'] as const;
@@ -164,7 +170,7 @@ function unsignedResponse(corsAllowOrigin: string): GatewayResponse {
   return {
     statusCode: '401',
     responseParameters: {
-      'gatewayresponse.header.Access-Control-Allow-Origin': `'${corsAllowOrigin}'`,
+      ...gatewayResponseHeaders(corsAllowOrigin),
       'gatewayresponse.header.WWW-Authenticate': "'AWS4-HMAC-SHA256'",
     },
     responseTemplates: { 'application/json': '{"message": "Missing Authentication Token"}' },

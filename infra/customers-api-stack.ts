@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import { openapiDocument } from '../src/generated/openapi-document.js';
 import { addAuthResources, authDefinitionExtensions, authSettingsFromContext } from './auth.js';
 import { CustomersApi, type CustomersApiProps } from './customers-api.js';
-import { settingsFromContext, withDefaults } from './settings.js';
+import { fixedCorsOrigin, settingsFromContext, withDefaults } from './settings.js';
 import { addWaf, wafSettingsFromContext } from './waf.js';
 
 export interface CustomersApiStackProps extends StackProps {
@@ -21,11 +21,10 @@ export class CustomersApiStack extends Stack {
     const settings = settingsFromContext(this.node);
     // Who may call (infra/auth.ts) and the optional WAF (infra/waf.ts), from context like the rest.
     const auth = authSettingsFromContext(this.node);
-    const origins = withDefaults(settings).corsAllowedOrigins;
     const definitionExtensions = authDefinitionExtensions(
       auth.mode,
       source?.spec ?? openapiDocument,
-      origins.length === 1 ? (origins[0] as string) : '*',
+      fixedCorsOrigin(withDefaults(settings)),
     );
     this.customersApi = new CustomersApi(this, 'CustomersApi', { ...settings, definitionExtensions, ...source });
     addAuthResources(this, this.customersApi, auth);

@@ -17,7 +17,7 @@ import { PARTITION_KEY } from '../src/customer-table.js';
 import { openapiDocument } from '../src/generated/openapi-document.js';
 import { type GatewayDefinitionOptions, HTTP_METHODS, toGatewayDefinition } from './api-definition.js';
 import { Monitoring } from './monitoring.js';
-import { type CustomersApiSettings, withDefaults } from './settings.js';
+import { type CustomersApiSettings, fixedCorsOrigin, withDefaults } from './settings.js';
 import { StrictCompliance } from './strict-compliance.js';
 
 export const LAMBDA_ASSET_DIR = fileURLToPath(new URL('../dist/lambda', import.meta.url));
@@ -166,11 +166,10 @@ export class CustomersApi extends Construct {
     this.function.node.addDependency(role);
 
     const integrationUri = `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}:lambda:path/2015-03-31/functions/${this.function.functionArn}/invocations`;
-    const origins = settings.corsAllowedOrigins;
     const definition = toGatewayDefinition(spec, {
       ...definitionExtensions,
       integrationUri,
-      corsAllowOrigin: origins.length === 1 ? (origins[0] as string) : '*',
+      corsAllowOrigin: fixedCorsOrigin(settings),
     });
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {

@@ -176,3 +176,12 @@ function compliance(value: unknown, key: string): ComplianceProfile {
     );
   return value as ComplianceProfile;
 }
+
+/**
+ * Access-Control-Allow-Origin on the errors API Gateway and AWS WAF answer themselves, which cannot echo the request's
+ * `Origin`: the one allowed origin, or `*` when several are.
+ */
+export function fixedCorsOrigin(settings: Pick<CustomersApiSettings, 'corsAllowedOrigins'>): string {
+  const origins = settings.corsAllowedOrigins;
+  return origins.length === 1 ? (origins[0] as string) : '*';
+}

@@ -11,6 +11,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct, Node } from 'constructs';
 import { MAX_BODY_BYTES } from '../src/request-handler.js';
 import type { CustomersApi } from './customers-api.js';
+import { fixedCorsOrigin } from './settings.js';
 
 export interface WafSettings {
   /** `waf`: attach the web ACL. */
@@ -50,6 +51,11 @@ const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigPropert
 
 /** The web ACL, associated with the API's stage. */
 export function addWaf(scope: Construct, customersApi: CustomersApi, settings: WafSettings): wafv2.CfnWebACL {
+  // The headers the API's own errors carry: CORS (so that a browser can read the answer) and no-store.
+  const responseHeaders = [
+    { name: 'Access-Control-Allow-Origin', value: fixedCorsOrigin(customersApi.settings) },
+    { name: 'Cache-Control', value: 'no-store' },
+  ];
   const webAcl = new wafv2.CfnWebACL(scope, 'WebAcl', {
     scope: 'REGIONAL',
     description: 'customers-api: per-IP rate limit, 16 KiB body limit, AWS common rules',
@@ -73,7 +79,9 @@ export function addWaf(scope: Construct, customersApi: CustomersApi, settings: W
             evaluationWindowSec: 300,
           },
         },
-        action: { block: { customResponse: { responseCode: 429, customResponseBodyKey: 'tooManyRequests' } } },
+        action: {
+          block: { customResponse: { responseCode: 429, customResponseBodyKey: 'tooManyRequests', responseHeaders } },
+        },
         visibilityConfig: visibility('RateLimitPerIp'),
       },
       {
@@ -87,7 +95,9 @@ export function addWaf(scope: Construct, customersApi: CustomersApi, settings: W
             textTransformations: [{ priority: 0, type: 'NONE' }],
           },
         },
-        action: { block: { customResponse: { responseCode: 413, customResponseBodyKey: 'payloadTooLarge' } } },
+        action: {
+          block: { customResponse: { responseCode: 413, customResponseBodyKey: 'payloadTooLarge', responseHeaders } },
+        },
         visibilityConfig: visibility('BodyTooLarge'),
       },
       {

@@ -181,6 +181,7 @@ export interface components {
         TooManyRequests: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                "Cache-Control": components["headers"]["Cache-Control"];
                 [name: string]: unknown;
             };
             content: {
@@ -206,6 +207,7 @@ export interface components {
                  * @example AWS4-HMAC-SHA256
                  */
                 "WWW-Authenticate"?: "AWS4-HMAC-SHA256";
+                "Cache-Control": components["headers"]["Cache-Control"];
                 [name: string]: unknown;
             };
             content: {
@@ -226,6 +228,7 @@ export interface components {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 Vary: components["headers"]["Vary"];
+                "Cache-Control": components["headers"]["Cache-Control"];
                 [name: string]: unknown;
             };
             content: {

@@ -23,7 +23,7 @@ export interface PrismProxy {
 export interface Violation {
   readonly location: string[];
   readonly severity: string;
-  readonly code?: string;
+  readonly code?: string | number;
   readonly message: string;
 }
 

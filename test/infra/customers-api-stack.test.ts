@@ -252,6 +252,7 @@ describe('REST API', () => {
       expect(Object.keys(rendered), type).toEqual(['message']);
       expect(response.responseParameters, type).toMatchObject({
         'gatewayresponse.header.Access-Control-Allow-Origin': "'*'",
+        'gatewayresponse.header.Cache-Control': "'no-store'",
       });
     }
   });

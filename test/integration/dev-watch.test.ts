@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parseDocument } from 'yaml';
 import { cleanupsAfterEach } from '../helpers/cleanups.js';
+import { LOCAL_KEY_HEADERS } from '../helpers/http.js';
 import { emulatorPidIn, isRunning, randomPort, spawnServer } from '../helpers/server-process.js';
 
 const PROJECT = new URL('../../', import.meta.url).pathname;
@@ -27,7 +28,7 @@ const banners = (output: string) => output.split('Press Ctrl-C').length - 1;
 async function putStatus(baseUrl: string, id: string): Promise<number> {
   const response = await fetch(`${baseUrl}/customers`, {
     method: 'PUT',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { ...LOCAL_KEY_HEADERS, 'Content-Type': 'application/json' },
     body: JSON.stringify({ id }),
   });
   await response.arrayBuffer();

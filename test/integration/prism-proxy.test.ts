@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalServer } from '../../src/local/server.js';
 import { MAX_BODY_BYTES } from '../../src/request-handler.js';
+import { getCustomer, LOCAL_KEY_HEADERS } from '../helpers/http.js';
 import { startTestServer } from '../helpers/local-server.js';
 import { type PrismProxy, startPrismProxy, type Violation, violationsOf } from '../helpers/prism-proxy.js';
 import { parameterExamples, requestBodyExamples } from '../helpers/spec-examples.js';
@@ -46,10 +47,15 @@ interface Judged {
   readonly text: string;
 }
 
-async function through(proxy: PrismProxy, request: Sent): Promise<Judged> {
+/** Sends `request` through the proxy with the local server's key, as every client of a secured operation must. */
+async function through(
+  proxy: PrismProxy,
+  request: Sent,
+  key: Record<string, string> = LOCAL_KEY_HEADERS,
+): Promise<Judged> {
   const response = await fetch(`${proxy.url}${request.path}`, {
     method: request.method,
-    headers: request.headers,
+    headers: { ...key, ...request.headers },
     ...(request.body === undefined ? {} : { body: request.body }),
   });
   const text = await response.text();
@@ -183,6 +189,36 @@ describe("Prism's validating proxy in front of the local server", () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('the API key, through the proxy', () => {
+  it('refuses a PUT without x-api-key itself (the security the spec declares), and nothing is written', async () => {
+    const id = `keyless-${Date.now()}`;
+    const judged = await through(
+      strict,
+      {
+        method: 'PUT',
+        path: '/customers',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id }),
+      },
+      {},
+    );
+    expect(judged.status).toBe(401);
+    expect(JSON.parse(judged.text)).toMatchObject({ type: expect.stringMatching(/UNAUTHORIZED$/) });
+    expect((await getCustomer(server.url, id)).body).toEqual({ id, customerInDB: false });
+  });
+
+  it('forwards a wrong key, and the server answers 403 Forbidden as documented, with no violation', async () => {
+    const judged = await through(
+      strict,
+      { method: 'GET', path: '/customers?id=cust-4f9a2c' },
+      { 'x-api-key': 'not-a-key-the-server-knows' },
+    );
+    expect(judged.status, judged.text).toBe(403);
+    expect(JSON.parse(judged.text)).toEqual({ message: 'Forbidden' });
+    expect(onResponse(judged.violations)).toEqual([]);
   });
 });
 

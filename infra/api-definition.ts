@@ -410,6 +410,11 @@ function mapValues(object: JsonObject, map: (value: Json, key: string) => Json):
   return Object.fromEntries(Object.entries(object).map(([key, value]) => [key, map(value, key)]));
 }
 
+/** A spec path as an execute-api ARN has it, the request's actual path: a templated segment (`{id}`) matches any value. */
+export function executeApiPath(path: string): string {
+  return path.replace(/\{[^}]+\}/g, '*');
+}
+
 /** A JSON-pointer segment (RFC 6901). */
 function pointerSegment(segment: string): string {
   return segment.replaceAll('~', '~0').replaceAll('/', '~1');

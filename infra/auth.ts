@@ -8,103 +8,31 @@
  * - `none`: no security on any operation (the original open API).
  * The CORS preflight and the 405s (the path's any-method) never need credentials.
  */
-import { CfnOutput } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { Construct, Node } from 'constructs';
+import type { Construct } from 'constructs';
 import {
+  executeApiPath,
   type GatewayDefinitionOptions,
   type GatewayResponse,
   gatewayResponseHeaders,
+  HTTP_METHODS,
   type JsonObject,
-  type OperationRef,
 } from './api-definition.js';
-import type { CustomersApi } from './customers-api.js';
+import { isSecured, SIGV4_SCHEME, specForAuthMode } from './auth-spec.js';
+import type { AuthMode, CustomersApiSettings } from './settings.js';
 
-export const AUTH_MODES = ['apiKey', 'iam', 'none'] as const;
-export type AuthMode = (typeof AUTH_MODES)[number];
-
-export interface AuthSettings {
-  /** `auth`: apiKey, iam or none. */
-  readonly mode: AuthMode;
-  /** Steady requests per second allowed to each API key (`apiKeyRateLimit`). */
-  readonly apiKeyRateLimit: number;
-  /** Burst allowed to each API key (`apiKeyBurstLimit`). */
-  readonly apiKeyBurstLimit: number;
-  /** Requests each API key may make per calendar month (`apiKeyQuotaPerMonth`). */
-  readonly apiKeyQuotaPerMonth: number;
-  /** Create a first API key in the usage plan (`createApiKey`). */
-  readonly createApiKey: boolean;
-}
-
-export const DEFAULT_AUTH_SETTINGS: AuthSettings = {
-  mode: 'apiKey',
-  apiKeyRateLimit: 10,
-  apiKeyBurstLimit: 20,
-  apiKeyQuotaPerMonth: 1_000_000,
-  createApiKey: true,
-};
-
-/** Context key of each setting (`-c key=value`). */
-export const AUTH_CONTEXT_KEYS = {
-  mode: 'auth',
-  apiKeyRateLimit: 'apiKeyRateLimit',
-  apiKeyBurstLimit: 'apiKeyBurstLimit',
-  apiKeyQuotaPerMonth: 'apiKeyQuotaPerMonth',
-  createApiKey: 'createApiKey',
-} as const satisfies Record<keyof AuthSettings, string>;
-
-/** The spec's API-key scheme and the header API Gateway reads it from (its only header, `x-api-key`). */
+/** The header API Gateway reads API keys from (its only one). */
 const API_KEY_HEADER = 'x-api-key';
-const SIGV4_SCHEME = 'sigv4';
 
-export class AuthSettingsError extends Error {
-  override readonly name = 'AuthSettingsError';
+export class UnsupportedSecurityError extends Error {
+  override readonly name = 'UnsupportedSecurityError';
 }
-
-export function authSettingsFromContext(node: Node): AuthSettings {
-  const read = (key: string): unknown => {
-    const value = node.tryGetContext(key);
-    return value === '' ? undefined : value;
-  };
-  const mode = read(AUTH_CONTEXT_KEYS.mode) ?? DEFAULT_AUTH_SETTINGS.mode;
-  if (!(AUTH_MODES as readonly unknown[]).includes(mode)) {
-    throw new AuthSettingsError(`context auth must be one of ${AUTH_MODES.join(', ')}, got ${JSON.stringify(mode)}`);
-  }
-  const whole = (key: keyof AuthSettings & string): number => {
-    const value = read(AUTH_CONTEXT_KEYS[key]);
-    if (value === undefined) return DEFAULT_AUTH_SETTINGS[key] as number;
-    const number = Number(value);
-    if (!Number.isInteger(number) || number < 1) {
-      throw new AuthSettingsError(
-        `context ${AUTH_CONTEXT_KEYS[key]} must be a whole number ≥ 1, got ${JSON.stringify(value)}`,
-      );
-    }
-    return number;
-  };
-  const createApiKey = read(AUTH_CONTEXT_KEYS.createApiKey) ?? DEFAULT_AUTH_SETTINGS.createApiKey;
-  if (createApiKey !== true && createApiKey !== false && createApiKey !== 'true' && createApiKey !== 'false') {
-    throw new AuthSettingsError(`context createApiKey must be true or false, got ${JSON.stringify(createApiKey)}`);
-  }
-  const settings: AuthSettings = {
-    mode: mode as AuthMode,
-    apiKeyRateLimit: whole('apiKeyRateLimit'),
-    apiKeyBurstLimit: whole('apiKeyBurstLimit'),
-    apiKeyQuotaPerMonth: whole('apiKeyQuotaPerMonth'),
-    createApiKey: createApiKey === true || createApiKey === 'true',
-  };
-  if (settings.apiKeyBurstLimit < settings.apiKeyRateLimit) {
-    throw new AuthSettingsError('context apiKeyBurstLimit must be at least apiKeyRateLimit');
-  }
-  return settings;
-}
-
-type Requirement = Record<string, unknown>;
 
 /**
- * What the spec-to-gateway translation adds for `mode`: each operation's `security` as API Gateway understands it,
- * the schemes at the root, and the gateway responses the mode changes. Fails on a security requirement the mode
- * cannot express (a scheme other than the `x-api-key` header).
+ * What the spec-to-gateway translation adds for `mode`: each operation's `security` as the document published for
+ * that mode has it (infra/auth-spec.ts), the schemes at the root as API Gateway understands them, and the gateway
+ * responses the mode changes. Fails on a scheme API Gateway cannot check (an API key anywhere but `x-api-key`).
  */
 export function authDefinitionExtensions(
   mode: AuthMode,
@@ -115,22 +43,23 @@ export function authDefinitionExtensions(
     ?.securitySchemes ?? {}) as Record<string, JsonObject>;
   for (const [name, scheme] of Object.entries(schemes)) {
     if (scheme.type !== 'apiKey' || scheme.in !== 'header' || String(scheme.name).toLowerCase() !== API_KEY_HEADER) {
-      throw new AuthSettingsError(
+      throw new UnsupportedSecurityError(
         `security scheme ${name}: API Gateway reads API keys from the x-api-key header only (infra/auth.ts)`,
       );
     }
   }
-  const secured = (operation: OperationRef): Requirement[] =>
-    ((operation.source.security as Requirement[] | undefined) ?? []).filter((r) => Object.keys(r).length > 0);
-  const common = { fieldsTranslatedElsewhere: ['security', 'securitySchemes'] as const };
-  if (mode === 'none') return { ...common, operationExtensions: () => ({}) };
+  const published = specForAuthMode(spec, mode) as { paths: Record<string, Record<string, JsonObject>> };
+  const common = {
+    fieldsTranslatedElsewhere: ['security', 'securitySchemes'] as const,
+    operationExtensions: ({ path, method }: { path: string; method: string }): JsonObject => {
+      const operation = published.paths[path]?.[method] ?? {};
+      return isSecured(operation) ? { security: operation.security ?? [] } : {};
+    },
+  };
+  if (mode === 'none') return common;
   if (mode === 'apiKey') {
     return {
       ...common,
-      operationExtensions: (operation): JsonObject => {
-        const requirements = secured(operation);
-        return requirements.length > 0 ? { security: requirements as unknown as JsonObject[] } : {};
-      },
       rootExtensions: {
         'x-amazon-apigateway-api-key-source': 'HEADER',
         components: {
@@ -143,8 +72,6 @@ export function authDefinitionExtensions(
   }
   return {
     ...common,
-    operationExtensions: (operation): JsonObject =>
-      secured(operation).length > 0 ? { security: [{ [SIGV4_SCHEME]: [] }] } : {},
     rootExtensions: {
       components: {
         securitySchemes: {
@@ -157,7 +84,12 @@ export function authDefinitionExtensions(
         },
       },
     },
-    gatewayResponses: { MISSING_AUTHENTICATION_TOKEN: unsignedResponse(corsAllowOrigin) },
+    gatewayResponses: {
+      MISSING_AUTHENTICATION_TOKEN: unsignedResponse(corsAllowOrigin),
+      // API Gateway's own texts name the caller's ARN or the expected signature: not for the response body.
+      ACCESS_DENIED: forbidden(corsAllowOrigin),
+      INVALID_SIGNATURE: forbidden(corsAllowOrigin),
+    },
   };
 }
 
@@ -177,55 +109,82 @@ function unsignedResponse(corsAllowOrigin: string): GatewayResponse {
   };
 }
 
-/** The resources a mode needs beside the API: the usage plan and first key, or the read and write policies. */
-export function addAuthResources(scope: Construct, customersApi: CustomersApi, settings: AuthSettings): void {
-  const { api, stage } = customersApi;
-  new CfnOutput(scope, 'AuthMode', { value: settings.mode, description: 'Who may call: -c auth=apiKey|iam|none' });
-  if (settings.mode === 'apiKey') {
-    const plan = api.addUsagePlan('UsagePlan', {
-      name: `${customersApi.settings.restApiName}-clients`,
+function forbidden(corsAllowOrigin: string): GatewayResponse {
+  return {
+    statusCode: '403',
+    responseParameters: gatewayResponseHeaders(corsAllowOrigin),
+    responseTemplates: { 'application/json': '{"message": "Forbidden"}' },
+  };
+}
+
+const READ_METHODS = new Set(['get', 'head']);
+
+/** The operations of the spec that require credentials, by method and path. */
+function securedOperations(spec: object): { method: string; path: string }[] {
+  const paths = ((spec as JsonObject).paths ?? {}) as Record<string, JsonObject>;
+  return Object.entries(paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([method, operation]) => HTTP_METHODS.includes(method as never) && isSecured(operation as JsonObject))
+      .map(([method]) => ({ method, path })),
+  );
+}
+
+/** What a mode adds beside the API: the usage plan and first key, or the read and write policies. */
+export interface AuthResources {
+  readonly usagePlan?: apigateway.UsagePlan;
+  readonly firstApiKey?: apigateway.ApiKey;
+  readonly readPolicy?: iam.ManagedPolicy;
+  readonly writePolicy?: iam.ManagedPolicy;
+}
+
+/** Adds what `settings.auth` needs beside the API; `spec` is the document the API was imported from. */
+export function addAuthResources(
+  scope: Construct,
+  api: apigateway.IRestApi,
+  stage: apigateway.Stage,
+  settings: CustomersApiSettings,
+  spec: object,
+): AuthResources {
+  if (settings.auth === 'apiKey') {
+    const usagePlan = new apigateway.UsagePlan(scope, 'UsagePlan', {
+      name: `${settings.restApiName}-clients`,
       description: 'customers-api: each key gets this throttle and monthly quota',
       throttle: { rateLimit: settings.apiKeyRateLimit, burstLimit: settings.apiKeyBurstLimit },
       quota: { limit: settings.apiKeyQuotaPerMonth, period: apigateway.Period.MONTH },
       apiStages: [{ api, stage }],
     });
-    new CfnOutput(scope, 'UsagePlanId', {
-      value: plan.usagePlanId,
-      description:
-        'Add a client: aws apigateway create-usage-plan-key --usage-plan-id <this> --key-type API_KEY --key-id <id>',
+    if (!settings.createApiKey) return { usagePlan };
+    const firstApiKey = new apigateway.ApiKey(scope, 'FirstApiKey', {
+      description: 'customers-api: the first client key (API Gateway generates its value)',
+      enabled: true,
     });
-    if (settings.createApiKey) {
-      const key = new apigateway.ApiKey(scope, 'FirstApiKey', {
-        description: 'customers-api: the first client key (CloudFormation generates its value)',
-        enabled: true,
-      });
-      plan.addApiKey(key);
-      new CfnOutput(scope, 'ApiKeyId', {
-        value: key.keyId,
-        description:
-          'Read the key: aws apigateway get-api-key --include-value --query value --output text --api-key <this>',
-      });
-    }
-    return;
+    usagePlan.addApiKey(firstApiKey);
+    return { usagePlan, firstApiKey };
   }
-  if (settings.mode === 'iam') {
-    const invoke = (method: string) =>
+  if (settings.auth === 'iam') {
+    // Every secured operation of the spec, reads (GET, HEAD) apart from writes.
+    const secured = securedOperations(spec);
+    const invoke = (operations: typeof secured) =>
       new iam.PolicyStatement({
         actions: ['execute-api:Invoke'],
-        resources: [api.arnForExecuteApi(method, '/customers', stage.stageName)],
+        resources: operations.map(({ method, path }) =>
+          api.arnForExecuteApi(method.toUpperCase(), executeApiPath(path), stage.stageName),
+        ),
       });
-    const read = new iam.ManagedPolicy(scope, 'ReadPolicy', {
-      description: 'customers-api: GET /customers (tell whether an id exists)',
-      statements: [invoke('GET')],
-    });
-    const write = new iam.ManagedPolicy(scope, 'WritePolicy', {
-      description: 'customers-api: PUT /customers (add an id)',
-      statements: [invoke('PUT')],
-    });
-    new CfnOutput(scope, 'ReadPolicyArn', { value: read.managedPolicyArn, description: 'Attach to callers that read' });
-    new CfnOutput(scope, 'WritePolicyArn', {
-      value: write.managedPolicyArn,
-      description: 'Attach to callers that write',
-    });
+    const reads = secured.filter(({ method }) => READ_METHODS.has(method));
+    const writes = secured.filter(({ method }) => !READ_METHODS.has(method));
+    const described = (operations: typeof secured) =>
+      operations.map(({ method, path }) => `${method.toUpperCase()} ${path}`).join(', ');
+    return {
+      readPolicy: new iam.ManagedPolicy(scope, 'ReadPolicy', {
+        description: `customers-api: read (${described(reads)})`,
+        statements: [invoke(reads)],
+      }),
+      writePolicy: new iam.ManagedPolicy(scope, 'WritePolicy', {
+        description: `customers-api: write (${described(writes)})`,
+        statements: [invoke(writes)],
+      }),
+    };
   }
+  return {};
 }

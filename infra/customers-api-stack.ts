@@ -1,11 +1,8 @@
 /** The stack: the customers API configured from CDK context (infra/settings.ts), and its outputs. */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { openapiDocument } from '../src/generated/openapi-document.js';
-import { addAuthResources, authDefinitionExtensions, authSettingsFromContext } from './auth.js';
 import { CustomersApi, type CustomersApiProps } from './customers-api.js';
-import { fixedCorsOrigin, settingsFromContext, withDefaults } from './settings.js';
-import { addWaf, wafSettingsFromContext } from './waf.js';
+import { settingsFromContext } from './settings.js';
 
 export interface CustomersApiStackProps extends StackProps {
   /** The function code and the spec, when not the defaults (dist/lambda and openapi/openapi.yaml). */
@@ -18,26 +15,35 @@ export class CustomersApiStack extends Stack {
   constructor(scope: Construct, id: string, props: CustomersApiStackProps = {}) {
     const { source, ...stackProps } = props;
     super(scope, id, { description: 'customers-api: API Gateway REST API, Lambda and DynamoDB table', ...stackProps });
-    const settings = settingsFromContext(this.node);
-    // Who may call (infra/auth.ts) and the optional WAF (infra/waf.ts), from context like the rest.
-    const auth = authSettingsFromContext(this.node);
-    const definitionExtensions = authDefinitionExtensions(
-      auth.mode,
-      source?.spec ?? openapiDocument,
-      fixedCorsOrigin(withDefaults(settings)),
+    const customersApi = new CustomersApi(this, 'CustomersApi', { ...settingsFromContext(this.node), ...source });
+    this.customersApi = customersApi;
+    const { auth, webAcl, settings } = customersApi;
+    // At the stack's top level, so that their names are exactly these (the deploy workflow reads them).
+    const output = (name: string, value: string, description: string) =>
+      new CfnOutput(this, name, { value, description });
+    output('CustomersUrl', customersApi.customersUrl, 'GET ?id=… and PUT {"id": …}');
+    output('ApiUrl', customersApi.api.url, 'Base URL: API_URL for npm run test:contract');
+    output(
+      'AuthMode',
+      settings.auth,
+      'Who may call: -c auth=apiKey|iam|none (CONTRACT_AUTH for npm run test:contract)',
     );
-    this.customersApi = new CustomersApi(this, 'CustomersApi', { ...settings, definitionExtensions, ...source });
-    addAuthResources(this, this.customersApi, auth);
-    const waf = wafSettingsFromContext(this.node);
-    if (waf.enabled) addWaf(this, this.customersApi, waf);
-    // At the stack's top level, so that their names are exactly these.
-    new CfnOutput(this, 'CustomersUrl', {
-      value: this.customersApi.customersUrl,
-      description: 'GET ?id=… and PUT {"id": …}',
-    });
-    new CfnOutput(this, 'ApiUrl', {
-      value: this.customersApi.api.url,
-      description: 'Base URL: API_URL for npm run test:contract',
-    });
+    if (auth.usagePlan) {
+      output(
+        'UsagePlanId',
+        auth.usagePlan.usagePlanId,
+        'Add a client: aws apigateway create-usage-plan-key --usage-plan-id <this> --key-type API_KEY --key-id <id>',
+      );
+    }
+    if (auth.firstApiKey) {
+      output(
+        'ApiKeyId',
+        auth.firstApiKey.keyId,
+        'Read the key: aws apigateway get-api-key --include-value --query value --output text --api-key <this>',
+      );
+    }
+    if (auth.readPolicy) output('ReadPolicyArn', auth.readPolicy.managedPolicyArn, 'Attach to callers that read');
+    if (auth.writePolicy) output('WritePolicyArn', auth.writePolicy.managedPolicyArn, 'Attach to callers that write');
+    if (webAcl) output('WebAclArn', webAcl.attrArn, 'The AWS WAF web ACL on the stage (-c waf=true)');
   }
 }

@@ -12,13 +12,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { PARTITION_KEY } from '../src/customer-table.js';
 import { openapiDocument } from '../src/generated/openapi-document.js';
-import { type GatewayDefinitionOptions, HTTP_METHODS, toGatewayDefinition } from './api-definition.js';
+import { executeApiPath, type GatewayDefinitionOptions, HTTP_METHODS, toGatewayDefinition } from './api-definition.js';
+import { type AuthResources, addAuthResources, authDefinitionExtensions } from './auth.js';
 import { Monitoring } from './monitoring.js';
 import { type CustomersApiSettings, fixedCorsOrigin, withDefaults } from './settings.js';
 import { StrictCompliance } from './strict-compliance.js';
+import { addWaf } from './waf.js';
 
 export const LAMBDA_ASSET_DIR = fileURLToPath(new URL('../dist/lambda', import.meta.url));
 
@@ -31,8 +34,9 @@ export interface CustomersApiProps extends Partial<CustomersApiSettings> {
   /** The built function code (`npm run build`). @default dist/lambda */
   readonly code?: lambda.Code;
   /**
-   * What other modules add to the imported API definition (auth modes: `security` per operation, gateway responses).
-   * @default nothing added
+   * What is added to the imported API definition beside what `auth` adds (`security` per operation, gateway
+   * responses).
+   * @default nothing more
    */
   readonly definitionExtensions?: Omit<GatewayDefinitionOptions, 'integrationUri' | 'corsAllowOrigin'>;
 }
@@ -44,6 +48,10 @@ export class CustomersApi extends Construct {
   readonly api: apigateway.SpecRestApi;
   readonly stage: apigateway.Stage;
   readonly monitoring: Monitoring;
+  /** Who may call (`auth`): the usage plan and first key, or the read and write policies. */
+  readonly auth: AuthResources;
+  /** The AWS WAF web ACL on the stage (`waf`). */
+  readonly webAcl: wafv2.CfnWebACL | undefined;
   /** The KMS key and the VPC of `-c compliance=strict`. */
   readonly strictCompliance: StrictCompliance | undefined;
   /** https://…/prod/customers */
@@ -167,6 +175,7 @@ export class CustomersApi extends Construct {
 
     const integrationUri = `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}:lambda:path/2015-03-31/functions/${this.function.functionArn}/invocations`;
     const definition = toGatewayDefinition(spec, {
+      ...authDefinitionExtensions(settings.auth, spec, fixedCorsOrigin(settings)),
       ...definitionExtensions,
       integrationUri,
       corsAllowOrigin: fixedCorsOrigin(settings),
@@ -218,6 +227,9 @@ export class CustomersApi extends Construct {
       });
     }
 
+    this.auth = addAuthResources(this, this.api, this.stage, settings, spec);
+    this.webAcl = settings.waf ? addWaf(this, this.stage, settings) : undefined;
+
     this.monitoring = new Monitoring(this, 'Monitoring', {
       restApiName: settings.restApiName,
       stageName: settings.stageName,
@@ -238,11 +250,6 @@ function pathsOf(spec: object): string[] {
   return Object.entries(paths)
     .filter(([, item]) => Object.keys(item).some((key) => (HTTP_METHODS as readonly string[]).includes(key)))
     .map(([path]) => path);
-}
-
-/** An execute-api ARN has the request's actual path: a templated segment (`{id}`) matches any value. */
-function executeApiPath(path: string): string {
-  return path.replace(/\{[^}]+\}/g, '*');
 }
 
 function permissionId(path: string): string {

@@ -6,6 +6,10 @@ import type { Node } from 'constructs';
 import { DEFAULT_TABLE_NAME } from '../src/customer-table.js';
 
 export const COMPLIANCE_PROFILES = ['standard', 'strict'] as const;
+/** Who may call (infra/auth.ts): an API key per client (default), AWS IAM (SigV4), or anyone. */
+export const AUTH_MODES = ['apiKey', 'iam', 'none'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
 export type ComplianceProfile = (typeof COMPLIANCE_PROFILES)[number];
 
 export interface CustomersApiSettings {
@@ -42,6 +46,20 @@ export interface CustomersApiSettings {
   readonly alarmTopicArn: string | undefined;
   /** `standard`, or `strict`: every applicable AWS Control Tower proactive control passes (`compliance`). */
   readonly compliance: ComplianceProfile;
+  /** Who may call: `apiKey`, `iam` or `none` (`auth`; infra/auth.ts). */
+  readonly auth: AuthMode;
+  /** Steady requests per second allowed to each API key (`apiKeyRateLimit`). */
+  readonly apiKeyRateLimit: number;
+  /** Burst allowed to each API key (`apiKeyBurstLimit`), at least the rate. */
+  readonly apiKeyBurstLimit: number;
+  /** Requests each API key may make per calendar month (`apiKeyQuotaPerMonth`). */
+  readonly apiKeyQuotaPerMonth: number;
+  /** With `auth=apiKey`: create a first key in the usage plan (`createApiKey`). */
+  readonly createApiKey: boolean;
+  /** Attach an AWS WAF web ACL to the stage (`waf`; infra/waf.ts). */
+  readonly waf: boolean;
+  /** With `waf`: requests one IP address may make in any 5 minutes (`wafRateLimit`, 10 to 2,000,000,000). */
+  readonly wafRateLimit: number;
 }
 
 export const DEFAULT_SETTINGS: CustomersApiSettings = {
@@ -58,6 +76,13 @@ export const DEFAULT_SETTINGS: CustomersApiSettings = {
   reservedConcurrency: undefined,
   alarmTopicArn: undefined,
   compliance: 'standard',
+  auth: 'apiKey',
+  apiKeyRateLimit: 10,
+  apiKeyBurstLimit: 20,
+  apiKeyQuotaPerMonth: 1_000_000,
+  createApiKey: true,
+  waf: false,
+  wafRateLimit: 1000,
 };
 
 /** Context key of each setting (the CLI's `-c key=value`). */
@@ -75,6 +100,13 @@ export const CONTEXT_KEYS = {
   reservedConcurrency: 'reservedConcurrency',
   alarmTopicArn: 'alarmTopicArn',
   compliance: 'compliance',
+  auth: 'auth',
+  apiKeyRateLimit: 'apiKeyRateLimit',
+  apiKeyBurstLimit: 'apiKeyBurstLimit',
+  apiKeyQuotaPerMonth: 'apiKeyQuotaPerMonth',
+  createApiKey: 'createApiKey',
+  waf: 'waf',
+  wafRateLimit: 'wafRateLimit',
 } as const satisfies Record<keyof CustomersApiSettings, string>;
 
 export class SettingsError extends Error {
@@ -108,6 +140,13 @@ export function settingsFromContext(node: Node): Partial<CustomersApiSettings> {
   set('reservedConcurrency', reservedConcurrency);
   set('alarmTopicArn', topicArn);
   set('compliance', compliance);
+  set('auth', authMode);
+  set('apiKeyRateLimit', whole);
+  set('apiKeyBurstLimit', whole);
+  set('apiKeyQuotaPerMonth', whole);
+  set('createApiKey', flag);
+  set('waf', flag);
+  set('wafRateLimit', wafRateLimit);
   return settings as Partial<CustomersApiSettings>;
 }
 
@@ -117,6 +156,11 @@ export function withDefaults(props: Partial<CustomersApiSettings>): CustomersApi
   const settings = { ...DEFAULT_SETTINGS, ...given } as CustomersApiSettings;
   if (settings.corsAllowedOrigins.length === 0) {
     throw new SettingsError('corsAllowedOrigins must name at least one origin, or *');
+  }
+  if (settings.apiKeyBurstLimit < settings.apiKeyRateLimit) {
+    throw new SettingsError(
+      `context apiKeyBurstLimit must be at least apiKeyRateLimit (${settings.apiKeyRateLimit}), got ${settings.apiKeyBurstLimit}`,
+    );
   }
   return settings;
 }
@@ -138,6 +182,29 @@ function positive(value: unknown, key: string): number {
   if (!Number.isFinite(number) || number <= 0)
     throw new SettingsError(`context ${key} must be a positive number, got ${JSON.stringify(value)}`);
   return number;
+}
+
+function whole(value: unknown, key: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1)
+    throw new SettingsError(`context ${key} must be a whole number ≥ 1, got ${JSON.stringify(value)}`);
+  return number;
+}
+
+function wafRateLimit(value: unknown, key: string): number {
+  const number = Number(value);
+  // WAF's own bounds for a rate-based rule's limit.
+  if (!Number.isInteger(number) || number < 10 || number > 2_000_000_000)
+    throw new SettingsError(
+      `context ${key} must be a whole number from 10 to 2000000000, got ${JSON.stringify(value)}`,
+    );
+  return number;
+}
+
+function authMode(value: unknown, key: string): AuthMode {
+  if (!(AUTH_MODES as readonly unknown[]).includes(value))
+    throw new SettingsError(`context ${key} must be one of ${AUTH_MODES.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as AuthMode;
 }
 
 function origins(value: unknown, key: string): readonly string[] {

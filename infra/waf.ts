@@ -6,42 +6,14 @@
  * - AWS's managed common rule set (its own 8 KB body-size rule counts only, so the 413 above decides).
  * Costs and when to turn it on: infra/README.md.
  */
-import { CfnOutput } from 'aws-cdk-lib';
+import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import type { Construct, Node } from 'constructs';
+import type { Construct } from 'constructs';
 import { MAX_BODY_BYTES } from '../src/request-handler.js';
-import type { CustomersApi } from './customers-api.js';
-import { fixedCorsOrigin } from './settings.js';
-
-export interface WafSettings {
-  /** `waf`: attach the web ACL. */
-  readonly enabled: boolean;
-  /** `wafRateLimit`: requests one IP may make in any 5 minutes. */
-  readonly rateLimitPer5Minutes: number;
-}
-
-export const DEFAULT_WAF_SETTINGS: WafSettings = { enabled: false, rateLimitPer5Minutes: 1000 };
-export const WAF_CONTEXT_KEYS = { enabled: 'waf', rateLimitPer5Minutes: 'wafRateLimit' } as const;
+import { type CustomersApiSettings, fixedCorsOrigin } from './settings.js';
 
 /** Names of the rules, in the order WAF evaluates them. */
 export const WAF_RULES = ['RateLimitPerIp', 'BodyTooLarge', 'AwsCommonRules'] as const;
-
-export function wafSettingsFromContext(node: Node): WafSettings {
-  const enabled = node.tryGetContext(WAF_CONTEXT_KEYS.enabled) ?? false;
-  if (![true, false, 'true', 'false'].includes(enabled)) {
-    throw new Error(`context waf must be true or false, got ${JSON.stringify(enabled)}`);
-  }
-  const rawLimit = node.tryGetContext(WAF_CONTEXT_KEYS.rateLimitPer5Minutes);
-  const limit =
-    rawLimit === undefined || rawLimit === '' ? DEFAULT_WAF_SETTINGS.rateLimitPer5Minutes : Number(rawLimit);
-  // WAF's own bounds for a rate-based rule's limit.
-  if (!Number.isInteger(limit) || limit < 10 || limit > 2_000_000_000) {
-    throw new Error(
-      `context wafRateLimit must be a whole number from 10 to 2000000000, got ${JSON.stringify(rawLimit)}`,
-    );
-  }
-  return { enabled: enabled === true || enabled === 'true', rateLimitPer5Minutes: limit };
-}
 
 const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
   cloudWatchMetricsEnabled: true,
@@ -50,10 +22,14 @@ const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigPropert
 });
 
 /** The web ACL, associated with the API's stage. */
-export function addWaf(scope: Construct, customersApi: CustomersApi, settings: WafSettings): wafv2.CfnWebACL {
+export function addWaf(
+  scope: Construct,
+  stage: apigateway.Stage,
+  settings: Pick<CustomersApiSettings, 'wafRateLimit' | 'corsAllowedOrigins'>,
+): wafv2.CfnWebACL {
   // The headers the API's own errors carry: CORS (so that a browser can read the answer) and no-store.
   const responseHeaders = [
-    { name: 'Access-Control-Allow-Origin', value: fixedCorsOrigin(customersApi.settings) },
+    { name: 'Access-Control-Allow-Origin', value: fixedCorsOrigin(settings) },
     { name: 'Cache-Control', value: 'no-store' },
   ];
   const webAcl = new wafv2.CfnWebACL(scope, 'WebAcl', {
@@ -74,7 +50,7 @@ export function addWaf(scope: Construct, customersApi: CustomersApi, settings: W
         priority: 0,
         statement: {
           rateBasedStatement: {
-            limit: settings.rateLimitPer5Minutes,
+            limit: settings.wafRateLimit,
             aggregateKeyType: 'IP',
             evaluationWindowSec: 300,
           },
@@ -117,12 +93,8 @@ export function addWaf(scope: Construct, customersApi: CustomersApi, settings: W
     ],
   });
   new wafv2.CfnWebACLAssociation(scope, 'WebAclAssociation', {
-    resourceArn: customersApi.stage.stageArn,
+    resourceArn: stage.stageArn,
     webAclArn: webAcl.attrArn,
-  });
-  new CfnOutput(scope, 'WebAclArn', {
-    value: webAcl.attrArn,
-    description: 'The WAF web ACL on the stage (-c waf=true)',
   });
   return webAcl;
 }

@@ -4,11 +4,11 @@
  * spec, for each mode. AWS's rule packs stay clean in every mode.
  */
 
-import { readFile } from 'node:fs/promises';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AUTH_CONTEXT_KEYS, DEFAULT_AUTH_SETTINGS } from '../../infra/auth.js';
-import { DEFAULT_WAF_SETTINGS, WAF_CONTEXT_KEYS, WAF_RULES } from '../../infra/waf.js';
+import { specForAuthMode } from '../../infra/auth-spec.js';
+import { type AuthMode, DEFAULT_SETTINGS } from '../../infra/settings.js';
+import { WAF_RULES } from '../../infra/waf.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
 import { MAX_BODY_BYTES } from '../../src/request-handler.js';
 import { synthesize } from './synth.js';
@@ -35,6 +35,24 @@ function securityByOperation(template: Template): Record<string, unknown> {
   return result;
 }
 
+/** Security of each operation in the document published for `mode` (`npm run docs -- --auth <mode>`). */
+function publishedSecurity(mode: AuthMode): Record<string, unknown> {
+  const published = specForAuthMode(openapiDocument, mode) as { paths: Record<string, Record<string, JsonObject>> };
+  const result: Record<string, unknown> = {};
+  for (const [path, item] of Object.entries(published.paths)) {
+    for (const method of Object.keys(item).filter((key) => METHODS.includes(key))) {
+      result[`${method.toUpperCase()} ${path}`] = item[method]?.security;
+    }
+  }
+  return result;
+}
+
+/** The headers the API's own errors carry, which the WAF's answers carry too (as the spec declares). */
+const API_ERROR_HEADERS = [
+  { Name: 'Access-Control-Allow-Origin', Value: '*' },
+  { Name: 'Cache-Control', Value: 'no-store' },
+];
+
 function gatewayResponse(template: Template, type: string): JsonObject {
   return (importedBody(template)['x-amazon-apigateway-gateway-responses'] as Record<string, JsonObject>)[type] ?? {};
 }
@@ -58,6 +76,10 @@ describe('auth=apiKey (the default)', () => {
     });
   });
 
+  it('imports exactly the security of the document published for the mode (the spec as written)', () => {
+    expect(securityByOperation(template)).toEqual(publishedSecurity('apiKey'));
+  });
+
   it('asks no key of the CORS preflight and the 405s (the path’s any-method)', () => {
     for (const item of Object.values(importedBody(template).paths)) {
       expect(item['x-amazon-apigateway-any-method']?.security).toBeUndefined();
@@ -68,10 +90,10 @@ describe('auth=apiKey (the default)', () => {
     template.resourceCountIs('AWS::ApiGateway::UsagePlan', 1);
     template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
       Throttle: {
-        RateLimit: DEFAULT_AUTH_SETTINGS.apiKeyRateLimit,
-        BurstLimit: DEFAULT_AUTH_SETTINGS.apiKeyBurstLimit,
+        RateLimit: DEFAULT_SETTINGS.apiKeyRateLimit,
+        BurstLimit: DEFAULT_SETTINGS.apiKeyBurstLimit,
       },
-      Quota: { Limit: DEFAULT_AUTH_SETTINGS.apiKeyQuotaPerMonth, Period: 'MONTH' },
+      Quota: { Limit: DEFAULT_SETTINGS.apiKeyQuotaPerMonth, Period: 'MONTH' },
       ApiStages: [Match.objectLike({ ApiId: Match.anyValue(), Stage: Match.anyValue() })],
     });
   });
@@ -138,6 +160,17 @@ describe('auth=iam', () => {
     expect(importedBody(template)['x-amazon-apigateway-api-key-source']).toBeUndefined();
   });
 
+  it('imports exactly the security of the document published for the mode', () => {
+    expect(securityByOperation(template)).toEqual(publishedSecurity('iam'));
+  });
+
+  it.each(['ACCESS_DENIED', 'INVALID_SIGNATURE'])('answers %s 403 {"message":"Forbidden"}, no AWS text', (type) => {
+    const response = gatewayResponse(template, type);
+    expect(response.statusCode).toBe('403');
+    const body = JSON.parse((response.responseTemplates as Record<string, string>)['application/json'] as string);
+    expect(body).toEqual({ message: 'Forbidden' });
+  });
+
   it('answers an unsigned request 401 with the scheme to use, not a disguised 404', () => {
     const response = gatewayResponse(template, 'MISSING_AUTHENTICATION_TOKEN');
     expect(response.statusCode).toBe('401');
@@ -173,6 +206,7 @@ describe('auth=none', () => {
     for (const [operation, requirements] of Object.entries(securityByOperation(template))) {
       expect(requirements, operation).toBeUndefined();
     }
+    expect(securityByOperation(template)).toEqual(publishedSecurity('none'));
     expect(importedBody(template).components).toBeUndefined();
     template.resourceCountIs('AWS::ApiGateway::UsagePlan', 0);
     template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
@@ -210,7 +244,13 @@ describe('waf=true', () => {
       RateBasedStatement: { Limit: 500, AggregateKeyType: 'IP', EvaluationWindowSec: 300 },
     });
     expect(rule.Action).toEqual({
-      Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'tooManyRequests' } },
+      Block: {
+        CustomResponse: {
+          ResponseCode: 429,
+          CustomResponseBodyKey: 'tooManyRequests',
+          ResponseHeaders: API_ERROR_HEADERS,
+        },
+      },
     });
     expect(JSON.parse(responseBody('tooManyRequests'))).toEqual({ message: expect.any(String) });
   });
@@ -225,7 +265,13 @@ describe('waf=true', () => {
       },
     });
     expect(rule.Action).toEqual({
-      Block: { CustomResponse: { ResponseCode: 413, CustomResponseBodyKey: 'payloadTooLarge' } },
+      Block: {
+        CustomResponse: {
+          ResponseCode: 413,
+          CustomResponseBodyKey: 'payloadTooLarge',
+          ResponseHeaders: API_ERROR_HEADERS,
+        },
+      },
     });
     expect(JSON.parse(responseBody('payloadTooLarge'))).toEqual({ message: 'Request body is larger than 16 KiB' });
   });
@@ -262,24 +308,4 @@ describe('AWS rule packs in every mode', () => {
     },
     300_000,
   );
-});
-
-describe('infra/README.md', () => {
-  it('lists every auth and WAF setting with its default', async () => {
-    const readme = await readFile('infra/README.md', 'utf8');
-    const listed = Object.fromEntries(
-      [...readme.matchAll(/`(\w+)` = `([^`]*)`/g)].map(([, key, value]) => [key, value] as [string, string]),
-    );
-    const defaults: Record<string, unknown> = {
-      ...Object.fromEntries(
-        Object.entries(AUTH_CONTEXT_KEYS).map(([setting, key]) => [
-          key,
-          DEFAULT_AUTH_SETTINGS[setting as keyof typeof DEFAULT_AUTH_SETTINGS],
-        ]),
-      ),
-      [WAF_CONTEXT_KEYS.enabled]: DEFAULT_WAF_SETTINGS.enabled,
-      [WAF_CONTEXT_KEYS.rateLimitPer5Minutes]: DEFAULT_WAF_SETTINGS.rateLimitPer5Minutes,
-    };
-    for (const [key, value] of Object.entries(defaults)) expect(listed[key], key).toBe(String(value));
-  });
 });

@@ -3,8 +3,11 @@
  * and the deploy workflow does what infra/README.md says: OIDC credentials, deploy, then the contract suite against
  * the deployed stage.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -92,7 +95,60 @@ describe('the deploy workflow', () => {
       [install, credentials, deploy, outputs, contract].sort((a, b) => a - b),
     );
     expect(steps[deploy]?.run).toMatch(/--require-approval never .*--outputs-file cdk-outputs\.json/);
-    expect(steps[outputs]?.run).toContain("require('./cdk-outputs.json').CustomersApiStack.ApiUrl");
-    expect(steps[contract]?.env).toEqual({ API_URL: expression('steps.outputs.outputs.api_url') });
+    expect(steps[contract]?.env).toEqual({
+      API_URL: expression('steps.outputs.outputs.api_url'),
+      CONTRACT_AUTH: expression('steps.outputs.outputs.contract_auth'),
+    });
+  });
+});
+
+describe("the deploy workflow's outputs step, run by bash with a stand-in aws CLI", () => {
+  const KEY = 'k3y-from-api-gateway-0123456789';
+
+  /** Runs the step's script in a folder holding `outputs` as cdk-outputs.json; what it wrote and printed. */
+  async function runOutputsStep(outputs: Record<string, string>) {
+    const { steps } = await deployWorkflow();
+    const script = steps.find((step) => step.id === 'outputs')?.run;
+    if (!script) throw new Error('no outputs step');
+    const dir = await mkdtemp(join(tmpdir(), 'deploy-outputs-'));
+    await writeFile(join(dir, 'cdk-outputs.json'), JSON.stringify({ CustomersApiStack: outputs }));
+    // The stand-in prints the key only when asked exactly for it, as `get-api-key --include-value` gives it.
+    await mkdir(join(dir, 'bin'));
+    await writeFile(
+      join(dir, 'bin', 'aws'),
+      `#!/bin/sh\n[ "$*" = "apigateway get-api-key --api-key ${outputs.ApiKeyId} --include-value --query value --output text" ] && echo ${KEY}\n`,
+      { mode: 0o755 },
+    );
+    await writeFile(join(dir, 'output'), '');
+    await writeFile(join(dir, 'env'), '');
+    const stdout = execFileSync('bash', ['-e', '-c', script], {
+      cwd: dir,
+      env: {
+        PATH: `${join(dir, 'bin')}:${dirname(process.execPath)}:/usr/bin:/bin`,
+        GITHUB_OUTPUT: join(dir, 'output'),
+        GITHUB_ENV: join(dir, 'env'),
+      },
+      encoding: 'utf8',
+    });
+    const result = {
+      stdout,
+      output: await readFile(join(dir, 'output'), 'utf8'),
+      env: await readFile(join(dir, 'env'), 'utf8'),
+    };
+    await rm(dir, { recursive: true });
+    return result;
+  }
+
+  it('gives the suite the first API key of an apiKey stage, masked in the log first', async () => {
+    const run = await runOutputsStep({ ApiUrl: 'https://a.example/prod/', AuthMode: 'apiKey', ApiKeyId: 'abc123' });
+    expect(run.output).toBe('api_url=https://a.example/prod/\ncontract_auth=apiKey\n');
+    expect(run.env).toBe(`API_KEY=${KEY}\n`);
+    expect(run.stdout).toBe(`::add-mask::${KEY}\n`);
+  });
+
+  it.each(['iam', 'none'])('gives the suite no key for an %s stage, only the mode', async (mode) => {
+    const run = await runOutputsStep({ ApiUrl: 'https://a.example/prod/', AuthMode: mode });
+    expect(run.output).toBe(`api_url=https://a.example/prod/\ncontract_auth=${mode}\n`);
+    expect(run.env).toBe('');
   });
 });

@@ -1,15 +1,20 @@
 /**
- * `npm run docs [-- --out <file>]`: the Redoc page of the spec, self-contained and offline. The Redocly CLI builds it
+ * `npm run docs [-- --out <file>] [-- --auth apiKey|iam|none]`: the Redoc page of the spec, for the callers of a stage
+ * deployed in that auth mode (infra/auth-spec.ts; default `apiKey`, the spec as written), self-contained and offline. The Redocly CLI builds it
  * (`--inlineBundle`: Redoc itself is in the page; `telemetry: off` in redocly.yaml: neither the CLI nor the page
  * reports usage). One thing Redoc still fetches: its "API docs by Redocly" badge, an image on cdn.redoc.ly, rendered
  * with no option to leave it out. The page gets the badge as an inline image instead. test/docs/docs-page.test.ts
  * fails on any request the page makes to another host, so an upstream change that adds one cannot go unnoticed.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parse, stringify } from 'yaml';
+import { specForAuthMode } from '../../infra/auth-spec.js';
+import { AUTH_MODES, type AuthMode } from '../../infra/settings.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SPEC = 'openapi/openapi.yaml';
@@ -22,19 +27,34 @@ const INLINE_BADGE = `data:image/svg+xml,${encodeURIComponent(
   '<svg xmlns="http://www.w3.org/2000/svg" width="56" height="16"><text x="0" y="12" font-family="sans-serif" font-size="12" fill="#5c6c80">Redocly</text></svg>',
 )}`;
 
-/** Builds the docs page of the spec into `outputFile` (relative to the repository or absolute). */
-export function buildDocs(outputFile: string = DEFAULT_DOCS_OUTPUT): void {
+/** Builds the docs page of the spec into `outputFile` (relative to the repository or absolute), for `auth`. */
+export function buildDocs(outputFile: string = DEFAULT_DOCS_OUTPUT, auth: AuthMode = 'apiKey'): void {
   const path = resolve(REPO_ROOT, outputFile);
   const redocly = join(REPO_ROOT, 'node_modules', '.bin', 'redocly');
-  execFileSync(redocly, ['build-docs', SPEC, '--inlineBundle', '-o', path], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  // Another mode's document goes through a temporary file; the spec as written is built from where it is.
+  const workDir = auth === 'apiKey' ? undefined : mkdtempSync(join(tmpdir(), 'customers-api-docs-'));
+  const spec = workDir ? join(workDir, 'openapi.yaml') : SPEC;
+  try {
+    if (workDir) {
+      writeFileSync(spec, stringify(specForAuthMode(parse(readFileSync(join(REPO_ROOT, SPEC), 'utf8')), auth)));
+    }
+    execFileSync(redocly, ['build-docs', spec, '--inlineBundle', '-o', path], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+  } finally {
+    if (workDir) rmSync(workDir, { recursive: true });
+  }
   const html = readFileSync(path, 'utf8');
   writeFileSync(path, html.replace(REDOCLY_BADGE_URL, INLINE_BADGE));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { out: { type: 'string', default: DEFAULT_DOCS_OUTPUT } } });
-  buildDocs(values.out);
+  const { values } = parseArgs({
+    options: { out: { type: 'string', default: DEFAULT_DOCS_OUTPUT }, auth: { type: 'string', default: 'apiKey' } },
+  });
+  if (!(AUTH_MODES as readonly string[]).includes(values.auth)) {
+    throw new Error(`--auth must be one of ${AUTH_MODES.join(', ')}, got '${values.auth}'`);
+  }
+  buildDocs(values.out, values.auth as AuthMode);
 }

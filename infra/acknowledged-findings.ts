@@ -7,7 +7,7 @@
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { CustomersApi } from './customers-api.js';
-import type { ComplianceProfile } from './settings.js';
+import { type ComplianceProfile, type CustomersApiSettings, DEFAULT_SETTINGS } from './settings.js';
 
 export interface AcknowledgedFinding {
   /** `<plugin>::<rule>`, as the validation report names it. */
@@ -17,6 +17,8 @@ export interface AcknowledgedFinding {
   readonly profiles: readonly ComplianceProfile[];
   /** The construct it is acknowledged on (and below). */
   readonly on: (api: CustomersApi) => IConstruct | undefined;
+  /** Whether the finding arises with these settings. @default always */
+  readonly when?: (settings: CustomersApiSettings) => boolean;
 }
 
 const BOTH: readonly ComplianceProfile[] = ['standard', 'strict'];
@@ -49,6 +51,7 @@ export const ACKNOWLEDGED_FINDINGS: readonly AcknowledgedFinding[] = [
       'are limited to 16 KiB. A web ACL costs a fixed monthly fee; attach one when the API is exposed beyond its known clients.',
     profiles: BOTH,
     on: (api) => api.stage,
+    when: (settings) => !settings.waf,
   },
   {
     id: 'Serverless::Serverless-LambdaDLQ',
@@ -122,13 +125,18 @@ export const ACKNOWLEDGED_FINDINGS: readonly AcknowledgedFinding[] = [
   },
 ];
 
-/** The acknowledgements that apply to the API's compliance profile. */
-export function acknowledgementsFor(profile: ComplianceProfile): readonly AcknowledgedFinding[] {
-  return ACKNOWLEDGED_FINDINGS.filter((finding) => finding.profiles.includes(profile));
+/** The acknowledgements that apply to the API's settings (its compliance profile, its WAF). */
+export function acknowledgementsFor(
+  settings: Pick<CustomersApiSettings, 'compliance'> & Partial<CustomersApiSettings>,
+): readonly AcknowledgedFinding[] {
+  return ACKNOWLEDGED_FINDINGS.filter(
+    (finding) =>
+      finding.profiles.includes(settings.compliance) && (finding.when?.({ ...DEFAULT_SETTINGS, ...settings }) ?? true),
+  );
 }
 
 export function acknowledgeReviewedFindings(api: CustomersApi): void {
-  for (const finding of acknowledgementsFor(api.settings.compliance)) {
+  for (const finding of acknowledgementsFor(api.settings)) {
     const scope = finding.on(api);
     if (!scope) throw new Error(`acknowledged finding ${finding.id} has no construct to sit on`);
     Validations.of(scope).acknowledge({ id: finding.id, reason: finding.reason });

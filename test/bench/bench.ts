@@ -18,7 +18,7 @@ import type { Plugin } from 'esbuild';
 import { createApiHandler } from '../../src/api-handler.js';
 import { bundleLambda, LAMBDA_ENTRY } from '../../src/build/bundle-lambda.js';
 import { specPath } from '../../src/codegen/generate-document.js';
-import { readHandlerConfig } from '../../src/config.js';
+import { DEFAULT_LOCAL_API_KEY, readHandlerConfig } from '../../src/config.js';
 import { type CustomerStore, DynamoDbCustomerStore } from '../../src/customer-store.js';
 import { createDynamoDbClient } from '../../src/dynamodb-client.js';
 import { createLogger } from '../../src/logger.js';
@@ -335,7 +335,8 @@ interface LoadResult {
  * process's heap and event loop, which the other benchmarks have worked.
  */
 function runAutocannon(baseUrl: string, request: LoadRequest, seconds: number): Promise<LoadResult> {
-  const args = [AUTOCANNON_CLI, '-c', '50', '-d', String(seconds), '-j'];
+  // Every request carries the key npm start accepts by default, as every client of the API must.
+  const args = [AUTOCANNON_CLI, '-c', '50', '-d', String(seconds), '-j', '-H', `x-api-key=${DEFAULT_LOCAL_API_KEY}`];
   if (request.method) args.push('-m', request.method);
   if (request.body !== undefined) args.push('-H', 'content-type=application/json', '-b', request.body);
   args.push(`${baseUrl}${request.path}`);

@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { LOCAL_KEY_HEADERS } from '../helpers/http.js';
 import { randomPort, startServerProcess } from '../helpers/server-process.js';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 15);
@@ -30,7 +31,7 @@ const result = await new Promise<autocannon.Result>((resolve, reject) => {
         {
           method: 'PUT',
           path: '/customers',
-          headers: { 'content-type': 'application/json' },
+          headers: { ...LOCAL_KEY_HEADERS, 'content-type': 'application/json' },
           setupRequest: (request, context) => {
             const id = `load-${randomUUID()}`;
             (context as { id?: string }).id = id;
@@ -43,6 +44,7 @@ const result = await new Promise<autocannon.Result>((resolve, reject) => {
         },
         {
           method: 'GET',
+          headers: { ...LOCAL_KEY_HEADERS },
           setupRequest: (request, context) => ({ ...request, path: `/customers?id=${(context as { id: string }).id}` }),
           onResponse: (status) => {
             statuses[`GET ${status}`] = (statuses[`GET ${status}`] ?? 0) + 1;
@@ -59,9 +61,12 @@ const ids = [...acknowledged];
 let missing = 0;
 for (let index = 0; index < ids.length; index += 50) {
   const answers = await Promise.all(
-    ids
-      .slice(index, index + 50)
-      .map(async (id) => (await (await fetch(`${base}/customers?id=${id}`)).json()) as { customerInDB: boolean }),
+    ids.slice(index, index + 50).map(
+      async (id) =>
+        (await (await fetch(`${base}/customers?id=${id}`, { headers: LOCAL_KEY_HEADERS })).json()) as {
+          customerInDB: boolean;
+        },
+    ),
   );
   missing += answers.filter((answer) => answer.customerInDB !== true).length;
 }

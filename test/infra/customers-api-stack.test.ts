@@ -537,7 +537,7 @@ describe("AWS's rule packs on every synth: cdk-nag AwsSolutions and Serverless, 
     const { findings } = await synthesize({ policyChecks: true });
     expect(findings.plugins).toEqual([...POLICY_PLUGINS]);
     expect(findings.violations).toEqual([]);
-    const expected = acknowledgementsFor('standard');
+    const expected = acknowledgementsFor({ compliance: 'standard' });
     expect([...new Set(findings.acknowledged.map((finding) => finding.id))].sort()).toEqual(
       expected.map((finding) => finding.id).sort(),
     );
@@ -547,7 +547,7 @@ describe("AWS's rule packs on every synth: cdk-nag AwsSolutions and Serverless, 
   it('do find those issues when they are not acknowledged', { timeout: 240_000 }, async () => {
     const { findings } = await synthesize({ policyChecks: true, acknowledge: false });
     expect([...new Set(findings.violations)].sort()).toEqual(
-      acknowledgementsFor('standard')
+      acknowledgementsFor({ compliance: 'standard' })
         .map((finding) => finding.id)
         .sort(),
     );
@@ -560,7 +560,7 @@ describe("AWS's rule packs on every synth: cdk-nag AwsSolutions and Serverless, 
     expect(findings.plugins).toEqual([...POLICY_PLUGINS]);
     expect(findings.violations).toEqual([]);
     expect([...new Set(findings.acknowledged.map((finding) => finding.id))].sort()).toEqual(
-      acknowledgementsFor('strict')
+      acknowledgementsFor({ compliance: 'strict' })
         .map((finding) => finding.id)
         .sort(),
     );

@@ -8,23 +8,11 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Contract } from '../../src/contract.js';
-import type { CustomerStore } from '../../src/customer-store.js';
 import { createLogger } from '../../src/logger.js';
 import { createOperations } from '../../src/operations.js';
 import { createRequestHandler } from '../../src/request-handler.js';
+import { MemoryStore } from '../helpers/memory-store.js';
 import { proxyEvent } from '../helpers/proxy-events.js';
-
-class MemoryStore implements CustomerStore {
-  readonly ids = new Set<string>();
-  async exists(id: string) {
-    return this.ids.has(id);
-  }
-  async put(id: string) {
-    const created = !this.ids.has(id);
-    this.ids.add(id);
-    return { created };
-  }
-}
 
 const contract = new Contract();
 

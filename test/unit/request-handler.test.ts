@@ -7,21 +7,10 @@ import type { CustomerStore } from '../../src/customer-store.js';
 import { StoreUnavailableError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
 import { MAX_BODY_BYTES } from '../../src/request-handler.js';
+import { MemoryStore } from '../helpers/memory-store.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
 
 /** An in-memory store: unit tests exercise routing, validation and error mapping, not DynamoDB. */
-class MemoryStore implements CustomerStore {
-  readonly ids = new Set<string>();
-  async exists(id: string) {
-    return this.ids.has(id);
-  }
-  async put(id: string) {
-    const created = !this.ids.has(id);
-    this.ids.add(id);
-    return { created };
-  }
-}
-
 const contract = new Contract();
 
 function setup(options: { store?: CustomerStore; origins?: string[] } = {}) {

@@ -4,20 +4,12 @@
  * `sl-violations` response header (and, with `--errors`, refusing an invalid request with 422 and turning an invalid
  * response into a 500 problem+json). Its own process group, so `close()` stops it and anything it forked.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { SPEC_PATH } from './prism.js';
+import { type PrismProcess, SPEC_PATH, startPrism } from './prism.js';
 
-const PRISM_BIN = fileURLToPath(new URL('../../node_modules/.bin/prism', import.meta.url));
-const START_TIMEOUT_MS = 60_000;
+/** Prism's proxy starts slower than its mock on shared cores. */
+const PROXY_START_TIMEOUT_MS = 60_000;
 
-export interface PrismProxy {
-  readonly url: string;
-  output(): string;
-  close(): Promise<void>;
-}
+export type PrismProxy = PrismProcess;
 
 /** One entry of Prism's `sl-violations` header. */
 export interface Violation {
@@ -32,51 +24,8 @@ export function violationsOf(headers: Headers): Violation[] {
   return header ? (JSON.parse(header) as Violation[]) : [];
 }
 
-export async function startPrismProxy(upstream: string, options: { errors: boolean }): Promise<PrismProxy> {
-  const port = await freePort();
-  const args = ['proxy', SPEC_PATH, upstream, '--host', '127.0.0.1', '--port', String(port)];
+export function startPrismProxy(upstream: string, options: { errors: boolean }): Promise<PrismProxy> {
+  const args = ['proxy', SPEC_PATH, upstream];
   if (options.errors) args.push('--errors');
-  const child = spawn(PRISM_BIN, args, {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-  });
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  const exited = once(child, 'exit');
-  const close = async () => {
-    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      return; // already gone
-    }
-    const timer = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), 5000).unref();
-    await exited;
-    clearTimeout(timer);
-  };
-  const started = Date.now();
-  while (!/Prism is listening on/.test(output)) {
-    if (child.exitCode !== null || Date.now() - started > START_TIMEOUT_MS) {
-      await close();
-      throw new Error(`Prism proxy did not start:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { url: `http://127.0.0.1:${port}`, output: () => output, close };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error())));
-    });
-  });
+  return startPrism(args, PROXY_START_TIMEOUT_MS);
 }

@@ -1,6 +1,7 @@
 /**
- * Starts the real Prism CLI (`prism mock`) on the spec, on a free port, for a test file; the mock and contract
- * suites share it. Prism runs in its own process group so `close()` stops it and anything it forked.
+ * Starts the real Prism CLI on the spec, on a free port, for a test file: `prism mock` (the mock and contract suites
+ * share it) or, through `startPrism`, `prism proxy` (prism-proxy.ts). Prism runs in its own process group so `close()`
+ * stops it and anything it forked.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -11,10 +12,11 @@ const PRISM_BIN = fileURLToPath(new URL('../../node_modules/.bin/prism', import.
 export const SPEC_PATH = fileURLToPath(new URL('../../openapi/openapi.yaml', import.meta.url));
 
 const READY_LINE = /Prism is listening on (http:\/\/\S+)/;
-const START_TIMEOUT_MS = 30_000;
+const MOCK_START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
 
-export interface PrismMock {
+/** A running Prism process, mock or proxy. */
+export interface PrismProcess {
   /** Base URL, e.g. http://127.0.0.1:43121 */
   readonly url: string;
   /** Everything Prism printed so far (its request log), for failure messages. */
@@ -23,6 +25,8 @@ export interface PrismMock {
   close(): Promise<void>;
 }
 
+export type PrismMock = PrismProcess;
+
 export interface PrismMockOptions {
   /** Serve data generated from the schemas instead of the examples (`--dynamic`). @default false */
   readonly dynamic?: boolean;
@@ -30,11 +34,16 @@ export interface PrismMockOptions {
   readonly specPath?: string;
 }
 
-export async function startPrismMock(options: PrismMockOptions = {}): Promise<PrismMock> {
-  const port = await freePort();
-  const args = ['mock', options.specPath ?? SPEC_PATH, '--host', '127.0.0.1', '--port', String(port)];
+export function startPrismMock(options: PrismMockOptions = {}): Promise<PrismMock> {
+  const args = ['mock', options.specPath ?? SPEC_PATH];
   if (options.dynamic) args.push('--dynamic');
-  const child = spawn(PRISM_BIN, args, {
+  return startPrism(args, MOCK_START_TIMEOUT_MS);
+}
+
+/** Runs `prism <args> --host 127.0.0.1 --port <free port>` until it says it listens (within `startTimeoutMs`). */
+export async function startPrism(args: readonly string[], startTimeoutMs: number): Promise<PrismProcess> {
+  const port = await freePort();
+  const child = spawn(PRISM_BIN, [...args, '--host', '127.0.0.1', '--port', String(port)], {
     cwd: REPO_ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,7 +60,7 @@ export async function startPrismMock(options: PrismMockOptions = {}): Promise<Pr
   const close = () => stop(child, exited);
 
   try {
-    const url = await waitUntilListening(child, () => output);
+    const url = await waitUntilListening(child, () => output, startTimeoutMs);
     return { url, output: () => output, close };
   } catch (error) {
     await close();
@@ -59,11 +68,11 @@ export async function startPrismMock(options: PrismMockOptions = {}): Promise<Pr
   }
 }
 
-function waitUntilListening(child: ChildProcess, output: () => string): Promise<string> {
+function waitUntilListening(child: ChildProcess, output: () => string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`Prism did not start within ${START_TIMEOUT_MS} ms:\n${output()}`)),
-      START_TIMEOUT_MS,
+      () => reject(new Error(`Prism did not start within ${timeoutMs} ms:\n${output()}`)),
+      timeoutMs,
     );
     const onData = () => {
       const match = READY_LINE.exec(output());

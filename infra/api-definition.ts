@@ -369,9 +369,13 @@ export function gatewayResponseHeaders(corsAllowOrigin: string): Record<string, 
 
 /** Errors API Gateway makes itself, in the API's `{message}` shape and with sensible codes. */
 function gatewayResponses(corsAllowOrigin: string): Record<string, GatewayResponse> {
-  const response = (statusCode: string | undefined, template = '{"message": $context.error.messageString}') => ({
+  const response = (
+    statusCode: string | undefined,
+    template = '{"message": $context.error.messageString}',
+    headers: Record<string, string> = {},
+  ) => ({
     ...(statusCode === undefined ? {} : { statusCode }),
-    responseParameters: gatewayResponseHeaders(corsAllowOrigin),
+    responseParameters: { ...gatewayResponseHeaders(corsAllowOrigin), ...headers },
     responseTemplates: { 'application/json': template },
   });
   return {
@@ -380,7 +384,8 @@ function gatewayResponses(corsAllowOrigin: string): Record<string, GatewayRespon
     BAD_REQUEST_BODY: response('400'),
     BAD_REQUEST_PARAMETERS: response('400'),
     UNSUPPORTED_MEDIA_TYPE: response('415'),
-    THROTTLED: response('429'),
+    // A rate or burst refused now may pass a second later; a monthly quota does not, so it says nothing.
+    THROTTLED: response('429', undefined, { 'gatewayresponse.header.Retry-After': "'1'" }),
     QUOTA_EXCEEDED: response('429'),
     INTEGRATION_TIMEOUT: response('504'),
     DEFAULT_4XX: response(undefined),

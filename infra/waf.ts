@@ -56,7 +56,14 @@ export function addWaf(
           },
         },
         action: {
-          block: { customResponse: { responseCode: 429, customResponseBodyKey: 'tooManyRequests', responseHeaders } },
+          block: {
+            customResponse: {
+              responseCode: 429,
+              customResponseBodyKey: 'tooManyRequests',
+              // The rate is counted over a sliding 5 minutes, re-evaluated every 30 seconds or so.
+              responseHeaders: [...responseHeaders, { name: 'Retry-After', value: '30' }],
+            },
+          },
         },
         visibilityConfig: visibility('RateLimitPerIp'),
       },

@@ -175,11 +175,14 @@ export interface components {
             };
         };
         /**
-         * @description The deployed API's stage throttle refused the request (API Gateway answers it; the local server and the mock
-         *     never throttle). Nothing was changed; retry with backoff.
+         * @description The deployed API refused the request: over your API key's rate or burst, over its monthly quota, over the
+         *     stage's throttle, or (with the optional firewall) too many requests from your address. API Gateway or the
+         *     firewall answers it; the local server and the mock never throttle. Nothing was changed. Wait `Retry-After`
+         *     seconds when it is sent, else retry with backoff; a monthly quota resets at the start of the next month (UTC).
          */
         TooManyRequests: {
             headers: {
+                "Retry-After": components["headers"]["Retry-After"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 "Cache-Control": components["headers"]["Cache-Control"];
                 [name: string]: unknown;
@@ -232,6 +235,11 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "message": "Forbidden"
+                 *     }
+                 */
                 "application/json": components["schemas"]["Error"];
             };
         };

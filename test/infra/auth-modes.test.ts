@@ -248,7 +248,7 @@ describe('waf=true', () => {
         CustomResponse: {
           ResponseCode: 429,
           CustomResponseBodyKey: 'tooManyRequests',
-          ResponseHeaders: API_ERROR_HEADERS,
+          ResponseHeaders: [...API_ERROR_HEADERS, { Name: 'Retry-After', Value: '30' }],
         },
       },
     });

@@ -242,7 +242,10 @@ describe('REST API', () => {
     expect(responses.MISSING_AUTHENTICATION_TOKEN).toMatchObject({ statusCode: '404' });
     expect(responses.BAD_REQUEST_BODY).toMatchObject({ statusCode: '400' });
     expect(responses.BAD_REQUEST_PARAMETERS).toMatchObject({ statusCode: '400' });
-    expect(responses.THROTTLED).toMatchObject({ statusCode: '429' });
+    expect(responses.THROTTLED).toMatchObject({
+      statusCode: '429',
+      responseParameters: { 'gatewayresponse.header.Retry-After': "'1'" },
+    });
     for (const [type, response] of Object.entries(responses)) {
       // documented as a string; the importer warns on a number, and warnings fail the import
       if (response.statusCode !== undefined) expect(typeof response.statusCode, type).toBe('string');

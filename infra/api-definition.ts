@@ -415,6 +415,27 @@ function mapValues(object: JsonObject, map: (value: Json, key: string) => Json):
   return Object.fromEntries(Object.entries(object).map(([key, value]) => [key, map(value, key)]));
 }
 
+/** One operation of a document: its path, its method and the operation object itself (live, to read or change). */
+export interface OperationEntry {
+  readonly path: string;
+  readonly method: (typeof HTTP_METHODS)[number];
+  readonly operation: JsonObject;
+}
+
+/** Every operation of an OpenAPI document (raw or dereferenced), path by path. */
+export function operationsOf(document: object): OperationEntry[] {
+  const paths = ((document as JsonObject).paths ?? {}) as Record<string, JsonObject>;
+  return Object.entries(paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([key]) => (HTTP_METHODS as readonly string[]).includes(key))
+      .map(([method, operation]) => ({
+        path,
+        method: method as (typeof HTTP_METHODS)[number],
+        operation: operation as JsonObject,
+      })),
+  );
+}
+
 /** A spec path as an execute-api ARN has it, the request's actual path: a templated segment (`{id}`) matches any value. */
 export function executeApiPath(path: string): string {
   return path.replace(/\{[^}]+\}/g, '*');

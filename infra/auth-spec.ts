@@ -4,8 +4,7 @@
  * requirement of each secured operation, and the authentication errors. API Gateway imports its security from this
  * (infra/auth.ts) and `npm run docs -- --auth <mode>` publishes it, so the docs and the gateway never disagree.
  */
-import type { Json, JsonObject } from './api-definition.js';
-import { HTTP_METHODS } from './api-definition.js';
+import { type JsonObject, operationsOf } from './api-definition.js';
 import type { AuthMode } from './settings.js';
 
 /** The name of the AWS IAM scheme in the `iam` document (API Gateway's `awsSigv4` auth type). */
@@ -33,7 +32,7 @@ export function specForAuthMode(spec: object, mode: AuthMode): JsonObject {
   const components = (document.components ?? {}) as JsonObject;
   if (mode === 'iam') components.securitySchemes = { [SIGV4_SCHEME]: SIGV4 };
   else delete components.securitySchemes;
-  for (const operation of operationsOf(document)) {
+  for (const { operation } of operationsOf(document)) {
     if (!isSecured(operation)) continue;
     if (mode === 'iam') {
       operation.security = [{ [SIGV4_SCHEME]: [] }];
@@ -58,14 +57,4 @@ export function specForAuthMode(spec: object, mode: AuthMode): JsonObject {
 export function isSecured(operation: JsonObject): boolean {
   const security = operation.security;
   return Array.isArray(security) && security.some((requirement) => Object.keys(requirement as JsonObject).length > 0);
-}
-
-/** Every operation of the document, as the live objects (to read or change in place). */
-export function operationsOf(document: JsonObject): JsonObject[] {
-  const paths = (document.paths ?? {}) as Record<string, Json>;
-  return Object.values(paths).flatMap((item) =>
-    Object.entries(item as JsonObject)
-      .filter(([key]) => (HTTP_METHODS as readonly string[]).includes(key))
-      .map(([, operation]) => operation as JsonObject),
-  );
 }

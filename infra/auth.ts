@@ -16,8 +16,8 @@ import {
   type GatewayDefinitionOptions,
   type GatewayResponse,
   gatewayResponseHeaders,
-  HTTP_METHODS,
   type JsonObject,
+  operationsOf,
 } from './api-definition.js';
 import { isSecured, SIGV4_SCHEME, specForAuthMode } from './auth-spec.js';
 import type { AuthMode, CustomersApiSettings } from './settings.js';
@@ -119,16 +119,6 @@ function forbidden(corsAllowOrigin: string): GatewayResponse {
 
 const READ_METHODS = new Set(['get', 'head']);
 
-/** The operations of the spec that require credentials, by method and path. */
-function securedOperations(spec: object): { method: string; path: string }[] {
-  const paths = ((spec as JsonObject).paths ?? {}) as Record<string, JsonObject>;
-  return Object.entries(paths).flatMap(([path, item]) =>
-    Object.entries(item)
-      .filter(([method, operation]) => HTTP_METHODS.includes(method as never) && isSecured(operation as JsonObject))
-      .map(([method]) => ({ method, path })),
-  );
-}
-
 /** What a mode adds beside the API: the usage plan and first key, or the read and write policies. */
 export interface AuthResources {
   readonly usagePlan?: apigateway.UsagePlan;
@@ -163,7 +153,7 @@ export function addAuthResources(
   }
   if (settings.auth === 'iam') {
     // Every secured operation of the spec, reads (GET, HEAD) apart from writes.
-    const secured = securedOperations(spec);
+    const secured = operationsOf(spec).filter(({ operation }) => isSecured(operation));
     const invoke = (operations: typeof secured) =>
       new iam.PolicyStatement({
         actions: ['execute-api:Invoke'],

@@ -16,7 +16,7 @@ import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { PARTITION_KEY } from '../src/customer-table.js';
 import { openapiDocument } from '../src/generated/openapi-document.js';
-import { executeApiPath, type GatewayDefinitionOptions, HTTP_METHODS, toGatewayDefinition } from './api-definition.js';
+import { executeApiPath, type GatewayDefinitionOptions, operationsOf, toGatewayDefinition } from './api-definition.js';
 import { type AuthResources, addAuthResources, authDefinitionExtensions } from './auth.js';
 import { Monitoring } from './monitoring.js';
 import { type CustomersApiSettings, fixedCorsOrigin, withDefaults } from './settings.js';
@@ -174,11 +174,12 @@ export class CustomersApi extends Construct {
     this.function.node.addDependency(role);
 
     const integrationUri = `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}:lambda:path/2015-03-31/functions/${this.function.functionArn}/invocations`;
+    const corsAllowOrigin = fixedCorsOrigin(settings);
     const definition = toGatewayDefinition(spec, {
-      ...authDefinitionExtensions(settings.auth, spec, fixedCorsOrigin(settings)),
+      ...authDefinitionExtensions(settings.auth, spec, corsAllowOrigin),
       ...definitionExtensions,
       integrationUri,
-      corsAllowOrigin: fixedCorsOrigin(settings),
+      corsAllowOrigin,
     });
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
@@ -220,7 +221,7 @@ export class CustomersApi extends Construct {
 
     // SpecRestApi adds no invoke permission: allow this API's stage, on the spec's paths only. Every method of a
     // path reaches the function (405 with Allow, the CORS preflight), so the method is `*`.
-    for (const path of pathsOf(spec)) {
+    for (const path of new Set(operationsOf(spec).map((entry) => entry.path))) {
       this.function.addPermission(`InvokeFromApi${permissionId(path)}`, {
         principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
         sourceArn: this.api.arnForExecuteApi('*', executeApiPath(path), settings.stageName),
@@ -242,14 +243,6 @@ export class CustomersApi extends Construct {
 
     this.customersUrl = this.api.urlForPath('/customers');
   }
-}
-
-/** The spec's paths that have at least one operation. */
-function pathsOf(spec: object): string[] {
-  const paths = (spec as { paths?: Record<string, object> }).paths ?? {};
-  return Object.entries(paths)
-    .filter(([, item]) => Object.keys(item).some((key) => (HTTP_METHODS as readonly string[]).includes(key)))
-    .map(([path]) => path);
 }
 
 function permissionId(path: string): string {

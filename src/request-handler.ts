@@ -171,7 +171,7 @@ function bodySize(event: APIGatewayProxyEvent): number {
  * Header names in lower case, in an object without a prototype: a header named `__proto__` or `constructor` is
  * an ordinary (unknown) header, and a missing header is never found on Object.prototype.
  */
-function lowerCaseHeaders(headers: APIGatewayProxyEvent['headers'] | null): Record<string, string> {
+export function lowerCaseHeaders(headers: APIGatewayProxyEvent['headers'] | null): Record<string, string> {
   const lower: Record<string, string> = Object.create(null);
   if (!headers) return lower;
   for (const name of Object.keys(headers)) {

@@ -6,13 +6,12 @@
  * API Gateway routes them without a key. On AWS the gateway does this; the Lambda never checks keys.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Contract } from '../contract.js';
 import { corsHeaders } from '../cors.js';
 import { ForbiddenError } from '../errors.js';
 import { toErrorResponse } from '../http-response.js';
 import type { Logger } from '../logger.js';
-import type { ProxyHandler } from '../request-handler.js';
+import { lowerCaseHeaders, type ProxyHandler } from '../request-handler.js';
 
 /** The security scheme (openapi/openapi.yaml) the gate enforces, and the header it reads. */
 export const API_KEY_SCHEME = 'apiKey';
@@ -34,10 +33,11 @@ export function withApiKeyGate(handler: ProxyHandler, options: ApiKeyGateOptions
   const { contract, logger } = options;
   return async (event) => {
     if (!requiresApiKey(contract, event.httpMethod, event.path)) return handler(event);
-    const key = headerValue(event, API_KEY_HEADER);
+    const headers = lowerCaseHeaders(event.headers);
+    const key = headers[API_KEY_HEADER];
     if (key !== undefined && isKnown(key)) return handler(event);
     const result = toErrorResponse(new ForbiddenError());
-    result.headers = { ...result.headers, ...corsHeaders(headerValue(event, 'origin'), options.corsAllowedOrigins) };
+    result.headers = { ...result.headers, ...corsHeaders(headers.origin, options.corsAllowedOrigins) };
     // As the handler's own request line, without the key (or any header).
     logger.info('request', {
       requestId: event.requestContext?.requestId,
@@ -69,12 +69,4 @@ function keyMatcher(keys: readonly string[]): (candidate: string) => boolean {
     for (const key of known) found = timingSafeEqual(key, candidateDigest) || found;
     return found;
   };
-}
-
-/** A header's value by case-insensitive name (API Gateway passes header names as the client sent them). */
-function headerValue(event: APIGatewayProxyEvent, name: string): string | undefined {
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === name && value !== undefined) return value;
-  }
-  return undefined;
 }

@@ -6,6 +6,7 @@
 
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { operationsOf } from '../../infra/api-definition.js';
 import { specForAuthMode } from '../../infra/auth-spec.js';
 import { type AuthMode, DEFAULT_SETTINGS } from '../../infra/settings.js';
 import { WAF_RULES } from '../../infra/waf.js';
@@ -14,7 +15,6 @@ import { MAX_BODY_BYTES } from '../../src/request-handler.js';
 import { synthesize } from './synth.js';
 
 type JsonObject = Record<string, unknown>;
-const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 
 function importedBody(template: Template): { paths: Record<string, Record<string, JsonObject>> } & JsonObject {
   const apis = Object.values(template.findResources('AWS::ApiGateway::RestApi'));
@@ -25,26 +25,22 @@ function importedBody(template: Template): { paths: Record<string, Record<string
 /** Security of each of the spec's operations as imported, by "METHOD path". */
 function securityByOperation(template: Template): Record<string, unknown> {
   const body = importedBody(template);
-  const spec = openapiDocument as unknown as { paths: Record<string, Record<string, unknown>> };
-  const result: Record<string, unknown> = {};
-  for (const [path, item] of Object.entries(spec.paths)) {
-    for (const method of Object.keys(item).filter((key) => METHODS.includes(key))) {
-      result[`${method.toUpperCase()} ${path}`] = body.paths[path]?.[method]?.security;
-    }
-  }
-  return result;
+  return Object.fromEntries(
+    operationsOf(openapiDocument).map(({ path, method }) => [
+      `${method.toUpperCase()} ${path}`,
+      body.paths[path]?.[method]?.security,
+    ]),
+  );
 }
 
 /** Security of each operation in the document published for `mode` (`npm run docs -- --auth <mode>`). */
 function publishedSecurity(mode: AuthMode): Record<string, unknown> {
-  const published = specForAuthMode(openapiDocument, mode) as { paths: Record<string, Record<string, JsonObject>> };
-  const result: Record<string, unknown> = {};
-  for (const [path, item] of Object.entries(published.paths)) {
-    for (const method of Object.keys(item).filter((key) => METHODS.includes(key))) {
-      result[`${method.toUpperCase()} ${path}`] = item[method]?.security;
-    }
-  }
-  return result;
+  return Object.fromEntries(
+    operationsOf(specForAuthMode(openapiDocument, mode)).map(({ path, method, operation }) => [
+      `${method.toUpperCase()} ${path}`,
+      operation.security,
+    ]),
+  );
 }
 
 /** The headers the API's own errors carry, which the WAF's answers carry too (as the spec declares). */

@@ -4,16 +4,15 @@
  * refused request, and stores a valid id exactly.
  */
 import { request as httpRequest } from 'node:http';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from '../../src/local/embedded-dynamodb.js';
 import type { LocalServer } from '../../src/local/server.js';
 import { MAX_BODY_BYTES } from '../../src/request-handler.js';
 import { expectConformsToSpec } from '../helpers/contract-assertions.js';
 import { LOCAL_KEY_HEADERS } from '../helpers/http.js';
 import { startTestServer } from '../helpers/local-server.js';
-import { storedIds } from '../helpers/stored-ids.js';
+import { emulatorClient, storedIds } from '../helpers/stored-ids.js';
 
 let server: LocalServer;
 let dynamo: DynamoDBClient;
@@ -21,11 +20,7 @@ const ran: Record<string, number> = {};
 
 beforeAll(async () => {
   server = await startTestServer();
-  dynamo = new DynamoDBClient({
-    endpoint: server.dynamoDbEndpoint,
-    region: EMULATOR_REGION,
-    credentials: EMULATOR_CREDENTIALS,
-  });
+  dynamo = emulatorClient(server);
 });
 afterAll(async () => {
   console.log(`property cases run: ${JSON.stringify(ran)} (total ${Object.values(ran).reduce((a, b) => a + b, 0)})`);

@@ -11,18 +11,17 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
-import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from '../../src/local/embedded-dynamodb.js';
 import { MAX_URI_LENGTH } from '../../src/local/protocol-errors.js';
 import { DRAIN_LIMIT_BYTES } from '../../src/local/request-body.js';
 import type { LocalServer } from '../../src/local/server.js';
 import { MAX_BODY_BYTES } from '../../src/request-handler.js';
 import { startTestServer } from '../helpers/local-server.js';
 import { exchange, type RawResponse } from '../helpers/raw-http.js';
-import { storedIds } from '../helpers/stored-ids.js';
+import { emulatorClient, storedIds } from '../helpers/stored-ids.js';
 
 const run = promisify(execFile);
 
@@ -32,11 +31,7 @@ const ran: Record<string, number> = {};
 
 beforeAll(async () => {
   server = await startTestServer();
-  dynamo = new DynamoDBClient({
-    endpoint: server.dynamoDbEndpoint,
-    region: EMULATOR_REGION,
-    credentials: EMULATOR_CREDENTIALS,
-  });
+  dynamo = emulatorClient(server);
 });
 afterAll(async () => {
   console.log(`raw protocol cases run: ${JSON.stringify(ran)}`);

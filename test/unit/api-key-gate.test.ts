@@ -48,6 +48,11 @@ describe('withApiKeyGate', () => {
     ['an unknown key', { 'x-api-key': 'not-a-key-0123456789abcdef' }],
     ['a known key with a character more', { 'x-api-key': `${KEYS[0]}x` }],
     ['a known key in another header', { authorization: KEYS[0] as string }],
+    // Parsed from JSON, as the Lambda runtime builds events: `__proto__` is an own header here, not a prototype.
+    [
+      'a known key only in headers named like Object.prototype members',
+      JSON.parse(`{"__proto__": "${KEYS[0]}", "constructor": "${KEYS[0]}", "toString": "${KEYS[0]}"}`),
+    ],
   ])('answers %s with 403 {"message":"Forbidden"} without calling the handler', async (_case, headers) => {
     const { gate, handler } = gated();
 

@@ -1,16 +1,31 @@
 /**
  * The contract suite: the API's documented behaviour, over HTTP, against any target (see target.ts). Every
  * request carries the target's credentials (an API key, or a SigV4 signature) unless a case says otherwise; every
- * response is validated against openapi/openapi.yaml by the `call` helper.
+ * response is validated against openapi/openapi.yaml by the `call` helper, wherever the API is served.
+ *
+ * Read-only (`CONTRACT_READ_ONLY=true`, for production): only lookups, GET refusals, routing, CORS and auth refusals
+ * run; no PUT is sent with credentials (the target refuses to authenticate one), and the last case lists what was
+ * sent. Every id the full suite writes starts with CONTRACT_ID_PREFIX.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiResponse } from '../helpers/contract-assertions.js';
 import { type CallOptions, call as callUnauthenticated } from '../helpers/http.js';
-import { isRealBackend, startTarget, type Target, targetAuth, targetKind } from './target.js';
+import {
+  CONTRACT_ID_PREFIX,
+  contractReadOnly,
+  isRealBackend,
+  startTarget,
+  type Target,
+  targetAuth,
+  targetKind,
+  WRITE_METHODS,
+} from './target.js';
 
 const kind = targetKind();
 const auth = targetAuth();
+/** Cases that send a write with credentials are skipped when read-only. */
+const readOnly = contractReadOnly();
 /** Cases only a real backend can pass (state, echoed ids, precise errors) are skipped against the mock. */
 const real = isRealBackend(kind);
 let target: Target;
@@ -36,7 +51,11 @@ async function call<Body = Record<string, unknown>>(
       headers,
       ...(options.body === undefined ? {} : { body: options.body }),
     });
-    const response = await callUnauthenticated<Body>(url, { ...options, headers: { ...headers, ...credentials } });
+    const response = await callUnauthenticated<Body>(url, {
+      ...options,
+      headers: { ...headers, ...credentials },
+      baseUrl: base,
+    });
     if (response.status !== 429 || kind !== 'deployed' || attempt === THROTTLED_ATTEMPTS) return response;
     await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 100 * 2 ** attempt) * (0.5 + Math.random())));
   }
@@ -62,8 +81,8 @@ afterAll(async () => {
   await target?.close();
 });
 
-/** A fresh id per test, so runs against a shared deployed table never collide. */
-const freshId = (label = 'contract') => `${label}-${randomUUID()}`;
+/** A fresh id per test, so runs against a shared deployed table never collide; written ones are found by the prefix. */
+const freshId = (label = 'id') => `${CONTRACT_ID_PREFIX}${label}-${randomUUID()}`;
 
 /**
  * Where a 400 says the problem was. The Lambda names it exactly; the mock answers the first documented example of
@@ -124,7 +143,7 @@ describe(`GET /customers (${kind})`, () => {
   );
 });
 
-describe(`PUT /customers (${kind})`, () => {
+describe.skipIf(readOnly)(`PUT /customers (${kind})`, () => {
   it('answers 200 with the written customer for a valid body', async () => {
     const response = await putJson(base, { id: freshId() });
     expect(response.status).toBe(200);
@@ -149,7 +168,7 @@ describe(`PUT /customers (${kind})`, () => {
   });
 
   it.skipIf(!real)('round-trips a unicode id exactly', async () => {
-    const id = `müller-αβγ-日本-😀-${randomUUID()}`;
+    const id = freshId('müller-αβγ-日本-😀');
     expect((await putJson(base, { id })).body).toEqual({ customer: { id }, message: 'success', created: true });
     expect((await getCustomer(base, id)).body).toEqual({ id, customerInDB: true });
   });
@@ -285,12 +304,14 @@ describe(`routing and CORS (${kind})`, () => {
 });
 
 describe.skipIf(auth !== 'apiKey')(`API key (${kind})`, () => {
-  const noKey = (path: string, options: CallOptions = {}) => callUnauthenticated(`${base}${path}`, options);
+  const noKey = (path: string, options: CallOptions = {}) =>
+    callUnauthenticated(`${base}${path}`, { ...options, baseUrl: base });
   const wrongKey = { 'x-api-key': 'not-a-key-anyone-was-given-0000' };
 
   it.each([
     ['GET', '/customers?id=cust-4f9a2c', undefined],
-    ['PUT', '/customers', JSON.stringify({ id: 'cust-4f9a2c' })],
+    // Read-only, the body is one the API would refuse anyway: even a stage that forgot its key writes nothing.
+    ['PUT', '/customers', JSON.stringify({ id: readOnly ? 'read-only: never stored' : freshId('unkeyed') })],
   ])('refuses %s without a key, before anything else', async (method, path, body) => {
     const response = await noKey(path, {
       method,
@@ -314,7 +335,7 @@ describe.skipIf(auth !== 'apiKey')(`API key (${kind})`, () => {
     expect(response.status).toBe(403);
   });
 
-  it.skipIf(!real)('writes nothing for a PUT without a key or with a wrong one', async () => {
+  it.skipIf(!real || readOnly)('writes nothing for a PUT without a key or with a wrong one', async () => {
     const id = freshId('unkeyed');
     for (const headers of [{}, wrongKey]) {
       const refused = await noKey('/customers', {
@@ -352,19 +373,34 @@ describe.skipIf(auth !== 'apiKey')(`API key (${kind})`, () => {
 
 describe.skipIf(auth !== 'iam')(`AWS IAM (${kind})`, () => {
   it('refuses an unsigned request with 401 {message}, not a disguised 404', async () => {
-    const response = await callUnauthenticated(`${base}/customers?id=cust-4f9a2c`);
+    const response = await callUnauthenticated(`${base}/customers?id=cust-4f9a2c`, { baseUrl: base });
     expect(response.status).toBe(401);
     expect(response.body).toEqual({ message: expect.any(String) });
   });
 
-  it('writes nothing for an unsigned PUT', async () => {
+  it.skipIf(readOnly)('writes nothing for an unsigned PUT', async () => {
     const id = freshId('unsigned');
     const refused = await callUnauthenticated(`${base}/customers`, {
+      baseUrl: base,
       method: 'PUT',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ id }),
     });
     expect(refused.status).toBe(401);
     expect((await getCustomer(base, id)).body).toEqual({ id, customerInDB: false });
+  });
+});
+
+describe.runIf(readOnly)(`read-only (${kind})`, () => {
+  it('sent no write with credentials, and says what it sent', () => {
+    const counts = new Map<string, number>();
+    for (const request of target.authenticated) {
+      const line = `${request.method} ${new URL(request.url).pathname}`;
+      counts.set(line, (counts.get(line) ?? 0) + 1);
+    }
+    const lines = [...counts].map(([line, count]) => `${count} × ${line}`);
+    console.info(`CONTRACT_READ_ONLY: authenticated requests sent, none of them a write:\n  ${lines.join('\n  ')}`);
+    expect(target.authenticated.length, 'the read-only cases ran').toBeGreaterThan(0);
+    expect(target.authenticated.filter((request) => WRITE_METHODS.has(request.method))).toEqual([]);
   });
 });

@@ -6,8 +6,13 @@
  * - mock: any key (Prism checks only that one is there);
  * - deployed: `API_KEY=<key>` for a stage deployed with `-c auth=apiKey` (the default), `CONTRACT_AUTH=iam` to sign
  *   requests with SigV4 for `-c auth=iam` (the AWS SDK's default credentials), `CONTRACT_AUTH=none` for `-c auth=none`.
+ *
+ * `API_URL` is the API's base URL, wherever it is served: a stage (`https://…/prod`), a custom domain with a base path
+ * (`https://api.example.com/customers-v1`) or without one. `CONTRACT_READ_ONLY=true` (for production) runs only the
+ * cases that write nothing, and the target refuses to authenticate a write (below).
  */
 import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
+import { openapiDocument } from '../../src/generated/openapi-document.js';
 import { startTestServer } from '../helpers/local-server.js';
 import { startPrismMock } from '../helpers/prism.js';
 
@@ -25,9 +30,37 @@ export interface OutgoingRequest {
 export interface Target {
   readonly baseUrl: string;
   readonly auth: TargetAuth;
-  /** Headers that authenticate `request` at this target (the API key, or a SigV4 signature). */
+  /**
+   * Headers that authenticate `request` at this target (the API key, or a SigV4 signature). In read-only mode it
+   * throws for a method the spec documents as a write, so no case can write by mistake.
+   */
   credentials(request: OutgoingRequest): Promise<Record<string, string>>;
+  /** Every request `credentials` authenticated, in order: what a read-only run shows it sent. */
+  readonly authenticated: readonly OutgoingRequest[];
   close(): Promise<void>;
+}
+
+/** Every id the suite writes starts with this, so an operator can find (and delete) them in a staging table. */
+export const CONTRACT_ID_PREFIX = 'contract-test-';
+
+/** Methods of the spec's operations that are not safe (RFC 9110 §9.2.1): the writes a read-only run never sends. */
+export const WRITE_METHODS: ReadonlySet<string> = new Set(
+  Object.values((openapiDocument as { paths: Record<string, object> }).paths)
+    .flatMap((item) => Object.keys(item))
+    .map((method) => method.toUpperCase())
+    .filter((method) => ['PUT', 'POST', 'PATCH', 'DELETE'].includes(method)),
+);
+
+/** `CONTRACT_READ_ONLY=true`: only the cases that write nothing (production). Known before the suite starts. */
+export function contractReadOnly(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env.CONTRACT_READ_ONLY?.trim();
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new Error(`CONTRACT_READ_ONLY must be true or false, got '${value}'`);
+}
+
+export class ReadOnlyViolation extends Error {
+  override readonly name = 'ReadOnlyViolation';
 }
 
 /** The key the mock is sent: Prism accepts any non-empty value. */
@@ -66,8 +99,24 @@ export function isRealBackend(kind: TargetKind): boolean {
 
 const apiKeyHeaders = (key: string) => async () => ({ 'x-api-key': key });
 
+type Credentials = Target['credentials'];
+
+/** `credentials`, recording each request it authenticates and, read-only, refusing to authenticate a write. */
+function guarded(credentials: Credentials, readOnly: boolean) {
+  const authenticated: OutgoingRequest[] = [];
+  const guard: Credentials = async (request) => {
+    if (readOnly && WRITE_METHODS.has(request.method.toUpperCase())) {
+      throw new ReadOnlyViolation(`CONTRACT_READ_ONLY: refusing to authenticate ${request.method} ${request.url}`);
+    }
+    authenticated.push(request);
+    return credentials(request);
+  };
+  return { credentials: guard, authenticated };
+}
+
 export async function startTarget(env: NodeJS.ProcessEnv = process.env): Promise<Target> {
   const kind = targetKind(env);
+  const readOnly = contractReadOnly(env);
   if (kind === 'deployed') {
     const baseUrl = (env.API_URL ?? '').trim().replace(/\/+$/, '');
     const auth = targetAuth(env);
@@ -77,17 +126,22 @@ export async function startTarget(env: NodeJS.ProcessEnv = process.env): Promise
         : auth === 'iam'
           ? await sigV4Credentials(baseUrl)
           : async () => ({});
-    return { baseUrl, auth, credentials, close: async () => {} };
+    return { baseUrl, auth, ...guarded(credentials, readOnly), close: async () => {} };
   }
   if (kind === 'mock') {
     const mock = await startPrismMock();
-    return { baseUrl: mock.url, auth: 'apiKey', credentials: apiKeyHeaders(MOCK_API_KEY), close: () => mock.close() };
+    return {
+      baseUrl: mock.url,
+      auth: 'apiKey',
+      ...guarded(apiKeyHeaders(MOCK_API_KEY), readOnly),
+      close: () => mock.close(),
+    };
   }
   const server = await startTestServer();
   return {
     baseUrl: server.url,
     auth: 'apiKey',
-    credentials: apiKeyHeaders(DEFAULT_LOCAL_API_KEY),
+    ...guarded(apiKeyHeaders(DEFAULT_LOCAL_API_KEY), readOnly),
     close: () => server.close(),
   };
 }

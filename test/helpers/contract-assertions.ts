@@ -19,14 +19,33 @@ export interface ApiResponse<Body = unknown> {
   readonly body: Body;
 }
 
-/** Asserts the response is what the spec documents for this method and path; returns it for further checks. */
+/**
+ * The path the spec knows for `url`, an address under `baseUrl`: a deployed stage (`https://…/prod`) or a custom
+ * domain with a base path (`https://api.example.com/customers-v1`) serves the spec's `/customers` under its own
+ * prefix. Without a base URL, the API is at the root of the URL's origin.
+ */
+export function specPath(url: string, baseUrl: string = new URL(url).origin): string {
+  const { pathname } = new URL(url);
+  const base = new URL(baseUrl);
+  const prefix = base.pathname.replace(/\/+$/, '');
+  if (new URL(url).origin !== base.origin || (prefix && pathname !== prefix && !pathname.startsWith(`${prefix}/`))) {
+    throw new Error(`${url} is not under the API's base URL ${baseUrl}`);
+  }
+  return pathname.slice(prefix.length) || '/';
+}
+
+/**
+ * Asserts the response is what the spec documents for this method and path; returns it for further checks.
+ * `baseUrl`: where the API is served (a stage URL, a custom domain's base path); the origin of `url` by default.
+ */
 export function expectConformsToSpec<Body>(
   method: string,
   url: string,
   response: ApiResponse<Body>,
+  baseUrl?: string,
 ): ApiResponse<Body> {
   expect(response.headers.get('content-type') ?? '', 'every response is JSON').toMatch(/^application\/json/);
-  const operation = contract.match(method, new URL(url).pathname);
+  const operation = contract.match(method, specPath(url, baseUrl));
   if (operation?.operationId && response.status !== 405) {
     const result = contract.validator.validateResponse(response.body, operation, response.status);
     expect(result.errors ?? [], `${method} ${url} → ${response.status} must match the spec`).toEqual([]);

@@ -9,6 +9,8 @@ export interface CallOptions {
   readonly method?: string;
   readonly body?: string;
   readonly headers?: Record<string, string>;
+  /** Where the API is served, when not at the root of the URL's origin (a stage URL: `https://…/prod`). */
+  readonly baseUrl?: string;
 }
 
 /** Calls the API and checks the response against the spec. */
@@ -24,7 +26,12 @@ export async function call<Body = Record<string, unknown>>(
   });
   const text = await response.text();
   const body = (text === '' ? undefined : JSON.parse(text)) as Body;
-  return expectConformsToSpec(method, url, { status: response.status, headers: response.headers, body });
+  return expectConformsToSpec(
+    method,
+    url,
+    { status: response.status, headers: response.headers, body },
+    options.baseUrl,
+  );
 }
 
 export function putJson(baseUrl: string, body: unknown): Promise<ApiResponse<Record<string, unknown>>> {

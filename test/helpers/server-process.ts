@@ -3,6 +3,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../src/local/main.ts', import.meta.url));
+/** tsx's loader by its full URL, so that a server started in another folder (`cwd`) runs TypeScript too. */
+const TYPESCRIPT_LOADER = import.meta.resolve('tsx');
 
 export interface ServerProcess {
   readonly child: ChildProcess;
@@ -55,7 +57,7 @@ export function spawnServer(
   env: NodeJS.ProcessEnv,
   options: { detached?: boolean; script?: string; cwd?: string } = {},
 ): SpawnedServer {
-  const child = spawn(process.execPath, ['--import', 'tsx', options.script ?? MAIN], {
+  const child = spawn(process.execPath, ['--import', TYPESCRIPT_LOADER, options.script ?? MAIN], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: options.detached ?? false,

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readHandlerConfig, readLocalServerConfig } from '../../src/config.js';
+import {
+  ConfigError,
+  IN_MEMORY,
+  readHandlerConfig,
+  readLocalServerConfig,
+  readStatefulMockConfig,
+} from '../../src/config.js';
 
 describe('configuration', () => {
   it('has a default for every setting', () => {
@@ -52,5 +58,41 @@ describe('configuration', () => {
   ])('fails with a clear error for %o', (env, message) => {
     expect(() => readLocalServerConfig(env)).toThrow(ConfigError);
     expect(() => readLocalServerConfig(env)).toThrow(message);
+  });
+});
+
+describe('configuration of npm run mock:stateful', () => {
+  it('puts Prism on 4010 and the server on a free loopback port, in memory, whatever PORT, HOST and DATA_DIR say', () => {
+    const config = readStatefulMockConfig({
+      PORT: '3000',
+      HOST: '0.0.0.0',
+      DATA_DIR: '.data/dynamodb',
+      AWS_ENDPOINT_URL_DYNAMODB: 'http://localhost:8000',
+    });
+
+    expect(config.mockPort).toBe(4010);
+    expect(config.server).toMatchObject({ port: 0, host: '127.0.0.1', dataDir: IN_MEMORY });
+    expect(config.server.externalDynamoDbEndpoint).toBeUndefined();
+  });
+
+  it('reads MOCK_PORT, and the keys, table and log level as npm start does', () => {
+    const config = readStatefulMockConfig({
+      MOCK_PORT: '4999',
+      API_KEYS: 'frontend-team-key-0123456789',
+      TABLE_NAME: 'ids',
+      LOG_LEVEL: 'warn',
+    });
+
+    expect(config.mockPort).toBe(4999);
+    expect(config.server).toMatchObject({
+      apiKeys: ['frontend-team-key-0123456789'],
+      tableName: 'ids',
+      logLevel: 'warn',
+    });
+  });
+
+  it('fails on a MOCK_PORT that is not a port, naming it', () => {
+    expect(() => readStatefulMockConfig({ MOCK_PORT: '70000' })).toThrow(ConfigError);
+    expect(() => readStatefulMockConfig({ MOCK_PORT: '70000' })).toThrow(/MOCK_PORT must be a whole number/);
   });
 });

@@ -1,0 +1,142 @@
+/**
+ * `npm run build:client [-- --release-tag client-v<version>] [-- --repository <url>]`: the typed client
+ * (src/client.ts) as a package others install, in dist/client/: ES-module JavaScript (esbuild) and declarations
+ * (the TypeScript compiler) that stand on their own, `openapi-fetch` its only dependency, versioned as the spec's
+ * `info.version`. With `--release-tag` (the release workflow passes the pushed tag) it refuses a tag that does not
+ * name that version, before writing anything.
+ */
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import ts from 'typescript';
+import { openapiDocument } from '../generated/openapi-document.js';
+
+export const CLIENT_PACKAGE_NAME = '@customers-api/client';
+export const CLIENT_OUTDIR = fileURLToPath(new URL('../../dist/client', import.meta.url));
+/** The prefix of the git tag that releases the client: `client-v1.2.3` publishes version 1.2.3. */
+export const RELEASE_TAG_PREFIX = 'client-v';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLIENT_ENTRY = fileURLToPath(new URL('../client.ts', import.meta.url));
+const SOURCE_ROOT = fileURLToPath(new URL('../', import.meta.url));
+const PACKAGE_README = fileURLToPath(new URL('./client-package/README.md', import.meta.url));
+const DEPENDENCY = 'openapi-fetch';
+
+/** The spec's `info.version`: the client's version, since the client is the spec's paths and nothing else. */
+export function specVersion(): string {
+  return (openapiDocument as unknown as { info: { version: string } }).info.version;
+}
+
+/** Refuses a release tag that is not `client-v<the spec's version>`, naming both and the fix. */
+export function checkReleaseTag(tag: string, version: string = specVersion()): void {
+  if (tag !== `${RELEASE_TAG_PREFIX}${version}`) {
+    throw new Error(
+      `release tag '${tag}' does not match the spec's info.version ${version}: ` +
+        `tag the commit ${RELEASE_TAG_PREFIX}${version}, or change info.version in openapi/openapi.yaml first`,
+    );
+  }
+}
+
+export interface ClientPackageOptions {
+  /** Where the package is written (emptied first). @default dist/client */
+  readonly outdir?: string;
+  /** The repository's URL for package.json (npm's provenance checks it against the workflow's repository). */
+  readonly repository?: string;
+}
+
+/** Writes the package into `outdir` and returns its package.json. */
+export async function buildClientPackage(options: ClientPackageOptions = {}): Promise<Record<string, unknown>> {
+  const outdir = options.outdir ?? CLIENT_OUTDIR;
+  await rm(outdir, { recursive: true, force: true });
+  await mkdir(outdir, { recursive: true });
+  await bundleJavaScript(outdir);
+  emitDeclarations(outdir);
+  const manifest = await packageJson(options.repository);
+  await writeFile(join(outdir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  await copyFile(PACKAGE_README, join(outdir, 'README.md'));
+  return manifest;
+}
+
+/** client.js: src/client.ts with only `openapi-fetch` left to import (its generated imports are types only). */
+async function bundleJavaScript(outdir: string): Promise<void> {
+  const result = await build({
+    entryPoints: [CLIENT_ENTRY],
+    outfile: join(outdir, 'client.js'),
+    bundle: true,
+    external: [DEPENDENCY],
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    sourcemap: false,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  // Anything else bundled would be this repository's code shipped by accident.
+  const inputs = Object.keys(result.metafile.inputs).map((input) => relative(REPO_ROOT, join(REPO_ROOT, input)));
+  if (inputs.join() !== 'src/client.ts')
+    throw new Error(`the client bundle took in more than src/client.ts: ${inputs}`);
+}
+
+/** client.d.ts and generated/openapi-types.d.ts, importing only each other and `openapi-fetch`. */
+function emitDeclarations(outdir: string): void {
+  const program = ts.createProgram([CLIENT_ENTRY], {
+    declaration: true,
+    emitDeclarationOnly: true,
+    outDir: outdir,
+    rootDir: SOURCE_ROOT,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'],
+    strict: true,
+    skipLibCheck: true,
+    types: [],
+  });
+  const { diagnostics } = program.emit();
+  const errors = [...ts.getPreEmitDiagnostics(program), ...diagnostics];
+  if (errors.length > 0) {
+    const host = {
+      getCanonicalFileName: (f: string) => f,
+      getCurrentDirectory: () => REPO_ROOT,
+      getNewLine: () => '\n',
+    };
+    throw new Error(`the client's declarations did not compile:\n${ts.formatDiagnostics(errors, host)}`);
+  }
+}
+
+async function packageJson(repository: string | undefined): Promise<Record<string, unknown>> {
+  const root = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    license: string;
+    dependencies: Record<string, string>;
+  };
+  return {
+    name: CLIENT_PACKAGE_NAME,
+    version: specVersion(),
+    description: 'Typed client for the customers API, generated from its OpenAPI document (openapi-fetch).',
+    license: root.license,
+    type: 'module',
+    sideEffects: false,
+    exports: { '.': { types: './client.d.ts', default: './client.js' } },
+    types: './client.d.ts',
+    files: ['client.js', 'client.d.ts', 'generated/', 'README.md'],
+    dependencies: { [DEPENDENCY]: root.dependencies[DEPENDENCY] },
+    ...(repository ? { repository: { type: 'git', url: repository } } : {}),
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: { 'release-tag': { type: 'string' }, repository: { type: 'string' } },
+  });
+  try {
+    if (values['release-tag'] !== undefined) checkReleaseTag(values['release-tag']);
+    const manifest = await buildClientPackage({ ...(values.repository ? { repository: values.repository } : {}) });
+    process.stdout.write(`dist/client written: ${manifest.name}@${manifest.version}\n`);
+  } catch (error) {
+    process.stderr.write(`build:client: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

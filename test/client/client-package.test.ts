@@ -1,0 +1,143 @@
+/**
+ * The client as a frontend team gets it: `npm run build:client`'s build, packed by the real `npm pack`, installed by
+ * `npm install` into a fresh TypeScript project (its one dependency comes from the registry, or npm's cache), then
+ * compiled by the real `tsc` with library checking on, and run with Node against `npm run mock:stateful`. The
+ * package README's first call is the program compiled and run.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildClientPackage, CLIENT_PACKAGE_NAME } from '../../src/build/build-client.js';
+import { openapiDocument } from '../../src/generated/openapi-document.js';
+import { type StatefulMockProcess, startStatefulMock } from '../helpers/stateful-mock.js';
+
+const run = promisify(execFile);
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const TSC = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+/** The URL the README's first call uses; the test points it at its own mock. */
+const README_URL = 'http://localhost:4010';
+
+/** A frontend's compiler settings: a browser's library, strict, and the installed declarations checked too. */
+const TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022',
+    lib: ['ES2022', 'DOM'],
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    skipLibCheck: false,
+    types: [],
+    outDir: 'out',
+  },
+};
+
+/** What `tsc -p <config>` in the project printed, and whether it succeeded. */
+async function compile(project: string, config: string): Promise<{ ok: boolean; output: string }> {
+  return run(process.execPath, [TSC, '-p', config], { cwd: project }).then(
+    ({ stdout }) => ({ ok: true, output: stdout }),
+    (error: { stdout: string }) => ({ ok: false, output: error.stdout }),
+  );
+}
+
+describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript project`, () => {
+  let work: string;
+  let project: string;
+  let installed: string;
+  let mock: StatefulMockProcess;
+  let readmeCall: string;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'customers-api-client-package-'));
+    const dist = join(work, 'dist');
+    project = join(work, 'frontend');
+    // The mock starts while the package is built, packed and installed.
+    const mockStarted = startStatefulMock({ cwd: work });
+    await buildClientPackage({ outdir: dist });
+    const { stdout } = await run('npm', ['pack', dist, '--pack-destination', work, '--json'], { cwd: work });
+    const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
+    await mkdir(project);
+    await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'frontend', private: true, type: 'module' }));
+    await run(
+      'npm',
+      ['install', join(work, filename), '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'],
+      { cwd: project },
+    );
+    installed = join(project, 'node_modules', ...CLIENT_PACKAGE_NAME.split('/'));
+    readmeCall = (await readFile(join(installed, 'README.md'), 'utf8')).match(/```ts\n([\s\S]*?)```/)?.[1] ?? '';
+    mock = await mockStarted;
+  }, 120_000);
+
+  afterAll(async () => {
+    if (mock?.child.exitCode === null) {
+      process.kill(-(mock.child.pid as number), 'SIGINT');
+      await mock.exited;
+    }
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it("is named as documented, versioned as the spec's info.version, and depends on openapi-fetch alone", async () => {
+    const manifest = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8'));
+    const ours = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8'));
+
+    expect(manifest.name).toBe(CLIENT_PACKAGE_NAME);
+    expect(manifest.version).toBe((openapiDocument as unknown as { info: { version: string } }).info.version);
+    expect(manifest.dependencies).toEqual({ 'openapi-fetch': ours.dependencies['openapi-fetch'] });
+    expect(manifest.peerDependencies).toBeUndefined();
+    expect(manifest.type).toBe('module');
+  });
+
+  it('ships JavaScript and declarations that import only each other and openapi-fetch', async () => {
+    const files = (await readdir(installed, { recursive: true })).filter((file) => /\.(js|ts)$/.test(file)).sort();
+    expect(files).toEqual(['client.d.ts', 'client.js', join('generated', 'openapi-types.d.ts')]);
+    for (const file of files) {
+      const text = await readFile(join(installed, file), 'utf8');
+      const specifiers = [...text.matchAll(/(?:from|import)\s*['"]([^'"]+)['"]/g)].map((match) => match[1]);
+      for (const specifier of specifiers) {
+        expect(['openapi-fetch', './generated/openapi-types.js'], `${file} imports ${specifier}`).toContain(specifier);
+      }
+    }
+  });
+
+  it('has a README with the install command and a first call', () => {
+    expect(readmeCall).toContain(`from '${CLIENT_PACKAGE_NAME}'`);
+    expect(readmeCall).toContain(`createCustomersClient('${README_URL}', { apiKey:`);
+  });
+
+  it("compiles the README's first call with tsc, and it runs against the stateful mock: created, then found", async () => {
+    const id = `pkg-${crypto.randomUUID()}`;
+    await writeFile(
+      join(project, 'first-call.ts'),
+      readmeCall.replace(README_URL, mock.url).replaceAll('cust-4f9a2c', id),
+    );
+    await writeFile(join(project, 'tsconfig.json'), JSON.stringify({ ...TSCONFIG, files: ['first-call.ts'] }));
+
+    const compiled = await compile(project, 'tsconfig.json');
+    expect(compiled, compiled.output).toEqual({ ok: true, output: '' });
+
+    const { stdout } = await run(process.execPath, [join('out', 'first-call.js')], { cwd: project });
+    expect(stdout.trim().split('\n')).toEqual(['true', 'true']);
+  });
+
+  it('refuses to compile a call to /customerz, a path the spec does not have', async () => {
+    await writeFile(
+      join(project, 'wrong-path.ts'),
+      [
+        `import { createCustomersClient } from '${CLIENT_PACKAGE_NAME}';`,
+        `const client = createCustomersClient('${README_URL}', { apiKey: 'k' });`,
+        `export const call = client.GET('/customerz', { params: { query: { id: 'x' } } });`,
+        '',
+      ].join('\n'),
+    );
+    const config = join(project, 'tsconfig.wrong.json');
+    await writeFile(config, JSON.stringify({ ...TSCONFIG, files: ['wrong-path.ts'] }));
+
+    const compiled = await compile(project, config);
+
+    expect(compiled.ok).toBe(false);
+    expect(compiled.output).toMatch(/wrong-path\.ts\(3,\d+\): error TS\d+: .*"\/customerz"/);
+  });
+});

@@ -111,7 +111,9 @@ describe('CodeDeploy moves the alias to each new version', () => {
 
   it("rolls back on the new version's own errors (ExecutedVersion through the alias), from the first one", () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
-    const newVersion = alarms.filter(({ Properties: a }) => String(JSON.stringify(a.Dimensions)).includes('ExecutedVersion'));
+    const newVersion = alarms.filter(({ Properties: a }) =>
+      String(JSON.stringify(a.Dimensions)).includes('ExecutedVersion'),
+    );
     expect(newVersion).toHaveLength(1);
     expect(newVersion[0]?.Properties).toMatchObject({
       Namespace: 'AWS/Lambda',

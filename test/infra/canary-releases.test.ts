@@ -216,3 +216,18 @@ describe('the pre-traffic check (BeforeAllowTraffic)', () => {
     expect(resources(strict)[logGroupId]?.Properties.KmsKeyId).toBeDefined();
   }, 120_000);
 });
+
+describe("AWS's rule packs with every deployment mode", () => {
+  it.each([
+    [{ deployment: 'linear' }],
+    [{ deployment: 'allAtOnce', compliance: 'strict', auth: 'iam' }],
+    [{ deployment: 'canary', compliance: 'strict', auth: 'none', waf: 'true' }],
+  ])(
+    'find nothing unacknowledged with %o, the pre-traffic check included',
+    async (context) => {
+      const { findings } = await synthesize({ context, policyChecks: true });
+      expect(findings.violations).toEqual([]);
+    },
+    300_000,
+  );
+});

@@ -18,6 +18,7 @@ import { PARTITION_KEY } from '../src/customer-table.js';
 import { openapiDocument } from '../src/generated/openapi-document.js';
 import { executeApiPath, type GatewayDefinitionOptions, operationsOf, toGatewayDefinition } from './api-definition.js';
 import { type AuthResources, addAuthResources, authDefinitionExtensions } from './auth.js';
+import { writeOwnLogs } from './function-logs.js';
 import { Monitoring } from './monitoring.js';
 import { Release } from './release.js';
 import { type CustomersApiSettings, fixedCorsOrigin, withDefaults } from './settings.js';
@@ -114,14 +115,7 @@ export class CustomersApi extends Construct {
         resources: [this.table.tableArn],
       }),
     );
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'WriteOwnLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        // The log group's ARN ends in ':*', which covers its log streams and nothing else.
-        resources: [logGroup.logGroupArn],
-      }),
-    );
+    role.addToPolicy(writeOwnLogs(logGroup));
     if (strict) role.addToPolicy(strict.vpcAccessStatement());
     if (strict && !settings.existingTable) {
       role.addToPolicy(

@@ -15,6 +15,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { TARGET_VERSION_ENV } from '../src/pre-traffic-check.js';
+import { writeOwnLogs } from './function-logs.js';
 import type { DeploymentStrategy } from './settings.js';
 import type { StrictCompliance } from './strict-compliance.js';
 
@@ -68,13 +69,7 @@ export class Release extends Construct {
         resources: [`${props.function.functionArn}:*`],
       }),
     );
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'WriteOwnLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [logGroup.logGroupArn],
-      }),
-    );
+    role.addToPolicy(writeOwnLogs(logGroup));
     if (strict) role.addToPolicy(strict.vpcAccessStatement());
 
     const network = strict ? this.endpointsFor(strict) : undefined;

@@ -7,6 +7,7 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { components } from './generated/openapi-types.js';
+import { anonymousIdentity } from './proxy-identity.js';
 
 type CustomerLookup = components['schemas']['CustomerLookup'];
 
@@ -45,23 +46,7 @@ export function probeEvent(id: string = PROBE_CUSTOMER_ID, stage = 'prod'): APIG
       authorizer: null,
       domainName: '',
       httpMethod: 'GET',
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: '127.0.0.1',
-        user: null,
-        userAgent: headers['User-Agent'],
-        userArn: null,
-      },
+      identity: anonymousIdentity('127.0.0.1', headers['User-Agent']),
       path: `/${stage}${path}`,
       protocol: 'HTTP/1.1',
       requestId: `pre-traffic-check-${Date.now()}`,

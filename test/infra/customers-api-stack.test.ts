@@ -19,14 +19,21 @@ function onlyResource(template: Template, type: string): { logicalId: string; pr
   return { logicalId, properties: resource.Properties };
 }
 
-/** The API's function (the only one with a fixed name; the pre-traffic check is the other). */
-function apiFunction(template: Template): { logicalId: string; properties: JsonObject } {
-  const functions = Object.entries(
-    template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: Match.anyValue() } }),
-  );
-  expect(functions, 'exactly one named function').toHaveLength(1);
-  const [logicalId, resource] = functions[0] as [string, { Properties: JsonObject }];
+/** The one resource of a type that has a fixed name (`nameProperty`): the stack names only its own. */
+function onlyNamed(
+  template: Template,
+  type: string,
+  nameProperty: string,
+): { logicalId: string; properties: JsonObject } {
+  const named = Object.entries(template.findResources(type, { Properties: { [nameProperty]: Match.anyValue() } }));
+  expect(named, `exactly one ${type} with a ${nameProperty}`).toHaveLength(1);
+  const [logicalId, resource] = named[0] as [string, { Properties: JsonObject }];
   return { logicalId, properties: resource.Properties };
+}
+
+/** The API's function (the pre-traffic check, unnamed, is the other). */
+function apiFunction(template: Template): { logicalId: string; properties: JsonObject } {
+  return onlyNamed(template, 'AWS::Lambda::Function', 'FunctionName');
 }
 
 function apiBody(template: Template): { paths: Record<string, Record<string, JsonObject>> } & JsonObject {
@@ -75,14 +82,9 @@ function functionRolePolicy(t: Template): JsonObject {
   return (found[0] as { Properties: JsonObject }).Properties;
 }
 
-/** The function's role (the account-level API Gateway role is the other). */
+/** The function's role (API Gateway's account-level role, the pre-traffic check's and CodeDeploy's are unnamed). */
 function functionRole(template: Template): { logicalId: string; properties: JsonObject } {
-  const roles = Object.entries(
-    template.findResources('AWS::IAM::Role', { Properties: { RoleName: Match.anyValue() } }),
-  );
-  expect(roles, 'exactly one named role').toHaveLength(1);
-  const [logicalId, role] = roles[0] as [string, { Properties: JsonObject }];
-  return { logicalId, properties: role.Properties };
+  return onlyNamed(template, 'AWS::IAM::Role', 'RoleName');
 }
 
 describe('table', () => {

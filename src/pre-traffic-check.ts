@@ -7,7 +7,13 @@
  * checks neither: API Gateway does).
  */
 import type { Context } from 'aws-lambda';
-import { judgeProbeAnswer, PROBE_CUSTOMER_ID, type ProbeVerdict, probeEvent } from './release-probe.js';
+import {
+  type InvokeAnswer,
+  judgeProbeAnswer,
+  PROBE_CUSTOMER_ID,
+  type ProbeVerdict,
+  probeEvent,
+} from './release-probe.js';
 import { type HookStatus, invokeVersion, reportHookStatus } from './signed-aws-calls.js';
 
 /** What CodeDeploy sends a lifecycle hook. */
@@ -21,7 +27,7 @@ export const TARGET_VERSION_ENV = 'TARGET_VERSION_ARN';
 
 /** The AWS calls the check makes, handed in so that the check runs against anything that answers like them. */
 export interface PreTrafficCheckCalls {
-  readonly invoke: (event: unknown) => Promise<Parameters<typeof judgeProbeAnswer>[0]>;
+  readonly invoke: (event: unknown) => Promise<InvokeAnswer>;
   readonly report: (event: LifecycleHookEvent, status: HookStatus) => Promise<void>;
   readonly log?: (line: Record<string, unknown>) => void;
 }

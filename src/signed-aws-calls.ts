@@ -38,23 +38,33 @@ export function parseQualifiedArn(arn: string): QualifiedFunction {
 
 const credentials = defaultProvider();
 
+/**
+ * The service's regional endpoint, or the one `AWS_ENDPOINT_URL_<SERVICE>` names (the AWS SDK's own variable for a
+ * service-specific endpoint: tests point it at a local stand-in).
+ */
+function endpointOf(service: string, region: string): URL {
+  const override = process.env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`];
+  return new URL(override || `https://${service}.${region}.amazonaws.com`);
+}
+
 async function send(
   service: string,
   region: string,
   request: { path: string; query?: Record<string, string>; headers: Record<string, string>; body: string },
 ): Promise<Response> {
-  const hostname = `${service}.${region}.amazonaws.com`;
+  const endpoint = endpointOf(service, region);
   const signer = new SignatureV4({ service, region, credentials, sha256: Hash.bind(null, 'sha256') });
   const signed = await signer.sign({
     method: 'POST',
-    protocol: 'https:',
-    hostname,
+    protocol: endpoint.protocol,
+    hostname: endpoint.hostname,
+    ...(endpoint.port ? { port: Number(endpoint.port) } : {}),
     path: request.path,
     query: request.query ?? {},
-    headers: { ...request.headers, host: hostname },
+    headers: { ...request.headers, host: endpoint.host },
     body: request.body,
   });
-  const url = new URL(`https://${hostname}${request.path}`);
+  const url = new URL(request.path, endpoint);
   for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
   return fetch(url, { method: 'POST', headers: signed.headers, body: request.body });
 }

@@ -104,10 +104,11 @@ export class Release extends Construct {
       preHook: this.preTrafficCheck,
       autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
     });
-    // The alias moves only once the check knows the version it is to probe.
-    (props.alias.node.defaultChild as lambda.CfnAlias).addResourceDependency(
-      this.preTrafficCheck.node.defaultChild as lambda.CfnFunction,
-    );
+    // The alias moves only once the check knows the version it is to probe, and the deployment group watches the
+    // alarms on it (the new version's alarm changes with each version).
+    const aliasResource = props.alias.node.defaultChild as lambda.CfnAlias;
+    aliasResource.addResourceDependency(this.preTrafficCheck.node.defaultChild as lambda.CfnFunction);
+    aliasResource.addResourceDependency(this.deploymentGroup.node.defaultChild as codedeploy.CfnDeploymentGroup);
   }
 
   /**

@@ -88,11 +88,14 @@ describe('CodeDeploy moves the alias to each new version', () => {
     template.hasResourceProperties('AWS::CodeDeploy::Application', { ComputePlatform: 'Lambda' });
   });
 
-  it('the alias is updated through that deployment group (CloudFormation waits for it)', () => {
+  it('the alias is updated through that deployment group (CloudFormation waits for it), after the group', () => {
     const groupId = only(template, 'AWS::CodeDeploy::DeploymentGroup').logicalId;
-    expect(only(template, 'AWS::Lambda::Alias').resource.UpdatePolicy).toMatchObject({
+    const alias = only(template, 'AWS::Lambda::Alias').resource;
+    expect(alias.UpdatePolicy).toMatchObject({
       CodeDeployLambdaAliasUpdate: { DeploymentGroupName: { Ref: groupId } },
     });
+    // so the new version's alarm is updated before traffic moves
+    expect(alias.DependsOn).toContain(groupId);
   });
 
   it('rolls back when a release alarm fires or the deployment fails, watching at least two alarms', () => {

@@ -68,7 +68,7 @@ export const ACKNOWLEDGED_FINDINGS: readonly AcknowledgedFinding[] = [
       'Fn::Join of the API id, which cfn-guard run on the template cannot resolve; the Control Tower hook sees the ' +
       'resolved ARN at deploy time.',
     profiles: BOTH,
-    on: (api) => api.function,
+    on: (api) => api.alias,
   },
   {
     id: 'cdk-validator-cfnguard::cloudwatch_alarm_action_check',
@@ -122,6 +122,62 @@ export const ACKNOWLEDGED_FINDINGS: readonly AcknowledgedFinding[] = [
     reason: `CT.LAMBDA.PR.3: the function reaches only DynamoDB, over TLS with IAM-signed requests, and accepts no inbound connection; a VPC adds subnets and an endpoint to run. ${STRICT_FIXES}`,
     profiles: STANDARD,
     on: (api) => api.function,
+  },
+  {
+    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::<CustomersApiFunction6F5F79AC.Arn>:*]',
+    reason:
+      "The pre-traffic check may invoke this function's versions (<function ARN>:*, no other function): each deploy " +
+      "makes a new version, and a grant on that version's own ARN would change the policy at every deploy and race " +
+      "IAM's propagation with the check's first call.",
+    profiles: BOTH,
+    on: (api) => api.release.preTrafficCheck.role,
+  },
+  {
+    id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+    reason:
+      "CodeDeploy's service role uses the AWS-managed policy AWS documents for Lambda deployments (and the CDK " +
+      'attaches): it reads the alarms, moves the alias and invokes the hooks; the role is trusted by ' +
+      'codedeploy.amazonaws.com alone.',
+    profiles: BOTH,
+    on: (api) => api.release.deploymentGroup.role,
+  },
+  {
+    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::<CustomersApiReleasePreTrafficCheck86CD9ABC.Arn>:*]',
+    reason:
+      "CodeDeploy's role may invoke the pre-traffic check and its versions (<check ARN>:*, no other function), as " +
+      "the CDK's LambdaDeploymentGroup grants it; CodeDeploy invokes the hook it is given, unqualified.",
+    profiles: BOTH,
+    on: (api) => api.release.deploymentGroup.role,
+  },
+  {
+    id: 'Serverless::Serverless-LambdaDLQ',
+    reason:
+      'The pre-traffic check is invoked by CodeDeploy once per deployment. If it fails without reporting, CodeDeploy ' +
+      'fails the deployment when the hook times out and rolls back; a dead-letter queue would hold an event nobody ' +
+      'replays (a new deployment makes a new one).',
+    profiles: BOTH,
+    on: (api) => api.release.preTrafficCheck,
+  },
+  {
+    id: 'Serverless::Serverless-LambdaTracing',
+    reason: `X-Ray is off by default: the pre-traffic check makes one invocation and one CodeDeploy call per deployment, and logs its verdict. ${STRICT_FIXES}`,
+    profiles: STANDARD,
+    on: (api) => api.release.preTrafficCheck,
+  },
+  {
+    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'The pre-traffic check in the VPC, traced: X-Ray (xray:PutTraceSegments, xray:PutTelemetryRecords) and the ' +
+      'network-interface actions of AWSLambdaVPCAccessExecutionRole support no resource-level permissions; every ' +
+      'action is named, none is a wildcard.',
+    profiles: STRICT,
+    on: (api) => api.release.preTrafficCheck.role,
+  },
+  {
+    id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
+    reason: `CT.LAMBDA.PR.3: the pre-traffic check calls only the Lambda and CodeDeploy APIs, over TLS with IAM-signed requests, and accepts no inbound connection; in the VPC it needs two interface endpoints. ${STRICT_FIXES}`,
+    profiles: STANDARD,
+    on: (api) => api.release.preTrafficCheck,
   },
 ];
 

@@ -1,11 +1,11 @@
-/** The CDK app (`cdk.json`): builds the Lambda bundle by the one build path, then synthesizes the stack. */
+/** The CDK app (`cdk.json`): builds the Lambda bundles (the API and the pre-traffic check) by the one build path, then synthesizes the stack. */
 import { App } from 'aws-cdk-lib';
-import { bundleLambda } from '../src/build/bundle-lambda.js';
+import { bundleLambda, bundlePreTrafficCheck } from '../src/build/bundle-lambda.js';
 import { acknowledgeReviewedFindings } from './acknowledged-findings.js';
 import { CustomersApiStack } from './customers-api-stack.js';
 import { addPolicyChecks } from './policy-checks.js';
 
-await bundleLambda();
+await Promise.all([bundleLambda(), bundlePreTrafficCheck()]);
 
 const app = new App();
 const stack = new CustomersApiStack(app, 'CustomersApiStack', {

@@ -5,8 +5,8 @@ import { CustomersApi, type CustomersApiProps } from './customers-api.js';
 import { settingsFromContext } from './settings.js';
 
 export interface CustomersApiStackProps extends StackProps {
-  /** The function code and the spec, when not the defaults (dist/lambda and openapi/openapi.yaml). */
-  readonly source?: Pick<CustomersApiProps, 'code' | 'spec'>;
+  /** The functions' code and the spec, when not the defaults (dist/lambda, dist/pre-traffic-check, openapi/openapi.yaml). */
+  readonly source?: Pick<CustomersApiProps, 'code' | 'preTrafficCheckCode' | 'spec'>;
 }
 
 export class CustomersApiStack extends Stack {

@@ -18,12 +18,18 @@ import { PARTITION_KEY } from '../src/customer-table.js';
 import { openapiDocument } from '../src/generated/openapi-document.js';
 import { executeApiPath, type GatewayDefinitionOptions, operationsOf, toGatewayDefinition } from './api-definition.js';
 import { type AuthResources, addAuthResources, authDefinitionExtensions } from './auth.js';
+import { writeOwnLogs } from './function-logs.js';
 import { Monitoring } from './monitoring.js';
+import { Release } from './release.js';
 import { type CustomersApiSettings, fixedCorsOrigin, withDefaults } from './settings.js';
 import { StrictCompliance } from './strict-compliance.js';
 import { addWaf } from './waf.js';
 
 export const LAMBDA_ASSET_DIR = fileURLToPath(new URL('../dist/lambda', import.meta.url));
+export const PRE_TRAFFIC_CHECK_ASSET_DIR = fileURLToPath(new URL('../dist/pre-traffic-check', import.meta.url));
+
+/** The alias API Gateway calls; each deploy moves it to the new version (infra/release.ts). */
+export const LIVE_ALIAS = 'live';
 
 /** Days the function's and the API's logs are kept. */
 export const LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
@@ -33,6 +39,8 @@ export interface CustomersApiProps extends Partial<CustomersApiSettings> {
   readonly spec?: object;
   /** The built function code (`npm run build`). @default dist/lambda */
   readonly code?: lambda.Code;
+  /** The built pre-traffic check (`npm run build`). @default dist/pre-traffic-check */
+  readonly preTrafficCheckCode?: lambda.Code;
   /**
    * What is added to the imported API definition beside what `auth` adds (`security` per operation, gateway
    * responses).
@@ -45,6 +53,10 @@ export class CustomersApi extends Construct {
   readonly settings: CustomersApiSettings;
   readonly table: dynamodb.ITable;
   readonly function: lambda.Function;
+  /** The `live` alias API Gateway calls, on the function's current version. */
+  readonly alias: lambda.Alias;
+  /** The CodeDeploy deployment group that moves the alias, and its pre-traffic check. */
+  readonly release: Release;
   readonly api: apigateway.SpecRestApi;
   readonly stage: apigateway.Stage;
   readonly monitoring: Monitoring;
@@ -59,7 +71,7 @@ export class CustomersApi extends Construct {
 
   constructor(scope: Construct, id: string, props: CustomersApiProps = {}) {
     super(scope, id);
-    const { spec = openapiDocument, code, definitionExtensions, ...given } = props;
+    const { spec = openapiDocument, code, preTrafficCheckCode, definitionExtensions, ...given } = props;
     const settings = withDefaults(given);
     this.settings = settings;
     const strict =
@@ -103,32 +115,8 @@ export class CustomersApi extends Construct {
         resources: [this.table.tableArn],
       }),
     );
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'WriteOwnLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        // The log group's ARN ends in ':*', which covers its log streams and nothing else.
-        resources: [logGroup.logGroupArn],
-      }),
-    );
-    if (strict) {
-      // What a function in a VPC needs to attach its network interfaces (the actions of AWS's
-      // AWSLambdaVPCAccessExecutionRole, without its logs:* on every log group).
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'AttachToTheVpc',
-          actions: [
-            'ec2:CreateNetworkInterface',
-            'ec2:DescribeNetworkInterfaces',
-            'ec2:DescribeSubnets',
-            'ec2:DeleteNetworkInterface',
-            'ec2:AssignPrivateIpAddresses',
-            'ec2:UnassignPrivateIpAddresses',
-          ],
-          resources: ['*'],
-        }),
-      );
-    }
+    role.addToPolicy(writeOwnLogs(logGroup));
+    if (strict) role.addToPolicy(strict.vpcAccessStatement());
     if (strict && !settings.existingTable) {
       role.addToPolicy(
         new iam.PolicyStatement({
@@ -173,7 +161,13 @@ export class CustomersApi extends Construct {
     // The role's policy must exist before the function can log.
     this.function.node.addDependency(role);
 
-    const integrationUri = `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}:lambda:path/2015-03-31/functions/${this.function.functionArn}/invocations`;
+    // API Gateway calls the alias, never the function itself: the alias is what a deployment moves.
+    this.alias = new lambda.Alias(this, 'LiveAlias', {
+      aliasName: LIVE_ALIAS,
+      version: this.function.currentVersion,
+      description: 'What API Gateway calls; moved to each new version by CodeDeploy',
+    });
+    const integrationUri = `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}:lambda:path/2015-03-31/functions/${this.alias.functionArn}/invocations`;
     const corsAllowOrigin = fixedCorsOrigin(settings);
     const definition = toGatewayDefinition(spec, {
       ...authDefinitionExtensions(settings.auth, spec, corsAllowOrigin),
@@ -219,10 +213,11 @@ export class CustomersApi extends Construct {
     this.api.node.tryRemoveChild('Endpoint');
     this.stage = this.api.deploymentStage;
 
-    // SpecRestApi adds no invoke permission: allow this API's stage, on the spec's paths only. Every method of a
-    // path reaches the function (405 with Allow, the CORS preflight), so the method is `*`.
+    // SpecRestApi adds no invoke permission: allow this API's stage, on the spec's paths only, to invoke the alias
+    // (not the function: API Gateway has no business calling a version that is not live). Every method of a path
+    // reaches the function (405 with Allow, the CORS preflight), so the method is `*`.
     for (const path of new Set(operationsOf(spec).map((entry) => entry.path))) {
-      this.function.addPermission(`InvokeFromApi${permissionId(path)}`, {
+      this.alias.addPermission(`InvokeFromApi${permissionId(path)}`, {
         principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
         sourceArn: this.api.arnForExecuteApi('*', executeApiPath(path), settings.stageName),
       });
@@ -235,10 +230,22 @@ export class CustomersApi extends Construct {
       restApiName: settings.restApiName,
       stageName: settings.stageName,
       function: this.function,
+      alias: this.alias,
+      newVersion: this.function.currentVersion,
       table: this.table,
       alarmTopic: settings.alarmTopicArn
         ? sns.Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn)
         : strict?.alarmTopic,
+    });
+
+    this.release = new Release(this, 'Release', {
+      function: this.function,
+      alias: this.alias,
+      deployment: settings.deployment,
+      alarms: Object.values(this.monitoring.releaseAlarms),
+      preTrafficCheckCode: preTrafficCheckCode ?? lambda.Code.fromAsset(PRE_TRAFFIC_CHECK_ASSET_DIR),
+      logRetention: LOG_RETENTION,
+      strict,
     });
 
     this.customersUrl = this.api.urlForPath('/customers');

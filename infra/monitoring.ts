@@ -1,7 +1,8 @@
 /**
  * What an operator watches: CloudWatch alarms on the API's 5xx rate and p99 latency, the function's errors and
- * throttles, and the table's throttling and system errors; a dashboard with the same metrics; alarm (and OK)
- * notifications to an SNS topic when one is given (context `alarmTopicArn`).
+ * throttles, and the table's throttling and system errors; the release alarms CodeDeploy watches while a new version
+ * takes traffic (infra/release.ts); a dashboard with the same metrics; alarm (and OK) notifications to an SNS topic
+ * when one is given (context `alarmTopicArn`).
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -27,10 +28,29 @@ export const ALARM_THRESHOLDS = {
   tableSystemErrors: 1,
 } as const;
 
+/**
+ * The release alarms: CodeDeploy rolls a deployment back when one fires while the new version takes traffic, so they
+ * look at one-minute periods (a canary lasts 5 minutes) and at the new version where a metric can tell it apart.
+ */
+export const RELEASE_ALARM_THRESHOLDS = {
+  /** Errors (crashes, timeouts) of the new version, invoked through the live alias (dimension ExecutedVersion). */
+  newVersionErrors: 1,
+  /**
+   * Share of the stage's requests answered 5xx, in 2 of 3 one-minute periods: a version that answers 500 as a
+   * normal response is no Lambda error. API Gateway's metrics cannot tell versions apart (ApiName and Stage only).
+   */
+  api5xxRateDuringRelease: 0.01,
+} as const;
+
+const RELEASE_PERIOD = Duration.minutes(1);
+
 export interface MonitoringProps {
   readonly restApiName: string;
   readonly stageName: string;
   readonly function: lambda.IFunction;
+  /** The alias API Gateway calls, and the version it is being moved to. */
+  readonly alias: lambda.IAlias;
+  readonly newVersion: lambda.IVersion;
   readonly table: dynamodb.ITable;
   /** SNS topic notified on alarm and on return to OK. @default no notification */
   readonly alarmTopic?: sns.ITopic | undefined;
@@ -38,6 +58,8 @@ export interface MonitoringProps {
 
 export class Monitoring extends Construct {
   readonly alarms: Record<keyof typeof ALARM_THRESHOLDS, cloudwatch.Alarm>;
+  /** The alarms a deployment rolls back on (infra/release.ts). */
+  readonly releaseAlarms: Record<keyof typeof RELEASE_ALARM_THRESHOLDS, cloudwatch.Alarm>;
   readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -71,9 +93,22 @@ export class Monitoring extends Construct {
     const rates = new Set<keyof typeof ALARM_THRESHOLDS>(['api5xxRate', 'apiP99LatencyMs']);
 
     const topic = props.alarmTopic;
+    const alarm = (name: string, options: Omit<cloudwatch.AlarmProps, 'treatMissingData'>) => {
+      // No traffic is not a failure.
+      const created = new cloudwatch.Alarm(this, name, {
+        ...options,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      if (topic) {
+        created.addAlarmAction(new actions.SnsAction(topic));
+        created.addOkAction(new actions.SnsAction(topic));
+      }
+      return created;
+    };
     this.alarms = Object.fromEntries(
-      (Object.keys(ALARM_THRESHOLDS) as (keyof typeof ALARM_THRESHOLDS)[]).map((name) => {
-        const alarm = new cloudwatch.Alarm(this, name, {
+      (Object.keys(ALARM_THRESHOLDS) as (keyof typeof ALARM_THRESHOLDS)[]).map((name) => [
+        name,
+        alarm(name, {
           metric: metrics[name],
           threshold: ALARM_THRESHOLDS[name],
           comparisonOperator: rates.has(name)
@@ -82,24 +117,59 @@ export class Monitoring extends Construct {
           // A rate or a latency must last (2 of 3 periods); one crash or throttle is worth a look at once.
           evaluationPeriods: rates.has(name) ? 3 : 1,
           datapointsToAlarm: rates.has(name) ? 2 : 1,
-          // No traffic is not a failure.
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
           alarmDescription: `customers-api ${props.stageName}: ${descriptions[name]}`,
-        });
-        if (topic) {
-          alarm.addAlarmAction(new actions.SnsAction(topic));
-          alarm.addOkAction(new actions.SnsAction(topic));
-        }
-        return [name, alarm];
-      }),
+        }),
+      ]),
     ) as Record<keyof typeof ALARM_THRESHOLDS, cloudwatch.Alarm>;
+
+    const aliasResource = `${props.function.functionName}:${props.alias.aliasName}`;
+    // The new version's own invocations through the alias (its errors are no one else's).
+    const newVersion = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/Lambda',
+        metricName,
+        dimensionsMap: {
+          FunctionName: props.function.functionName,
+          Resource: aliasResource,
+          ExecutedVersion: props.newVersion.version,
+        },
+        statistic: 'Sum',
+        period: RELEASE_PERIOD,
+      });
+    const newVersionErrors = newVersion('Errors');
+    this.releaseAlarms = {
+      newVersionErrors: alarm('newVersionErrors', {
+        metric: newVersionErrors,
+        threshold: RELEASE_ALARM_THRESHOLDS.newVersionErrors,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        alarmDescription: `customers-api ${props.stageName}: the newest version crashed or timed out (a deployment in progress rolls back)`,
+      }),
+      api5xxRateDuringRelease: alarm('api5xxRateDuringRelease', {
+        metric: api('5XXError', 'Average').with({ period: RELEASE_PERIOD }),
+        threshold: RELEASE_ALARM_THRESHOLDS.api5xxRateDuringRelease,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        alarmDescription:
+          `customers-api ${props.stageName}: more than ${RELEASE_ALARM_THRESHOLDS.api5xxRateDuringRelease * 100}% ` +
+          'of requests answered 5xx in 2 of 3 minutes (a deployment in progress rolls back)',
+      }),
+    };
 
     const graph = (title: string, ...metricsShown: cloudwatch.IMetric[]) =>
       new cloudwatch.GraphWidget({ title, left: metricsShown, width: 8 });
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.hours(3),
       widgets: [
-        [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: Object.values(this.alarms), width: 24 })],
+        [
+          new cloudwatch.AlarmStatusWidget({
+            title: 'Alarms (the last two roll a deployment back)',
+            alarms: [...Object.values(this.alarms), ...Object.values(this.releaseAlarms)],
+            width: 24,
+          }),
+        ],
         [
           graph('API requests and errors', api('Count', 'Sum'), api('4XXError', 'Sum'), api('5XXError', 'Sum')),
           graph('API latency (ms)', api('Latency', 'p50'), api('Latency', 'p99'), api('IntegrationLatency', 'p99')),
@@ -127,6 +197,15 @@ export class Monitoring extends Construct {
               period: PERIOD,
             }),
           ),
+        ],
+        [
+          graph(
+            `Live alias (${props.alias.aliasName}): invocations and errors`,
+            props.alias.metricInvocations({ period: RELEASE_PERIOD }),
+            props.alias.metricErrors({ period: RELEASE_PERIOD }),
+          ),
+          graph('Newest version: invocations and errors', newVersion('Invocations'), newVersionErrors),
+          graph('API 5xx rate, per minute', this.releaseAlarms.api5xxRateDuringRelease.metric),
         ],
         [
           graph(

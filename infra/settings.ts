@@ -11,6 +11,12 @@ export const AUTH_MODES = ['apiKey', 'iam', 'none'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 
 export type ComplianceProfile = (typeof COMPLIANCE_PROFILES)[number];
+/**
+ * How a new version takes the traffic (infra/release.ts): 10 % for 5 minutes then all (default), 10 % more every
+ * minute, or all at once (sandboxes). Every one of them runs the pre-traffic check and rolls back on alarm.
+ */
+export const DEPLOYMENT_STRATEGIES = ['canary', 'linear', 'allAtOnce'] as const;
+export type DeploymentStrategy = (typeof DEPLOYMENT_STRATEGIES)[number];
 
 export interface CustomersApiSettings {
   /** The table's name (`tableName`). */
@@ -60,6 +66,8 @@ export interface CustomersApiSettings {
   readonly waf: boolean;
   /** With `waf`: requests one IP address may make in any 5 minutes (`wafRateLimit`, 10 to 2,000,000,000). */
   readonly wafRateLimit: number;
+  /** How a new version takes the traffic: `canary`, `linear` or `allAtOnce` (`deployment`; infra/release.ts). */
+  readonly deployment: DeploymentStrategy;
 }
 
 export const DEFAULT_SETTINGS: CustomersApiSettings = {
@@ -83,6 +91,7 @@ export const DEFAULT_SETTINGS: CustomersApiSettings = {
   createApiKey: true,
   waf: false,
   wafRateLimit: 1000,
+  deployment: 'canary',
 };
 
 /** Context key of each setting (the CLI's `-c key=value`). */
@@ -107,6 +116,7 @@ export const CONTEXT_KEYS = {
   createApiKey: 'createApiKey',
   waf: 'waf',
   wafRateLimit: 'wafRateLimit',
+  deployment: 'deployment',
 } as const satisfies Record<keyof CustomersApiSettings, string>;
 
 export class SettingsError extends Error {
@@ -139,14 +149,15 @@ export function settingsFromContext(node: Node): Partial<CustomersApiSettings> {
   set('apiGatewayCloudWatchRole', flag);
   set('reservedConcurrency', reservedConcurrency);
   set('alarmTopicArn', topicArn);
-  set('compliance', compliance);
-  set('auth', authMode);
+  set('compliance', oneOf(COMPLIANCE_PROFILES));
+  set('auth', oneOf(AUTH_MODES));
   set('apiKeyRateLimit', whole);
   set('apiKeyBurstLimit', whole);
   set('apiKeyQuotaPerMonth', whole);
   set('createApiKey', flag);
   set('waf', flag);
   set('wafRateLimit', wafRateLimit);
+  set('deployment', oneOf(DEPLOYMENT_STRATEGIES));
   return settings as Partial<CustomersApiSettings>;
 }
 
@@ -201,10 +212,13 @@ function wafRateLimit(value: unknown, key: string): number {
   return number;
 }
 
-function authMode(value: unknown, key: string): AuthMode {
-  if (!(AUTH_MODES as readonly unknown[]).includes(value))
-    throw new SettingsError(`context ${key} must be one of ${AUTH_MODES.join(', ')}, got ${JSON.stringify(value)}`);
-  return value as AuthMode;
+/** A parser that accepts one of `choices`. */
+function oneOf<T extends string>(choices: readonly T[]): (value: unknown, key: string) => T {
+  return (value, key) => {
+    if (!(choices as readonly unknown[]).includes(value))
+      throw new SettingsError(`context ${key} must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`);
+    return value as T;
+  };
 }
 
 function origins(value: unknown, key: string): readonly string[] {
@@ -234,14 +248,6 @@ function topicArn(value: unknown, key: string): string {
       `context ${key} must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got ${JSON.stringify(arn)}`,
     );
   return arn;
-}
-
-function compliance(value: unknown, key: string): ComplianceProfile {
-  if (!(COMPLIANCE_PROFILES as readonly unknown[]).includes(value))
-    throw new SettingsError(
-      `context ${key} must be one of ${COMPLIANCE_PROFILES.join(', ')}, got ${JSON.stringify(value)}`,
-    );
-  return value as ComplianceProfile;
 }
 
 /**

@@ -100,4 +100,23 @@ export class StrictCompliance extends Construct {
       enforceSSL: true,
     });
   }
+
+  /**
+   * What a function in the VPC needs to attach its network interfaces (the actions of AWS's
+   * AWSLambdaVPCAccessExecutionRole, without its logs:* on every log group).
+   */
+  vpcAccessStatement(): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      sid: 'AttachToTheVpc',
+      actions: [
+        'ec2:CreateNetworkInterface',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DescribeSubnets',
+        'ec2:DeleteNetworkInterface',
+        'ec2:AssignPrivateIpAddresses',
+        'ec2:UnassignPrivateIpAddresses',
+      ],
+      resources: ['*'],
+    });
+  }
 }

@@ -1,6 +1,7 @@
 /**
- * Builds the Lambda artifact that is deployed: dist/lambda/index.mjs (exports `handler`) and its source map.
- * `npm run build` runs it; the CDK stack deploys dist/lambda built by this same function.
+ * Builds the Lambda artifacts that are deployed: dist/lambda/index.mjs (the API; exports `handler`) and its source
+ * map, and dist/pre-traffic-check/index.mjs (CodeDeploy's pre-traffic hook, src/pre-traffic-check.ts).
+ * `npm run build` runs it; the CDK stack deploys the folders built by these same functions.
  */
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,8 @@ import { type BuildResult, build, type Plugin } from 'esbuild';
 
 export const LAMBDA_ENTRY = fileURLToPath(new URL('../lambda.ts', import.meta.url));
 export const LAMBDA_OUTDIR = fileURLToPath(new URL('../../dist/lambda', import.meta.url));
+export const PRE_TRAFFIC_CHECK_ENTRY = fileURLToPath(new URL('../pre-traffic-check.ts', import.meta.url));
+export const PRE_TRAFFIC_CHECK_OUTDIR = fileURLToPath(new URL('../../dist/pre-traffic-check', import.meta.url));
 
 const shim = (name: string) => fileURLToPath(new URL(`./shims/${name}`, import.meta.url));
 
@@ -77,8 +80,18 @@ export async function bundleLambda(
   });
 }
 
+/** Bundles the pre-traffic check into its own folder, the same way; the API's bundle is not touched. */
+export function bundlePreTrafficCheck(
+  outdir: string = PRE_TRAFFIC_CHECK_OUTDIR,
+): Promise<BuildResult<{ metafile: true }>> {
+  return bundleLambda(outdir, PRE_TRAFFIC_CHECK_ENTRY);
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const result = await bundleLambda();
-  const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
-  process.stdout.write(`dist/lambda written (${(bytes / 1024).toFixed(1)} KiB with source map)\n`);
+  const results = { 'dist/lambda': bundleLambda(), 'dist/pre-traffic-check': bundlePreTrafficCheck() };
+  for (const [folder, built] of Object.entries(results)) {
+    const { metafile } = await built;
+    const bytes = Object.values(metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
+    process.stdout.write(`${folder} written (${(bytes / 1024).toFixed(1)} KiB with source map)\n`);
+  }
 }

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { BadRequestError } from '../errors.js';
+import { anonymousIdentity } from '../proxy-identity.js';
 
 export interface ProxyEventOptions {
   /** Stage name in the request context; `local` by default. */
@@ -53,23 +54,7 @@ export function toProxyEvent(
       authorizer: null,
       domainName: request.headers.host ?? 'localhost',
       httpMethod: method,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-        user: null,
-        userAgent: request.headers['user-agent'] ?? null,
-        userArn: null,
-      },
+      identity: anonymousIdentity(request.socket.remoteAddress ?? '127.0.0.1', request.headers['user-agent'] ?? null),
       path: `/${stage}${url.pathname}`,
       protocol: `HTTP/${request.httpVersion}`,
       requestId: randomUUID(),

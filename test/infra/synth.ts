@@ -8,15 +8,18 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { acknowledgeReviewedFindings } from '../../infra/acknowledged-findings.js';
 import { CustomersApiStack } from '../../infra/customers-api-stack.js';
 import { addPolicyChecks } from '../../infra/policy-checks.js';
-import { bundleLambda } from '../../src/build/bundle-lambda.js';
+import { bundleLambda, bundlePreTrafficCheck } from '../../src/build/bundle-lambda.js';
 
-let built: Promise<string> | undefined;
+let built: Promise<{ api: string; preTrafficCheck: string }> | undefined;
 
-/** The Lambda bundle, built by the one build path into a temporary folder, once per test file. */
-function builtLambda(): Promise<string> {
-  built ??= mkdtemp(join(tmpdir(), 'customers-api-lambda-')).then(async (dir) => {
-    await bundleLambda(dir);
-    return dir;
+/** The Lambda bundles (the API, the pre-traffic check), built by the one build path into temporary folders, once per test file. */
+function builtLambdas(): Promise<{ api: string; preTrafficCheck: string }> {
+  built ??= Promise.all([
+    mkdtemp(join(tmpdir(), 'customers-api-lambda-')),
+    mkdtemp(join(tmpdir(), 'customers-api-pre-traffic-check-')),
+  ]).then(async ([api, preTrafficCheck]) => {
+    await Promise.all([bundleLambda(api), bundlePreTrafficCheck(preTrafficCheck)]);
+    return { api, preTrafficCheck };
   });
   return built;
 }
@@ -54,9 +57,13 @@ interface PluginReport {
 export async function synthesize(options: SynthOptions = {}): Promise<Synthesized> {
   const outdir = await mkdtemp(join(tmpdir(), 'customers-api-cdk-'));
   const app = new App({ outdir, context: options.context ?? {} });
-  const code = lambda.Code.fromAsset(await builtLambda());
+  const bundles = await builtLambdas();
   const stack = new CustomersApiStack(app, 'CustomersApiStack', {
-    source: { code, ...(options.spec ? { spec: options.spec } : {}) },
+    source: {
+      code: lambda.Code.fromAsset(bundles.api),
+      preTrafficCheckCode: lambda.Code.fromAsset(bundles.preTrafficCheck),
+      ...(options.spec ? { spec: options.spec } : {}),
+    },
   });
   if (!options.policyChecks)
     return { stack, template: Template.fromStack(stack), findings: { plugins: [], violations: [], acknowledged: [] } };

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bundleLambda } from '../../src/build/bundle-lambda.js';
 import { createTableInput } from '../../src/customer-table.js';
 import { EMULATOR_CREDENTIALS, type Emulator, startEmulator } from '../../src/local/embedded-dynamodb.js';
+import { judgeProbeAnswer, PROBE_CUSTOMER_ID, probeEvent } from '../../src/release-probe.js';
 import { lambdaContext } from '../helpers/lambda-context.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
 
@@ -108,6 +109,16 @@ describe('the Lambda bundle', () => {
   it('answers 405 and 404 from the spec', async () => {
     expect((await handler(proxyEvent({ httpMethod: 'DELETE' }))).statusCode).toBe(405);
     expect((await handler(proxyEvent({ path: '/nothing' }))).statusCode).toBe(404);
+  });
+
+  it("passes the pre-traffic check's probe (src/pre-traffic-check.ts), which writes nothing", async () => {
+    for (let probe = 0; probe < 2; probe++) {
+      const response = await handler(probeEvent());
+      // as Lambda's Invoke hands the proxy response to the check
+      expect(judgeProbeAnswer({ statusCode: 200, payload: JSON.stringify(response) })).toEqual({ passed: true });
+      // a lookup: the probe id is never stored, however often the check runs
+      expect(JSON.parse(response.body)).toEqual({ id: PROBE_CUSTOMER_ID, customerInDB: false });
+    }
   });
 });
 

@@ -1,0 +1,69 @@
+/**
+ * CodeDeploy's `BeforeAllowTraffic` hook (infra/release.ts): before the live alias sends any request to a new
+ * version, invoke that version directly with a lookup (src/release-probe.ts) and tell CodeDeploy whether it answered
+ * as the spec says. `Failed` stops the deployment: the alias stays on the old version and the stack update fails.
+ *
+ * It invokes the function, not the API, so it needs no API key or signature in any auth mode (the function itself
+ * checks neither: API Gateway does).
+ */
+import type { Context } from 'aws-lambda';
+import {
+  type InvokeAnswer,
+  judgeProbeAnswer,
+  PROBE_CUSTOMER_ID,
+  type ProbeVerdict,
+  probeEvent,
+} from './release-probe.js';
+import { type HookStatus, invokeVersion, reportHookStatus } from './signed-aws-calls.js';
+
+/** What CodeDeploy sends a lifecycle hook. */
+export interface LifecycleHookEvent {
+  readonly DeploymentId: string;
+  readonly LifecycleEventHookExecutionId: string;
+}
+
+/** The environment variable that names the version to check (set by infra/release.ts). */
+export const TARGET_VERSION_ENV = 'TARGET_VERSION_ARN';
+
+/** The AWS calls the check makes, handed in so that the check runs against anything that answers like them. */
+export interface PreTrafficCheckCalls {
+  readonly invoke: (event: unknown) => Promise<InvokeAnswer>;
+  readonly report: (event: LifecycleHookEvent, status: HookStatus) => Promise<void>;
+  readonly log?: (line: Record<string, unknown>) => void;
+}
+
+/** Probes the new version, reports the verdict to CodeDeploy, and returns it. */
+export async function checkBeforeTraffic(
+  event: LifecycleHookEvent,
+  calls: PreTrafficCheckCalls,
+): Promise<ProbeVerdict> {
+  let verdict: ProbeVerdict;
+  try {
+    verdict = judgeProbeAnswer(await calls.invoke(probeEvent(PROBE_CUSTOMER_ID)), PROBE_CUSTOMER_ID);
+  } catch (error) {
+    verdict = { passed: false, reason: `the new version could not be invoked: ${String(error)}` };
+  }
+  (calls.log ?? logLine)({ message: 'pre-traffic check', deploymentId: event.DeploymentId, ...verdict });
+  await calls.report(event, verdict.passed ? 'Succeeded' : 'Failed');
+  return verdict;
+}
+
+/** The Lambda entry: checks the version `TARGET_VERSION_ARN` names. */
+export async function handler(event: LifecycleHookEvent, _context?: Context): Promise<ProbeVerdict> {
+  const versionArn = process.env[TARGET_VERSION_ENV] ?? '';
+  // The function's own region (Lambda sets it): a bad ARN still ends in a Failed report, never in silence.
+  const region = process.env.AWS_REGION ?? '';
+  return checkBeforeTraffic(event, {
+    invoke: (probe) => invokeVersion(versionArn, probe),
+    report: (hook, status) =>
+      reportHookStatus(
+        region,
+        { deploymentId: hook.DeploymentId, lifecycleEventHookExecutionId: hook.LifecycleEventHookExecutionId },
+        status,
+      ),
+  });
+}
+
+function logLine(line: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify({ level: line.passed === false ? 'ERROR' : 'INFO', ...line })}\n`);
+}

@@ -7,6 +7,7 @@
  * checks neither: API Gateway does).
  */
 import type { Context } from 'aws-lambda';
+import { type HookStatus, invokeVersion, reportHookStatus } from './release-hook-calls.js';
 import {
   type InvokeAnswer,
   judgeProbeAnswer,
@@ -14,7 +15,6 @@ import {
   type ProbeVerdict,
   probeEvent,
 } from './release-probe.js';
-import { type HookStatus, invokeVersion, reportHookStatus } from './signed-aws-calls.js';
 
 /** What CodeDeploy sends a lifecycle hook. */
 export interface LifecycleHookEvent {

@@ -6,8 +6,8 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { checkBeforeTraffic, type LifecycleHookEvent } from '../../src/pre-traffic-check.js';
+import { parseQualifiedArn } from '../../src/release-hook-calls.js';
 import { type InvokeAnswer, judgeProbeAnswer, PROBE_CUSTOMER_ID, probeEvent } from '../../src/release-probe.js';
-import { parseQualifiedArn } from '../../src/signed-aws-calls.js';
 
 /** What Lambda's Invoke answers when the function returned `response`. */
 function answered(response: Partial<APIGatewayProxyResult> & Record<string, unknown>): InvokeAnswer {

@@ -1,5 +1,6 @@
 /** Typed factory for API Gateway REST proxy events (v1), shaped as a real REST API sends them. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { anonymousIdentity } from '../../src/proxy-identity.js';
 
 export function proxyEvent(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
   const httpMethod = overrides.httpMethod ?? 'GET';
@@ -22,23 +23,7 @@ export function proxyEvent(overrides: Partial<APIGatewayProxyEvent> = {}): APIGa
       authorizer: null,
       domainName: 'abc123.execute-api.us-east-1.amazonaws.com',
       httpMethod,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: '203.0.113.7',
-        user: null,
-        userAgent: 'vitest',
-        userArn: null,
-      },
+      identity: anonymousIdentity('203.0.113.7', 'vitest'),
       path: `/prod${path}`,
       protocol: 'HTTP/1.1',
       requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',

@@ -115,7 +115,7 @@ function iamResponses(corsAllowOrigin: string): Record<string, GatewayResponse> 
   return {
     MISSING_AUTHENTICATION_TOKEN: unsignedResponse(corsAllowOrigin),
     // Documented for authorizers (none here); mapped so that a 401 can never carry AWS's words.
-    UNAUTHORIZED: unsignedResponse(corsAllowOrigin, 'Unauthorized'),
+    UNAUTHORIZED: unsignedResponse(corsAllowOrigin),
     ACCESS_DENIED: forbidden,
     INVALID_SIGNATURE: forbidden,
     INCOMPLETE_SIGNATURE: forbidden,

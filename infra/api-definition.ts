@@ -8,6 +8,8 @@
  * synth fails naming it and where it is. Nothing is dropped because nobody thought about it.
  */
 
+import { headersToExpose } from './exposed-headers.js';
+
 /** A plain JSON value, as the document is. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -29,7 +31,6 @@ export const GATEWAY_SCHEMA_KEYWORDS = new Set([
   'description',
   'title',
   'format',
-  'default',
 ]);
 
 /**
@@ -44,6 +45,9 @@ export const SCHEMA_KEYWORDS_LEFT_TO_THE_LAMBDA: Readonly<Record<string, string>
   additionalProperties: 'API Gateway models do not support it',
   example: 'documentation only',
   examples: 'documentation only',
+  default:
+    'an annotation that never changes whether a request is valid, and API Gateway models do not support it (the ' +
+    'importer would reject the model)',
   'x-pattern-message': "the Lambda's message for a pattern failure",
 };
 
@@ -62,6 +66,7 @@ export const KEYWORDS_GATEWAY_REJECTS = [
   'readOnly',
   'writeOnly',
   'nullable',
+  'default',
   '$ref',
 ] as const;
 
@@ -165,6 +170,10 @@ class Translation {
       paths[path] = this.pathItem(path, this.object(item, `#/paths/${pointerSegment(path)}`));
     }
     const info = this.object(source.info, '#/info');
+    const responses: Record<string, GatewayResponse> = {
+      ...gatewayResponses(this.options.corsAllowOrigin, requiredParameters(paths)),
+      ...this.options.gatewayResponses,
+    };
     return {
       openapi: '3.0.1',
       info: { title: asString(info.title), version: asString(info.version), description: asString(info.description) },
@@ -174,10 +183,10 @@ class Translation {
         all: { validateRequestBody: true, validateRequestParameters: true },
       },
       'x-amazon-apigateway-request-validator': 'all',
-      'x-amazon-apigateway-gateway-responses': {
-        ...gatewayResponses(this.options.corsAllowOrigin),
-        ...this.options.gatewayResponses,
-      } as JsonObject,
+      'x-amazon-apigateway-gateway-responses': mapValues(
+        responses as JsonObject,
+        (response) => withExposedHeaders(response as GatewayResponse) as JsonObject,
+      ),
       ...this.options.rootExtensions,
     };
   }
@@ -367,30 +376,107 @@ export function gatewayResponseHeaders(corsAllowOrigin: string): Record<string, 
   };
 }
 
-/** Errors API Gateway makes itself, in the API's `{message}` shape and with sensible codes. */
-function gatewayResponses(corsAllowOrigin: string): Record<string, GatewayResponse> {
-  const response = (
-    statusCode: string | undefined,
-    template = '{"message": $context.error.messageString}',
-    headers: Record<string, string> = {},
-  ) => ({
+/**
+ * A gateway response answering `body` (the API's error shape) with `statusCode` and the headers every error
+ * carries; `headers` adds others (`gatewayresponse.header.<name>` → a quoted static value). The body is static
+ * JSON: gateway response templates are not run through VTL (no `$util`), so nothing in them could escape a value.
+ */
+export function gatewayErrorResponse(
+  corsAllowOrigin: string,
+  statusCode: string | undefined,
+  body: { message: string; errors?: { location: string; message: string }[] },
+  headers: Record<string, string> = {},
+): GatewayResponse {
+  return {
     ...(statusCode === undefined ? {} : { statusCode }),
     responseParameters: { ...gatewayResponseHeaders(corsAllowOrigin), ...headers },
-    responseTemplates: { 'application/json': template },
+    responseTemplates: { 'application/json': JSON.stringify(body) },
+  };
+}
+
+/** API Gateway's own message, already a quoted JSON string, for the answers whose text carries nothing private. */
+const AWS_MESSAGE = '{"message": $context.error.messageString}';
+
+/**
+ * The request validator's 400s in the spec's shape (`message` and `errors`, as every 400). Their words are static:
+ * `$context.error.validationErrorString` is AWS's own text, documented neither as quoted nor as escaped (it holds
+ * quotes, e.g. `(["id"])`), and a gateway response template cannot escape it, so it could make the body invalid JSON.
+ * The Lambda, which validates the whole contract, gives the detailed `errors` for everything the gateway lets through.
+ */
+function invalidRequest(corsAllowOrigin: string, location: string, problem: string): GatewayResponse {
+  return gatewayErrorResponse(corsAllowOrigin, '400', {
+    message: `Invalid request: ${location} ${problem}`,
+    errors: [{ location, message: problem }],
   });
+}
+
+/** Errors API Gateway makes itself, in the API's `{message}` shape and with sensible codes. */
+function gatewayResponses(corsAllowOrigin: string, required: readonly string[]): Record<string, GatewayResponse> {
+  const aws = (statusCode: string | undefined, headers: Record<string, string> = {}): GatewayResponse => ({
+    ...(statusCode === undefined ? {} : { statusCode }),
+    responseParameters: { ...gatewayResponseHeaders(corsAllowOrigin), ...headers },
+    responseTemplates: { 'application/json': AWS_MESSAGE },
+  });
+  // The validator checks only that each required parameter is there and not blank: when the API has one, the
+  // answer can name it (`query.id`).
+  const [only] = required;
+  const parameters =
+    required.length === 1 && only !== undefined
+      ? invalidRequest(corsAllowOrigin, only, 'is missing or empty')
+      : invalidRequest(corsAllowOrigin, 'parameters', 'include one that is required and missing or empty');
   return {
     // API Gateway's default for an unknown route is a confusing 403 "Missing Authentication Token".
-    MISSING_AUTHENTICATION_TOKEN: response('404', '{"message": "Not Found"}'),
-    BAD_REQUEST_BODY: response('400'),
-    BAD_REQUEST_PARAMETERS: response('400'),
-    UNSUPPORTED_MEDIA_TYPE: response('415'),
-    // A rate or burst refused now may pass a second later; a monthly quota does not, so it says nothing.
-    THROTTLED: response('429', undefined, { 'gatewayresponse.header.Retry-After': "'1'" }),
-    QUOTA_EXCEEDED: response('429'),
-    INTEGRATION_TIMEOUT: response('504'),
-    DEFAULT_4XX: response(undefined),
-    DEFAULT_5XX: response(undefined),
+    MISSING_AUTHENTICATION_TOKEN: gatewayErrorResponse(corsAllowOrigin, '404', { message: 'Not Found' }),
+    RESOURCE_NOT_FOUND: gatewayErrorResponse(corsAllowOrigin, '404', { message: 'Not Found' }),
+    BAD_REQUEST_BODY: invalidRequest(corsAllowOrigin, 'body', "does not match the operation's request schema"),
+    BAD_REQUEST_PARAMETERS: parameters,
+    UNSUPPORTED_MEDIA_TYPE: aws('415'),
+    // A rate or burst refused now may pass a second later.
+    THROTTLED: aws('429', { 'gatewayresponse.header.Retry-After': "'1'" }),
+    INTEGRATION_TIMEOUT: aws('504'),
+    API_CONFIGURATION_ERROR: gatewayErrorResponse(corsAllowOrigin, '500', { message: 'Internal server error' }),
+    DEFAULT_4XX: aws(undefined),
+    DEFAULT_5XX: aws(undefined),
   };
+}
+
+/**
+ * Response types no gateway response is imported for, in any mode, and why; each falls to DEFAULT_4XX/DEFAULT_5XX.
+ * (Each auth mode adds the types it can answer: infra/auth.ts.)
+ */
+export const GATEWAY_RESPONSES_NOT_IMPORTED: Readonly<Record<string, string>> = {
+  REQUEST_TOO_LARGE: 'API Gateway does not let its 413 (a body over 10 MB) be customised',
+  AUTHORIZER_FAILURE: 'no mode uses a Lambda or Cognito authorizer',
+  AUTHORIZER_CONFIGURATION_ERROR: 'no mode uses a Lambda or Cognito authorizer',
+  INTEGRATION_FAILURE: "the function could not be invoked: DEFAULT_5XX answers with API Gateway's own short words",
+};
+
+/** Each gateway response with `Access-Control-Expose-Headers` for the headers a browser would otherwise hide. */
+function withExposedHeaders(response: GatewayResponse): GatewayResponse {
+  const prefix = 'gatewayresponse.header.';
+  const names = Object.keys(response.responseParameters ?? {})
+    .filter((key) => key.startsWith(prefix))
+    .map((key) => key.slice(prefix.length));
+  const exposed = headersToExpose(names);
+  if (exposed === undefined) return response;
+  return {
+    ...response,
+    responseParameters: { ...response.responseParameters, [`${prefix}Access-Control-Expose-Headers`]: `'${exposed}'` },
+  };
+}
+
+/** `<in>.<name>` of every parameter some operation requires (the translated paths), each once. */
+function requiredParameters(paths: JsonObject): string[] {
+  const found = new Set<string>();
+  for (const item of Object.values(paths)) {
+    for (const [method, operation] of Object.entries(item as JsonObject)) {
+      if (!(HTTP_METHODS as readonly string[]).includes(method)) continue;
+      for (const parameter of ((operation as JsonObject).parameters ?? []) as JsonObject[]) {
+        if (parameter.required === true) found.add(`${String(parameter.in)}.${String(parameter.name)}`);
+      }
+    }
+  }
+  return [...found];
 }
 
 /** Path-level parameters apply to every operation unless the operation redefines one (same name and `in`). */

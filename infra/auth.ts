@@ -15,7 +15,7 @@ import {
   executeApiPath,
   type GatewayDefinitionOptions,
   type GatewayResponse,
-  gatewayResponseHeaders,
+  gatewayErrorResponse,
   type JsonObject,
   operationsOf,
 } from './api-definition.js';
@@ -56,10 +56,12 @@ export function authDefinitionExtensions(
       return isSecured(operation) ? { security: operation.security ?? [] } : {};
     },
   };
+  // `none` checks no credentials: it imports no 401 or 403 answer (nor any text about them).
   if (mode === 'none') return common;
   if (mode === 'apiKey') {
     return {
       ...common,
+      gatewayResponses: apiKeyResponses(corsAllowOrigin),
       rootExtensions: {
         'x-amazon-apigateway-api-key-source': 'HEADER',
         components: {
@@ -84,12 +86,40 @@ export function authDefinitionExtensions(
         },
       },
     },
-    gatewayResponses: {
-      MISSING_AUTHENTICATION_TOKEN: unsignedResponse(corsAllowOrigin),
-      // API Gateway's own texts name the caller's ARN or the expected signature: not for the response body.
-      ACCESS_DENIED: forbidden(corsAllowOrigin),
-      INVALID_SIGNATURE: forbidden(corsAllowOrigin),
-    },
+    gatewayResponses: iamResponses(corsAllowOrigin),
+  };
+}
+
+/** The spec's words for a refused caller (components.responses.Forbidden), never AWS's text. */
+const FORBIDDEN = { message: 'Forbidden' };
+
+/**
+ * `apiKey`: a missing or unknown key is 403 `Forbidden` (INVALID_API_KEY, whose AWS text is the same, made explicit so
+ * that it never depends on a default); a key past its monthly quota 429, with no Retry-After (a quota does not come
+ * back in seconds). Only this mode has usage plans, so only it answers QUOTA_EXCEEDED.
+ */
+function apiKeyResponses(corsAllowOrigin: string): Record<string, GatewayResponse> {
+  return {
+    INVALID_API_KEY: gatewayErrorResponse(corsAllowOrigin, '403', FORBIDDEN),
+    QUOTA_EXCEEDED: gatewayErrorResponse(corsAllowOrigin, '429', { message: 'Too Many Requests' }),
+  };
+}
+
+/**
+ * `iam`: every way a SigV4 check can fail, in the spec's words (components.responses.Unauthorized and Forbidden).
+ * API Gateway's own texts name the caller's ARN, the expected canonical request or the signature: never in a body.
+ * No credentials at all is 401 with the scheme to use; credentials that do not verify, or a caller not allowed, 403.
+ */
+function iamResponses(corsAllowOrigin: string): Record<string, GatewayResponse> {
+  const forbidden = gatewayErrorResponse(corsAllowOrigin, '403', FORBIDDEN);
+  return {
+    MISSING_AUTHENTICATION_TOKEN: unsignedResponse(corsAllowOrigin),
+    // Documented for authorizers (none here); mapped so that a 401 can never carry AWS's words.
+    UNAUTHORIZED: unsignedResponse(corsAllowOrigin),
+    ACCESS_DENIED: forbidden,
+    INVALID_SIGNATURE: forbidden,
+    INCOMPLETE_SIGNATURE: forbidden,
+    EXPIRED_TOKEN: forbidden,
   };
 }
 
@@ -98,23 +128,13 @@ export function authDefinitionExtensions(
  * it also uses for a path it does not have: a 401 that says so, with the scheme to use, rather than a 404 that hides
  * an authentication failure.
  */
-function unsignedResponse(corsAllowOrigin: string): GatewayResponse {
-  return {
-    statusCode: '401',
-    responseParameters: {
-      ...gatewayResponseHeaders(corsAllowOrigin),
-      'gatewayresponse.header.WWW-Authenticate': "'AWS4-HMAC-SHA256'",
-    },
-    responseTemplates: { 'application/json': '{"message": "Missing Authentication Token"}' },
-  };
-}
-
-function forbidden(corsAllowOrigin: string): GatewayResponse {
-  return {
-    statusCode: '403',
-    responseParameters: gatewayResponseHeaders(corsAllowOrigin),
-    responseTemplates: { 'application/json': '{"message": "Forbidden"}' },
-  };
+function unsignedResponse(corsAllowOrigin: string, message = 'Missing Authentication Token'): GatewayResponse {
+  return gatewayErrorResponse(
+    corsAllowOrigin,
+    '401',
+    { message },
+    { 'gatewayresponse.header.WWW-Authenticate': "'AWS4-HMAC-SHA256'" },
+  );
 }
 
 const READ_METHODS = new Set(['get', 'head']);

@@ -110,6 +110,24 @@ describe('the spec-to-API-Gateway translation', () => {
     expect(paths['/customers']?.put?.security).toBeUndefined();
   });
 
+  it('never copies `default` into a model: an annotation API Gateway models do not support', () => {
+    expect(translateSchema({ type: 'string', minLength: 1, default: 'cust-1' })).toEqual({
+      type: 'string',
+      minLength: 1,
+    });
+    const spec = specWith((s) => {
+      const body = s.paths['/customers']?.put?.requestBody as { content: Record<string, { schema: JsonObject }> };
+      const schema = (body.content['application/json'] as { schema: JsonObject }).schema;
+      schema.default = { id: 'cust-1' };
+      (schema.properties as Record<string, JsonObject>).id = { type: 'string', default: 'cust-1' };
+    });
+    const paths = toGatewayDefinition(spec, options).paths as Record<string, Record<string, JsonObject>>;
+    const put = paths['/customers']?.put as { requestBody: { content: Record<string, { schema: JsonObject }> } };
+    const model = put.requestBody.content['application/json']?.schema;
+    expect(JSON.stringify(model)).not.toContain('default');
+    expect(model).toMatchObject({ type: 'object', properties: { id: { type: 'string' } } });
+  });
+
   it('leaves to the Lambda only what it names, with its reason: maxLength, pattern, additionalProperties', () => {
     expect(
       translateSchema({

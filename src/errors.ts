@@ -1,23 +1,30 @@
 /**
- * Every error the API answers with, as a type. `toErrorResponse` in http-response.ts is the one place that turns
- * any error into a response; anything not listed here becomes a plain 500 whose details are only logged.
+ * Every error the API answers with, as a type. Each carries what its answer needs (status, message, details, extra
+ * headers), so `toErrorResponse` in http-response.ts turns any of them into a response without knowing which it is;
+ * anything not listed here becomes a plain 500 whose details are only logged.
  */
 import type { components } from './generated/openapi-types.js';
 
 export type ErrorDetail = components['schemas']['ErrorDetail'];
 
-/** An error whose status and message are meant for the client. */
+/** An error whose status, message and details are meant for the client. */
 export abstract class HttpError extends Error {
   abstract readonly statusCode: number;
   /** Extra response headers (Allow, Retry-After). */
   readonly headers: Readonly<Record<string, string>> = {};
+  /** What was wrong and where, for the body's `errors`; none for most errors. */
+  readonly details: readonly ErrorDetail[] | undefined = undefined;
+  /** Why the request was refused, for the log only (never sent): e.g. which API-key check failed. */
+  readonly reason: string | undefined = undefined;
 }
 
 export class BadRequestError extends HttpError {
   override readonly name = 'BadRequestError';
   readonly statusCode = 400;
-  constructor(readonly details: readonly ErrorDetail[]) {
+  override readonly details: readonly ErrorDetail[];
+  constructor(details: readonly ErrorDetail[]) {
     super(`Invalid request: ${details.map((d) => `${d.location} ${d.message}`).join('; ')}`);
+    this.details = details;
   }
 }
 
@@ -25,8 +32,11 @@ export class BadRequestError extends HttpError {
 export class ForbiddenError extends HttpError {
   override readonly name = 'ForbiddenError';
   readonly statusCode = 403;
-  constructor() {
+  override readonly reason: string;
+  /** `reason` is logged, never sent: the client learns only "Forbidden", as from API Gateway. */
+  constructor(reason: string) {
     super('Forbidden');
+    this.reason = reason;
   }
 }
 
@@ -118,7 +128,10 @@ export class HeadersTooLargeError extends HttpError {
   }
 }
 
-/** DynamoDB is unreachable, too slow or throttling. A write may or may not have been made (retrying a PUT is safe). */
+/**
+ * DynamoDB is unreachable, too slow or throttling: a retry can succeed. A write may or may not have been made
+ * (retrying a PUT is safe). An operator's mistake (a missing table or permission) is not this: it is a plain 500.
+ */
 export class StoreUnavailableError extends HttpError {
   override readonly name = 'StoreUnavailableError';
   readonly statusCode = 503;

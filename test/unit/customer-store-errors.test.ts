@@ -10,11 +10,10 @@ import { isUnavailable } from '../../src/customer-store.js';
 const metadata = (httpStatusCode?: number) => ({ $metadata: { httpStatusCode } });
 const withCode = (code: string, name = 'Error') => Object.assign(new Error(code), { code, name });
 
-describe('which DynamoDB errors mean "unavailable" (503) rather than a bug (500)', () => {
+describe('which DynamoDB errors mean "unavailable, retry" (503) rather than a mistake to fix (500)', () => {
   it.each([
     ['throttling', new ProvisionedThroughputExceededException({ message: 'exceeded', ...metadata(400) })],
     ['a DynamoDB internal error', new InternalServerError({ message: 'internal', ...metadata(500) })],
-    ['a missing table', new ResourceNotFoundException({ message: 'no table', ...metadata(400) })],
     ['a refused connection', withCode('ECONNREFUSED')],
     ['a reset connection', withCode('ECONNRESET')],
     ['a request timeout, as the SDK throws it', withCode('ETIMEDOUT', 'TimeoutError')],
@@ -33,6 +32,17 @@ describe('which DynamoDB errors mean "unavailable" (503) rather than a bug (500)
       }),
     ],
     ['a bug in our code', new TypeError('undefined is not a function')],
+    // an operator's mistakes: no retry helps, so a 500 that the API's 5xx alarm sees
+    ['a missing table', new ResourceNotFoundException({ message: 'no table', ...metadata(400) })],
+    [
+      'a missing permission',
+      new DynamoDBServiceException({
+        name: 'AccessDeniedException',
+        $fault: 'client',
+        message: 'not authorized to perform dynamodb:GetItem',
+        ...metadata(400),
+      }),
+    ],
     ['not an error at all', 'oops'],
   ])('%s is not', (_case, error) => {
     expect(isUnavailable(error)).toBe(false);

@@ -8,6 +8,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Contract } from '../../src/contract.js';
+import { createResponseFinisher } from '../../src/finish-response.js';
 import { createLogger } from '../../src/logger.js';
 import { createOperations } from '../../src/operations.js';
 import { createRequestHandler } from '../../src/request-handler.js';
@@ -21,8 +22,7 @@ function setup() {
   const handler = createRequestHandler({
     contract,
     operations: createOperations(store),
-    config: { corsAllowedOrigins: ['*'] },
-    logger: createLogger('silent'),
+    finish: createResponseFinisher({ config: { corsAllowedOrigins: ['*'] }, logger: createLogger('silent') }),
   });
   return { handler, store };
 }

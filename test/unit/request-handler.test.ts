@@ -1,5 +1,5 @@
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApiHandler } from '../../src/api-handler.js';
 import { readHandlerConfig } from '../../src/config.js';
 import { Contract } from '../../src/contract.js';
@@ -7,20 +7,26 @@ import type { CustomerStore } from '../../src/customer-store.js';
 import { StoreUnavailableError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
 import { MAX_BODY_BYTES } from '../../src/request-handler.js';
+import { captureLogLines } from '../helpers/log-lines.js';
 import { MemoryStore } from '../helpers/memory-store.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
 
 /** An in-memory store: unit tests exercise routing, validation and error mapping, not DynamoDB. */
 const contract = new Contract();
 
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
+
 function setup(options: { store?: CustomerStore; origins?: string[] } = {}) {
   const store = options.store ?? new MemoryStore();
-  const lines: Record<string, unknown>[] = [];
+  const { lines } = captureLogLines();
   const handler = createApiHandler({
     contract,
     store,
     config: { ...readHandlerConfig({}), corsAllowedOrigins: options.origins ?? ['*'] },
-    logger: createLogger('info', (line) => lines.push(JSON.parse(line))),
+    logger: createLogger('info'),
   });
   return { handler, store, lines };
 }

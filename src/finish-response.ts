@@ -58,7 +58,8 @@ export function createResponseFinisher({ config, logger }: ResponseFinisherOptio
       requestId: request.requestId,
       method: request.method,
       path: request.path,
-      operation: request.operationId ?? null,
+      // absent when no operation was found (Powertools leaves out empty fields)
+      operation: request.operationId,
       status: result.statusCode,
       durationMs: Math.round((performance.now() - request.started) * 1000) / 1000,
       ...(reason === undefined ? {} : { reason }),

@@ -1,4 +1,4 @@
-// Generated from openapi/openapi.yaml by src/codegen/generate-document.ts (`npm run generate`). Do not edit.
+// Generated from openapi/openapi.yaml by src/build/generate-document.ts (`npm run generate`). Do not edit.
 // The whole document, $refs resolved.
 import type { Document } from 'openapi-backend';
 

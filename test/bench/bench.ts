@@ -17,7 +17,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Plugin } from 'esbuild';
 import { createApiHandler } from '../../src/api-handler.js';
 import { bundleLambda, LAMBDA_ENTRY } from '../../src/build/bundle-lambda.js';
-import { specPath } from '../../src/codegen/generate-document.js';
+import { specPath } from '../../src/build/generate-document.js';
 import { DEFAULT_LOCAL_API_KEY, readHandlerConfig } from '../../src/config.js';
 import { type CustomerStore, DynamoDbCustomerStore } from '../../src/customer-store.js';
 import { createDynamoDbClient } from '../../src/dynamodb-client.js';

@@ -12,7 +12,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { OpenAPIBackend, type Request } from 'openapi-backend';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { toRuntimeDocument } from '../../src/codegen/runtime-document.js';
+import { toRuntimeDocument } from '../../src/build/runtime-document.js';
 import { Contract } from '../../src/contract.js';
 import { proxyEvent } from '../helpers/proxy-events.js';
 

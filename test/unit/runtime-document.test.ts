@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toRuntimeDocument } from '../../src/codegen/runtime-document.js';
+import { toRuntimeDocument } from '../../src/build/runtime-document.js';
 import { Contract } from '../../src/contract.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
 import { runtimeDocument } from '../../src/generated/runtime-document.js';

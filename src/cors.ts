@@ -11,10 +11,8 @@ const PREFLIGHT_MAX_AGE_SECONDS = '600';
  */
 export function corsHeaders(origin: string | undefined, allowedOrigins: readonly string[]): Record<string, string> {
   if (allowedOrigins.includes('*')) return { 'Access-Control-Allow-Origin': '*' };
-  if (origin !== undefined && allowedOrigins.includes(origin)) {
-    return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
-  }
-  return { Vary: 'Origin' };
+  const listed = allowedOrigins.find((allowed) => allowed === origin);
+  return listed === undefined ? { Vary: 'Origin' } : { 'Access-Control-Allow-Origin': listed, Vary: 'Origin' };
 }
 
 /** The preflight-only headers of the answer to an `OPTIONS` request (the origin's come from `corsHeaders`). */

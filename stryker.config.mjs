@@ -26,4 +26,7 @@ export default {
   thresholds: { high: 95, low: 90, break: 90 },
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
+  // a later run re-tests only the mutants whose code or covering tests changed (reports/, not committed)
+  incremental: true,
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
 };

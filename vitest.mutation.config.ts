@@ -1,7 +1,7 @@
 /**
  * The tests Stryker runs against each mutant (`npm run test:mutation`, stryker.config.mjs): the unit tests and the
- * integration tests of the request path on the real local server, without the slow ones that test something else
- * (faults' timeouts, crashes, the bundle, Prism, the docs). One project, no contract:mock.
+ * integration tests written for the request path (every answer over HTTP, the store on dynalite). The contract,
+ * raw-protocol, fault, bundle, Prism and docs suites run the same code again, more slowly, for other ends.
  */
 import { defineConfig } from 'vitest/config';
 
@@ -14,8 +14,6 @@ export default defineConfig({
       'test/unit/**/*.test.ts',
       'test/integration/every-answer-finished.test.ts',
       'test/integration/customer-store.test.ts',
-      'test/integration/raw-protocol.test.ts',
-      'test/contract/**/*.test.ts',
     ],
   },
 });

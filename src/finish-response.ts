@@ -62,7 +62,8 @@ export function createResponseFinisher({ config, logger }: ResponseFinisherOptio
       operation: request.operationId,
       status: result.statusCode,
       durationMs: Math.round((performance.now() - request.started) * 1000) / 1000,
-      ...(reason === undefined ? {} : { reason }),
+      // why a request was refused (the key gate says), when it says; absent otherwise
+      reason,
     });
     return result;
   };

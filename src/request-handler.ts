@@ -153,14 +153,14 @@ function bodyText(
 /** The body's size in bytes, without decoding it. */
 function bodySize(event: APIGatewayProxyEvent): number {
   if (event.body === null) return 0;
-  return Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  return event.isBase64Encoded ? Buffer.byteLength(event.body, 'base64') : Buffer.byteLength(event.body);
 }
 
 /**
  * Header names in lower case, in an object without a prototype: a header named `__proto__` or `constructor` is
  * an ordinary (unknown) header, and a missing header is never found on Object.prototype.
  */
-export function lowerCaseHeaders(headers: APIGatewayProxyEvent['headers'] | null): Record<string, string> {
+function lowerCaseHeaders(headers: APIGatewayProxyEvent['headers'] | null): Record<string, string> {
   const lower: Record<string, string> = Object.create(null);
   if (!headers) return lower;
   for (const name of Object.keys(headers)) {

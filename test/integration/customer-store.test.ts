@@ -116,5 +116,7 @@ describe('the DynamoDB store', () => {
 
     expect(failure).toBeInstanceOf(StoreUnavailableError);
     expect((failure as StoreUnavailableError).headers).toEqual({ 'Retry-After': '1' });
+    // what went wrong stays with it, for the log
+    expect((failure as Error).cause).toMatchObject({ code: 'ECONNREFUSED' });
   });
 });

@@ -28,12 +28,14 @@ function gated(options: { corsAllowedOrigins?: string[] } = {}) {
   const store = new MemoryStore();
   const exists = vi.spyOn(store, 'exists');
   const put = vi.spyOn(store, 'put');
+  // a contract of its own for each test: what it derives once per operation is derived in every test
+  const fresh = new Contract(undefined, { precompiled: false });
   const gate = createApiHandler({
     config: { ...readHandlerConfig({}), corsAllowedOrigins: options.corsAllowedOrigins ?? ['*'] },
-    contract,
+    contract: fresh,
     store,
     logger: createLogger('debug'),
-    guard: apiKeyGate({ apiKeys: KEYS, contract }),
+    guard: apiKeyGate({ apiKeys: KEYS, contract: fresh }),
   });
   const storeCalls = () => exists.mock.calls.length + put.mock.calls.length;
   return { gate, storeCalls, log };
@@ -127,6 +129,19 @@ describe('apiKeyGate', () => {
     expect(log.lines[1]).toMatchObject({ status: 403, reason: 'no API key' });
     expect(typeof log.lines[0]?.durationMs).toBe('number');
     expect(log.raw.join('\n')).not.toContain(wrongKey);
+  });
+
+  it('lets through an operation whose security names no API-key scheme', () => {
+    const open = new Contract(
+      {
+        openapi: '3.0.3',
+        info: { title: 't', version: '1' },
+        paths: { '/a': { get: { operationId: 'a', responses: {} } } },
+      } as never,
+      { precompiled: false },
+    );
+    const guard = apiKeyGate({ apiKeys: KEYS, contract: open });
+    expect(() => guard(open.match('GET', '/a') as never, {})).not.toThrow();
   });
 
   it('refuses to start without a key', () => {

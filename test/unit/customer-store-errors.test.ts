@@ -92,6 +92,7 @@ describe('which DynamoDB errors mean "unavailable, retry" (503) rather than a mi
     ['an error with another system code', withCode('EACCES')],
     ['an error with an empty code', withCode('')],
     ['a plain error', new Error('x')],
+    ['an object that only looks like a throttling error', { name: 'ThrottlingException', $fault: 'server' }],
   ])('%s is not unavailable', (_case, error) => {
     expect(isUnavailable(error)).toBe(false);
   });

@@ -15,12 +15,11 @@ import { createRequestHandler } from '../../src/request-handler.js';
 import { MemoryStore } from '../helpers/memory-store.js';
 import { proxyEvent } from '../helpers/proxy-events.js';
 
-const contract = new Contract();
-
 function setup() {
   const store = new MemoryStore();
   const handler = createRequestHandler({
-    contract,
+    // a contract of its own for each test: what it derives once per operation is derived in every test
+    contract: new Contract(),
     operations: createOperations(store),
     finish: createResponseFinisher({ config: { corsAllowedOrigins: ['*'] }, logger: createLogger('silent') }),
   });

@@ -12,7 +12,6 @@ import { MemoryStore } from '../helpers/memory-store.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
 
 /** An in-memory store: unit tests exercise routing, validation and error mapping, not DynamoDB. */
-const contract = new Contract();
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -23,7 +22,8 @@ function setup(options: { store?: CustomerStore; origins?: string[] } = {}) {
   const store = options.store ?? new MemoryStore();
   const { lines } = captureLogLines();
   const handler = createApiHandler({
-    contract,
+    // a contract of its own for each test: what it derives once per operation is derived in every test
+    contract: new Contract(),
     store,
     config: { ...readHandlerConfig({}), corsAllowedOrigins: options.origins ?? ['*'] },
     logger: createLogger('info'),
@@ -304,5 +304,37 @@ describe('request handler', () => {
     await handler(proxyEvent({ queryStringParameters: { id: 'a b' } }));
     expect(lines.map((line) => line.message)).toEqual(['request']);
     expect(lines[0]).not.toHaveProperty('reason');
+  });
+
+  it.each([
+    ['no body', null],
+    ['an empty body', ''],
+  ])('answers a PUT with %s: the body is required', async (_case, body) => {
+    const { handler } = setup();
+    const result = await handler(
+      proxyEvent({ httpMethod: 'PUT', body, headers: { 'Content-Type': 'application/json' } }),
+    );
+    expect(JSON.parse(result.body)).toEqual({
+      message: 'Invalid request: body is required',
+      errors: [{ location: 'body', message: 'is required' }],
+    });
+  });
+
+  it('answers an event without headers or request context (a test invocation from the console)', async () => {
+    const { handler, lines } = setup();
+    const { requestContext: _dropped, ...bare } = proxyEvent({ queryStringParameters: { id: 'x' } });
+    const result = await handler({ ...bare, headers: null, multiValueHeaders: null } as never);
+    expect(result.statusCode).toBe(200);
+    expect(lines[0]).not.toHaveProperty('requestId');
+  });
+
+  it.each([
+    ['a charset followed by a space', 'application/json; charset=utf-8 ', 200],
+    ['a charset with a quote inside', 'application/json; charset=utf"-8', 415],
+    ['a charset quoted on one side only', 'application/json; charset="utf-8', 200],
+  ])('reads %s as the charset it names', async (_case, contentType, status) => {
+    const { handler } = setup();
+    const result = await handler(putEvent('{"id":"typed"}', { 'content-type': contentType }));
+    expect(result.statusCode).toBe(status);
   });
 });

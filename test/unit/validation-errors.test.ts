@@ -93,6 +93,17 @@ describe('toErrorDetails', () => {
     expect(body(schema, 'ab😀')).toEqual([{ location: 'body', message: 'must be letters' }]);
   });
 
+  it('shows the pattern of an error that carries no schema (ajv without verbose)', () => {
+    const bare: ErrorObject = {
+      keyword: 'pattern',
+      instancePath: '/requestBody',
+      schemaPath: '#',
+      params: { pattern: '^a$' },
+      data: 'b',
+    };
+    expect(toErrorDetails([bare])).toEqual([{ location: 'body', message: 'must match the pattern ^a$' }]);
+  });
+
   it('lists the allowed values of an enum as JSON', () => {
     expect(body({ enum: ['a', 1, null] }, 'b')).toEqual([{ location: 'body', message: 'must be one of "a", 1, null' }]);
   });

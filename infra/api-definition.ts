@@ -8,13 +8,14 @@
  * synth fails naming it and where it is. Nothing is dropped because nobody thought about it.
  */
 
+import { HTTP_METHODS } from '../src/http-methods.js';
 import { headersToExpose } from './exposed-headers.js';
+
+export { HTTP_METHODS };
 
 /** A plain JSON value, as the document is. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
-
-export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 /** Schema keywords API Gateway models (JSON Schema draft 4) keep, copied as they are. */
 export const GATEWAY_SCHEMA_KEYWORDS = new Set([

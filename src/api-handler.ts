@@ -1,16 +1,17 @@
 /**
  * The one place the API's request handler is put together from its parts: the contract, the table store (over a
- * DynamoDB client), the operations, the configuration and the logger. The Lambda, the local server, the tests and
- * the benchmark all build their handler here, so they run the same wiring.
+ * DynamoDB client), the operations, the finishing step (configuration and logger) and, locally, the API-key guard.
+ * The Lambda, the local server, the tests and the benchmark all build their handler here, so they run the same wiring.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { HandlerConfig } from './config.js';
 import { Contract } from './contract.js';
 import { type CustomerStore, DynamoDbCustomerStore } from './customer-store.js';
 import { createDynamoDbClient } from './dynamodb-client.js';
+import { createResponseFinisher, type FinishResponse } from './finish-response.js';
 import { createLogger, type Logger } from './logger.js';
 import { createOperations } from './operations.js';
-import { createRequestHandler, type ProxyHandler } from './request-handler.js';
+import { createRequestHandler, type ProxyHandler, type RequestGuard } from './request-handler.js';
 
 export interface ApiHandlerParts {
   readonly config: HandlerConfig;
@@ -22,15 +23,27 @@ export interface ApiHandlerParts {
   readonly contract?: Contract;
   /** @default JSON lines on stdout at `config.logLevel` */
   readonly logger?: Logger;
+  /** The finishing step, when shared with another exit (the local HTTP adapter). @default one from config and logger */
+  readonly finish?: FinishResponse;
+  /** @default none (the Lambda: API Gateway checks keys) */
+  readonly guard?: RequestGuard;
 }
 
-export function createApiHandler({ config, store, client, contract, logger }: ApiHandlerParts): ProxyHandler {
+export function createApiHandler({
+  config,
+  store,
+  client,
+  contract,
+  logger,
+  finish,
+  guard,
+}: ApiHandlerParts): ProxyHandler {
   return createRequestHandler({
     contract: contract ?? new Contract(),
     operations: createOperations(
       store ?? new DynamoDbCustomerStore(client ?? createDynamoDbClient(config), config.tableName),
     ),
-    config,
-    logger: logger ?? createLogger(config.logLevel),
+    finish: finish ?? createResponseFinisher({ config, logger: logger ?? createLogger(config.logLevel) }),
+    ...(guard ? { guard } : {}),
   });
 }

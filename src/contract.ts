@@ -7,6 +7,7 @@
 import type { ErrorObject } from 'ajv';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { OpenAPIRouter, OpenAPIValidator, type Operation, type Request } from 'openapi-backend';
+import { apiKeyHeaders } from './api-key-scheme.js';
 import { runtimeDocument } from './generated/runtime-document.js';
 import { type QueryParameterKind, toOpenApiRequest } from './openapi-request.js';
 import { AJV_OPTIONS, usePrecompiledValidators } from './precompiled-validators.js';
@@ -14,6 +15,11 @@ import { AJV_OPTIONS, usePrecompiledValidators } from './precompiled-validators.
 export type ContractOperation = Operation;
 /** A parameter of an operation, dereferenced (openapi-backend's operations have no $ref left). */
 type Parameter = Extract<NonNullable<Operation['parameters']>[number], { in: string }>;
+
+/** A request's body as the request handler parsed it (JSON; see request-handler.ts), for validation to judge. */
+export interface ParsedBody {
+  readonly value: unknown;
+}
 
 /** What validation found, and the declared query parameters as the validators coerced them. */
 export interface RequestVerdict {
@@ -25,9 +31,9 @@ interface OperationFacts {
   readonly queryParameters: ReadonlyMap<string, QueryParameterKind>;
   /** Whether its requests need openapi-backend's parsing (path templates, cookies, JSON or delimited query values). */
   readonly needsParsing: boolean;
-  /** openapi-backend checks that a body is well-formed JSON when JSON is the only media type an operation takes. */
-  readonly onlyJson: boolean;
   readonly acceptedMediaTypes: readonly string[];
+  /** The header its `apiKey`-type security scheme reads (lower case); undefined when it requires none. */
+  readonly apiKeyHeader: string | undefined;
 }
 
 export interface ContractOptions {
@@ -80,7 +86,20 @@ export class Contract {
     return this.facts(operation).acceptedMediaTypes;
   }
 
+  /**
+   * The header that must carry an API key for this operation, as its security names an `apiKey` scheme of the spec
+   * (lower case); undefined when the operation requires no key.
+   */
+  apiKeyHeader(operation: ContractOperation): string | undefined {
+    return this.facts(operation).apiKeyHeader;
+  }
+
   private readonly operationFacts = new Map<string, OperationFacts>();
+
+  private apiKeyHeaderOf(operation: ContractOperation): string | undefined {
+    const names = (operation.security ?? []).flatMap((requirement) => Object.keys(requirement));
+    return apiKeyHeaders(this.router.definition, names)[0];
+  }
 
   private facts(operation: ContractOperation): OperationFacts {
     const key = `${operation.method} ${operation.path}`;
@@ -113,7 +132,7 @@ export class Contract {
               parameter.in === 'cookie' ||
               (parameter.in === 'query' && (parameter.content !== undefined || parameter.explode === false)),
           ),
-        onlyJson: acceptedMediaTypes.length === 1 && acceptedMediaTypes[0] === 'application/json',
+        apiKeyHeader: this.apiKeyHeaderOf(operation),
       };
       this.operationFacts.set(key, facts);
     }
@@ -121,18 +140,22 @@ export class Contract {
   }
 
   /**
-   * Validates a request as openapi-backend's `validateRequest` does, given the event and its body as text: the
-   * event is read into openapi-backend's Request (src/openapi-request.ts), then checked by the operation's
-   * validators, which openapi-backend builds.
+   * Validates a request as openapi-backend's `validateRequest` does, given the event and its body as the request
+   * handler parsed it (undefined: no body): the event is read into openapi-backend's Request
+   * (src/openapi-request.ts), then checked by the operation's validators, which openapi-backend builds. The body is
+   * judged as JSON whatever its Content-Type said (the handler has already refused any other media type).
    */
-  validate(operation: ContractOperation, event: APIGatewayProxyEvent, body: string | undefined): RequestVerdict {
+  validate(operation: ContractOperation, event: APIGatewayProxyEvent, body: ParsedBody | undefined): RequestVerdict {
     const facts = this.facts(operation);
-    const request = toOpenApiRequest(event, body, facts.queryParameters);
     if (facts.needsParsing) {
+      // openapi-backend parses the body again here, told that it is JSON: the same verdict, on a rare path
+      const json = body === undefined ? undefined : JSON.stringify(body.value);
+      const request = toOpenApiRequest(event, json, facts.queryParameters);
+      if (json !== undefined) request.headers = { ...request.headers, 'content-type': 'application/json' };
       const { errors, coerced } = this.validator.validateRequest(request, operation);
       return { errors: errors ?? [], query: (coerced?.query ?? request.query) as Record<string, unknown> };
     }
-    return this.validateUnparsed(operation, request, facts);
+    return this.validateUnparsed(operation, toOpenApiRequest(event, undefined, facts.queryParameters), body);
   }
 
   /**
@@ -141,29 +164,17 @@ export class Contract {
    * against < 1 µs, where the whole warm budget is 10 µs). test/unit/contract-vs-openapi-backend.property.test.ts holds both ways to a stock
    * OpenAPIBackend's verdicts.
    */
-  private validateUnparsed(operation: ContractOperation, request: Request, facts: OperationFacts): RequestVerdict {
+  private validateUnparsed(
+    operation: ContractOperation,
+    request: Request,
+    body: ParsedBody | undefined,
+  ): RequestVerdict {
     const errors: ErrorObject[] = [];
     const header: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(request.headers)) header[name.toLowerCase()] = value;
     const query = { ...(request.query as Record<string, unknown>) };
     const parameters: Record<string, unknown> = { path: {}, query, header, cookie: {} };
-    if (request.body !== undefined) {
-      let body: unknown = request.body;
-      try {
-        body = JSON.parse(request.body as string);
-      } catch (error) {
-        // left as text, as openapi-backend leaves it; a parse error when JSON is the only media type
-        if (facts.onlyJson) {
-          const message = (error as Error).message;
-          errors.push({ keyword: 'parse', instancePath: '', schemaPath: '#/requestBody', params: [], message });
-        }
-      }
-      const contentType = String(header['content-type'] ?? '')
-        .split(';')[0]
-        ?.trim()
-        .toLowerCase();
-      if (typeof body === 'object' || contentType === 'application/json') parameters.requestBody = body;
-    }
+    if (body !== undefined) parameters.requestBody = body.value;
     for (const validate of this.validator.getRequestValidatorsForOperation(operation.operationId as string) ?? []) {
       if (!validate(parameters)) errors.push(...(validate.errors ?? []));
     }

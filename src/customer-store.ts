@@ -1,7 +1,9 @@
 /**
  * Reads and writes customer ids with GetItem and PutItem only: the deployed function is granted nothing else.
- * AWS errors are translated here, at the persistence edge: unavailability and throttling become
- * StoreUnavailableError (503); anything else is rethrown and becomes a plain 500.
+ * AWS errors are translated here, at the persistence edge: what a retry can fix (unavailability, throttling, time
+ * running out) becomes StoreUnavailableError (503, Retry-After); anything else, an operator's mistake such as a
+ * missing table (ResourceNotFoundException) or permission (AccessDeniedException) included, is rethrown and becomes a
+ * plain 500, which the API's 5xx alarm sees.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -55,7 +57,7 @@ async function translateErrors<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Errors that mean "DynamoDB cannot serve us now", as opposed to a bug in our request. */
+/** Errors that mean "DynamoDB cannot serve us now, but may in a moment", as opposed to a mistake to fix. */
 const UNAVAILABLE_ERROR_NAMES = new Set([
   'ProvisionedThroughputExceededException',
   'ThrottlingException',
@@ -63,7 +65,6 @@ const UNAVAILABLE_ERROR_NAMES = new Set([
   'LimitExceededException',
   'InternalServerError',
   'ServiceUnavailable',
-  'ResourceNotFoundException', // the table is missing: the store is unusable until an operator fixes it
   'TimeoutError',
   'RequestTimeout',
 ]);

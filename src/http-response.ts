@@ -1,6 +1,6 @@
 /** Building proxy responses, and the one place where any error becomes a response. */
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { BadRequestError, HttpError } from './errors.js';
+import { HttpError } from './errors.js';
 import type { components } from './generated/openapi-types.js';
 
 type ErrorBody = components['schemas']['Error'];
@@ -12,21 +12,19 @@ export function jsonResponse(
 ): APIGatewayProxyResult {
   return {
     statusCode,
-    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
+    headers: Object.assign({ 'Content-Type': 'application/json' }, headers),
     body: JSON.stringify(body),
   };
 }
 
 /**
- * Any error as the API's `{message}` response. An HttpError says what the client may know; anything else is a
- * plain 500: its details go to the log (by the caller), never to the client.
+ * Any error as the API's `{message}` response. An HttpError says what the client may know (its status, message,
+ * details and headers); anything else is a plain 500: its details go to the log (by the caller), never to the client.
  */
 export function toErrorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof HttpError) {
     const body: ErrorBody =
-      error instanceof BadRequestError
-        ? { message: error.message, errors: [...error.details] }
-        : { message: error.message };
+      error.details === undefined ? { message: error.message } : { message: error.message, errors: [...error.details] };
     return jsonResponse(error.statusCode, body, error.headers);
   }
   const body: ErrorBody = { message: 'Internal server error' };

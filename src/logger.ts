@@ -5,7 +5,7 @@
  * local server writes the same lines without it. No line carries request headers (an `x-api-key` among them) or
  * bodies: the event is never logged.
  */
-import { type LogItem, Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { LogLevel } from './config.js';
 
@@ -34,25 +34,13 @@ const POWERTOOLS_LEVELS = {
   silent: 'SILENT',
 } as const satisfies Record<LogLevel, string>;
 
-/** Powertools' Logger writing each line to a function instead of stdout (tests read the lines). */
-class LineLogger extends PowertoolsLogger {
-  constructor(
-    options: ConstructorParameters<typeof PowertoolsLogger>[0],
-    private readonly write: (line: string) => void,
-  ) {
-    super(options);
-  }
-
-  protected override printLog(_logLevel: number, log: LogItem): void {
-    log.prepareForPrint();
-    this.write(JSON.stringify(log.getAttributes(), this.getJsonReplacer()));
-  }
-}
-
-/** Lines at `level` and above, to stdout or to `write`. */
-export function createLogger(level: LogLevel, write?: (line: string) => void): LambdaLogger {
-  const options = { serviceName: SERVICE_NAME, logLevel: POWERTOOLS_LEVELS[level] };
-  return write ? new LineLogger(options, write) : new PowertoolsLogger(options);
+/**
+ * Lines at `level` and above, on stdout, through Powertools' public surface only. Tests read them the way Powertools
+ * documents: with `POWERTOOLS_DEV` set, the Logger writes through the global `console`, which a test can spy on
+ * (test/helpers/log-lines.ts).
+ */
+export function createLogger(level: LogLevel): LambdaLogger {
+  return new PowertoolsLogger({ serviceName: SERVICE_NAME, logLevel: POWERTOOLS_LEVELS[level] });
 }
 
 /** An error as log fields: name, message, stack, and its cause chain. */

@@ -1,23 +1,23 @@
 /**
  * One API Gateway REST proxy event (v1) in, one proxy result out: route and validate with the contract, run the
- * operation, and turn any error into the API's `{message}` response. Shared by the Lambda and the local server.
+ * operation, and hand the result or the error to the finishing step (finish-response.ts), which every answer leaves
+ * through. Shared by the Lambda and the local server.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { HandlerConfig } from './config.js';
-import type { Contract, ContractOperation } from './contract.js';
-import { corsHeaders, preflightHeaders } from './cors.js';
+import type { Contract, ContractOperation, ParsedBody } from './contract.js';
+import { preflightHeaders } from './cors.js';
 import {
   BadRequestError,
-  HttpError,
   MethodNotAllowedError,
   NotFoundError,
   PayloadTooLargeError,
   UnsupportedContentEncodingError,
   UnsupportedMediaTypeError,
 } from './errors.js';
-import { jsonResponse, toErrorResponse } from './http-response.js';
-import { describeError, type Logger } from './logger.js';
+import type { FinishResponse, Outcome, RequestSummary } from './finish-response.js';
+import { jsonResponse } from './http-response.js';
 import type { OperationHandlers, OperationId } from './operations.js';
+import { decodeUtf8 } from './utf8.js';
 import { toErrorDetails } from './validation-errors.js';
 
 /**
@@ -28,77 +28,72 @@ export const MAX_BODY_BYTES = 16 * 1024;
 
 export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
+/**
+ * A check made once the operation is known and before its input is read, as API Gateway checks an API key before
+ * validating the request: it throws the HttpError to answer with (the local server's API-key gate).
+ */
+export type RequestGuard = (operation: ContractOperation, headers: Readonly<Record<string, string>>) => void;
+
 export interface RequestHandlerDependencies {
   readonly contract: Contract;
   readonly operations: OperationHandlers;
-  readonly config: Pick<HandlerConfig, 'corsAllowedOrigins'>;
-  readonly logger: Logger;
+  /** Every answer leaves through it. */
+  readonly finish: FinishResponse;
+  /** @default none: on AWS, API Gateway checks keys before the Lambda runs */
+  readonly guard?: RequestGuard;
 }
 
 export function createRequestHandler({
   contract,
   operations,
-  config,
-  logger,
+  finish,
+  guard,
 }: RequestHandlerDependencies): ProxyHandler {
-  /** Answers the event; `route.operationId` is set as soon as the operation is known, for the log line. */
   async function respond(
     event: APIGatewayProxyEvent,
     headers: Readonly<Record<string, string>>,
-    route: { operationId?: string },
+    request: RequestSummary,
   ): Promise<APIGatewayProxyResult> {
     const { httpMethod: method, path } = event;
     // The size limit is the transport's, as API Gateway's is: it applies before routing, whatever the method.
     if (bodySize(event) > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
     if (method === 'OPTIONS') {
-      const allowed = contract.allowedMethods(path);
-      if (allowed.length === 0) throw new NotFoundError(path);
-      return preflight(headers.origin, [...allowed, 'OPTIONS']);
+      const allowed = [...knownMethods(contract, path), 'OPTIONS'];
+      return { statusCode: 204, headers: { Allow: allowed.join(', '), ...preflightHeaders(allowed) }, body: '' };
     }
     const operation = contract.match(method, path);
-    if (!operation) {
-      const allowed = contract.allowedMethods(path);
-      if (allowed.length === 0) throw new NotFoundError(path);
-      throw new MethodNotAllowedError(method, path, [...allowed, 'OPTIONS']);
-    }
-    route.operationId = operation.operationId;
+    if (!operation) throw new MethodNotAllowedError(method, path, [...knownMethods(contract, path), 'OPTIONS']);
+    request.operationId = operation.operationId;
+    guard?.(operation, headers);
     const input = validatedInput(contract, operation, event, headers);
     const handle = operations[operation.operationId as OperationId] as (input: unknown) => Promise<unknown>;
     return jsonResponse(200, await handle(input));
   }
 
-  function preflight(origin: string | undefined, allowed: string[]): APIGatewayProxyResult {
-    return {
-      statusCode: 204,
-      headers: { Allow: allowed.join(', '), ...preflightHeaders(origin, config.corsAllowedOrigins, allowed) },
-      body: '',
-    };
-  }
-
   return async function handleProxyEvent(event) {
-    const started = performance.now();
     const headers = lowerCaseHeaders(event.headers);
-    const route: { operationId?: string } = {};
-    let result: APIGatewayProxyResult;
-    try {
-      result = await respond(event, headers, route);
-    } catch (error) {
-      result = toErrorResponse(error);
-      if (!(error instanceof HttpError) || result.statusCode >= 500) {
-        logger.error('request failed', { requestId: event.requestContext?.requestId, error: describeError(error) });
-      }
-    }
-    result.headers = { ...result.headers, ...corsHeaders(headers.origin, config.corsAllowedOrigins) };
-    logger.info('request', {
-      requestId: event.requestContext?.requestId,
+    const request: RequestSummary = {
       method: event.httpMethod,
       path: event.path,
-      operation: route.operationId ?? null,
-      status: result.statusCode,
-      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-    });
-    return result;
+      origin: headers.origin,
+      requestId: event.requestContext?.requestId,
+      started: performance.now(),
+    };
+    let outcome: Outcome;
+    try {
+      outcome = { result: await respond(event, headers, request) };
+    } catch (error) {
+      outcome = { error };
+    }
+    return finish(request, outcome);
   };
+}
+
+/** The methods the spec allows on `path` (upper case); a NotFoundError when it has none: the path is unknown. */
+function knownMethods(contract: Contract, path: string): string[] {
+  const allowed = contract.allowedMethods(path);
+  if (allowed.length === 0) throw new NotFoundError(path);
+  return allowed;
 }
 
 /** Checks encoding, media type and schema; returns what the operation handler receives. */
@@ -110,22 +105,21 @@ function validatedInput(
 ) {
   // An operation that takes no body ignores one sent anyway, whatever its encoding or bytes.
   const accepted = contract.acceptedMediaTypes(operation);
-  const body = accepted.length > 0 ? bodyText(event, headers, accepted) : undefined;
-  let parsed: unknown;
-  if (body !== undefined) {
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      throw new BadRequestError([{ location: 'body', message: 'is not valid JSON' }]);
-    }
-  }
+  const text = accepted.length > 0 ? bodyText(event, headers, accepted) : undefined;
+  const body = text === undefined ? undefined : parseJson(text);
   const { errors, query } = contract.validate(operation, event, body);
   if (errors.length > 0) throw new BadRequestError(toErrorDetails(errors));
-  return { query, body: parsed };
+  return { query, body: body?.value };
 }
 
-/** Fails on bytes that are not UTF-8 instead of replacing them with U+FFFD. */
-const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+/** The body parsed, in this one place: every media type the API accepts is JSON. */
+function parseJson(text: string): ParsedBody {
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    throw new BadRequestError([{ location: 'body', message: 'is not valid JSON' }]);
+  }
+}
 
 /**
  * The body as text, for an operation that takes one: uncompressed, of an accepted media type, valid UTF-8.
@@ -142,7 +136,7 @@ function bodyText(
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
     throw new UnsupportedContentEncodingError(encoding);
   }
-  // A body without Content-Type is read as JSON, as API Gateway's request validation does.
+  // A body without Content-Type is JSON, as API Gateway's request validation reads it: the one rule, decided here.
   const contentType = headers['content-type'] ?? 'application/json';
   const [mediaType = '', ...parameters] = contentType.split(';');
   if (!accepted.includes(mediaType.trim().toLowerCase())) throw new UnsupportedMediaTypeError(contentType, accepted);
@@ -153,25 +147,20 @@ function bodyText(
       throw new UnsupportedMediaTypeError(contentType, ['UTF-8 text']);
     }
   }
-  if (!event.isBase64Encoded) return event.body;
-  try {
-    return STRICT_UTF8.decode(Buffer.from(event.body, 'base64'));
-  } catch {
-    throw new BadRequestError([{ location: 'body', message: 'is not valid UTF-8' }]);
-  }
+  return event.isBase64Encoded ? decodeUtf8(Buffer.from(event.body, 'base64'), 'body') : event.body;
 }
 
 /** The body's size in bytes, without decoding it. */
 function bodySize(event: APIGatewayProxyEvent): number {
   if (event.body === null) return 0;
-  return Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  return event.isBase64Encoded ? Buffer.byteLength(event.body, 'base64') : Buffer.byteLength(event.body);
 }
 
 /**
  * Header names in lower case, in an object without a prototype: a header named `__proto__` or `constructor` is
  * an ordinary (unknown) header, and a missing header is never found on Object.prototype.
  */
-export function lowerCaseHeaders(headers: APIGatewayProxyEvent['headers'] | null): Record<string, string> {
+function lowerCaseHeaders(headers: APIGatewayProxyEvent['headers'] | null): Record<string, string> {
   const lower: Record<string, string> = Object.create(null);
   if (!headers) return lower;
   for (const name of Object.keys(headers)) {

@@ -40,7 +40,7 @@ function messageOf(error: ErrorObject): string {
       return `must be at most ${params.limit} characters`;
     case 'pattern': {
       // Only reachable through a JSON escape (`"\ud800"`): UTF-8 text cannot carry a lone surrogate.
-      if (typeof error.data === 'string' && LONE_SURROGATE.test(error.data)) {
+      if (LONE_SURROGATE.test(String(error.data))) {
         return 'must not contain unpaired UTF-16 surrogates';
       }
       const explained = (error.parentSchema as Record<string, unknown> | undefined)?.['x-pattern-message'];

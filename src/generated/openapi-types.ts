@@ -243,7 +243,10 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description An unexpected server-side failure. Details are logged, never returned. */
+        /**
+         * @description An unexpected server-side failure, or one only an operator can fix (the table or the function's permission
+         *     to it is missing): retrying does not help, so no `Retry-After`. Details are logged, never returned.
+         */
         InternalError: {
             headers: {
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -271,7 +274,8 @@ export interface components {
          */
         "Access-Control-Allow-Origin": string;
         /**
-         * @description `Origin` when only listed origins are allowed, so that caches keep the answers for different origins apart.
+         * @description `Origin` whenever only listed origins are allowed, whatever origin the request came from (or none), so that
+         *     caches keep the answers for different origins apart.
          * @example Origin
          */
         Vary: "Origin";

@@ -1,59 +1,33 @@
 /**
  * The local server's API-key check, as API Gateway does it for a method that requires a key: an operation whose
- * security (in the spec) names the `apiKey` scheme is answered only when `x-api-key` holds one of the configured
- * keys; otherwise `403 {"message": "Forbidden"}` before the request handler runs, so nothing is read or written.
- * Requests outside any secured operation (a CORS preflight, an unknown path, an unsupported method) pass on, as
- * API Gateway routes them without a key. On AWS the gateway does this; the Lambda never checks keys.
+ * security (in the spec) names an `apiKey` scheme is answered only when the scheme's header (`x-api-key`) holds one
+ * of the configured keys; otherwise `403 {"message": "Forbidden"}` before the operation's input is read, so nothing
+ * is read or written. Requests outside any secured operation (a CORS preflight, an unknown path, an unsupported
+ * method) pass on, as API Gateway routes them without a key. On AWS the gateway does this; the Lambda never checks
+ * keys. It is a guard of the request handler, so its 403 leaves through the same finishing step as every answer.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Contract } from '../contract.js';
-import { corsHeaders } from '../cors.js';
 import { ForbiddenError } from '../errors.js';
-import { toErrorResponse } from '../http-response.js';
-import type { Logger } from '../logger.js';
-import { lowerCaseHeaders, type ProxyHandler } from '../request-handler.js';
-
-/** The security scheme (openapi/openapi.yaml) the gate enforces, and the header it reads. */
-export const API_KEY_SCHEME = 'apiKey';
-export const API_KEY_HEADER = 'x-api-key';
+import type { RequestGuard } from '../request-handler.js';
 
 export interface ApiKeyGateOptions {
   /** Keys accepted (`API_KEYS`); at least one. */
   readonly apiKeys: readonly string[];
   readonly contract: Contract;
-  /** Origins for Access-Control-Allow-Origin on the 403, as API Gateway's gateway responses carry it. */
-  readonly corsAllowedOrigins: readonly string[];
-  readonly logger: Logger;
 }
 
-/** `handler`, answering only requests that carry a configured key where the spec requires one. */
-export function withApiKeyGate(handler: ProxyHandler, options: ApiKeyGateOptions): ProxyHandler {
-  if (options.apiKeys.length === 0) throw new Error('withApiKeyGate needs at least one API key');
-  const isKnown = keyMatcher(options.apiKeys);
-  const { contract, logger } = options;
-  return async (event) => {
-    if (!requiresApiKey(contract, event.httpMethod, event.path)) return handler(event);
-    const headers = lowerCaseHeaders(event.headers);
-    const key = headers[API_KEY_HEADER];
-    if (key !== undefined && isKnown(key)) return handler(event);
-    const result = toErrorResponse(new ForbiddenError());
-    result.headers = { ...result.headers, ...corsHeaders(headers.origin, options.corsAllowedOrigins) };
-    // As the handler's own request line, without the key (or any header).
-    logger.info('request', {
-      requestId: event.requestContext?.requestId,
-      method: event.httpMethod,
-      path: event.path,
-      status: result.statusCode,
-      refused: key === undefined ? 'no API key' : 'unknown API key',
-    });
-    return result;
+/** A guard that lets through only requests carrying a configured key where the spec requires one. */
+export function apiKeyGate({ apiKeys, contract }: ApiKeyGateOptions): RequestGuard {
+  if (apiKeys.length === 0) throw new Error('apiKeyGate needs at least one API key');
+  const isKnown = keyMatcher(apiKeys);
+  return (operation, headers) => {
+    const header = contract.apiKeyHeader(operation);
+    if (header === undefined) return;
+    const key = headers[header];
+    if (key === undefined) throw new ForbiddenError('no API key');
+    if (!isKnown(key)) throw new ForbiddenError('unknown API key');
   };
-}
-
-/** Whether the operation at this method and path requires the `apiKey` scheme (any of its requirements names it). */
-export function requiresApiKey(contract: Contract, method: string, path: string): boolean {
-  const security = contract.match(method, path)?.security;
-  return security?.some((requirement) => API_KEY_SCHEME in requirement) ?? false;
 }
 
 /**

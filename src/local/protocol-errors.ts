@@ -2,10 +2,12 @@
  * What Node's HTTP layer would answer by itself, answered in the API's `{message}` shape instead: a request it
  * cannot parse (Node: an empty 400), headers or a URI too long (an empty 431), a request too slow to arrive (408),
  * an `Expect` other than `100-continue` (an empty 417). An unknown method or HTTP version is the client's mistake,
- * so a 400 (not Node's 501/505: the API answers no client mistake with a 5xx).
+ * so a 400 (not Node's 501/505: the API answers no client mistake with a 5xx). Each leaves through the API's finishing
+ * step (src/finish-response.ts), as every answer does.
  */
 import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import {
   ExpectationFailedError,
   HeadersTooLargeError,
@@ -14,8 +16,9 @@ import {
   RequestTimeoutError,
   UriTooLongError,
 } from '../errors.js';
-import { toErrorResponse } from '../http-response.js';
+import type { FinishResponse } from '../finish-response.js';
 import { writeProxyResult } from './proxy-event.js';
+import { summaryOf, summaryOfPacket } from './request-summary.js';
 
 /** As API Gateway's limit for an edge-optimized API's URL: a longer one is a 414 even when the head fits. */
 export const MAX_URI_LENGTH = 8192;
@@ -61,9 +64,8 @@ function requestLineEnds(packet: Buffer | undefined): boolean {
   return end !== -1 && end <= MAX_URI_LENGTH;
 }
 
-/** A whole HTTP/1.1 response for `error`, closing the connection: for a socket Node no longer parses. */
-export function rawErrorResponse(error: HttpError): string {
-  const result = toErrorResponse(error);
+/** A whole HTTP/1.1 response for `result`, closing the connection: for a socket Node no longer parses. */
+export function rawErrorResponse(result: APIGatewayProxyResult): string {
   const headers = Object.entries({ ...result.headers, 'Content-Length': Buffer.byteLength(result.body) });
   const head = [`HTTP/1.1 ${result.statusCode} ${STATUS_CODES[result.statusCode] ?? ''}`];
   for (const [name, value] of headers) head.push(`${name}: ${value}`);
@@ -72,17 +74,19 @@ export function rawErrorResponse(error: HttpError): string {
 }
 
 /**
- * Makes `server` answer in the API's shape what Node would answer by itself. `100-continue` is granted only to a
- * body within `maxBodyBytes` (a larger one is refused with 413 before it is sent, by the request listener).
+ * Makes `server` answer in the API's shape, through `finish`, what Node would answer by itself. `100-continue` is
+ * granted only to a body within `maxBodyBytes` (a larger one is refused with 413 before it is sent, by the request
+ * listener).
  */
-export function answerProtocolErrors(server: Server, maxBodyBytes: number): void {
+export function answerProtocolErrors(server: Server, maxBodyBytes: number, finish: FinishResponse): void {
   server.on('clientError', (error: ClientError, socket: Duplex) => {
     if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy();
-    socket.end(rawErrorResponse(protocolErrorFor(error)));
+    socket.end(rawErrorResponse(finish(summaryOfPacket(error.rawPacket), { error: protocolErrorFor(error) })));
   });
   server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
     response.setHeader('Connection', 'close');
-    writeProxyResult(response, toErrorResponse(new ExpectationFailedError(request.headers.expect ?? '')));
+    const error = new ExpectationFailedError(request.headers.expect ?? '');
+    writeProxyResult(response, finish(summaryOf(request), { error }));
   });
   server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
     if (Number(request.headers['content-length'] ?? 0) <= maxBodyBytes) response.writeContinue();

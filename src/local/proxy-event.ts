@@ -7,8 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { BadRequestError } from '../errors.js';
+import { apiKeyHeaders } from '../api-key-scheme.js';
+import { runtimeDocument } from '../generated/runtime-document.js';
 import { anonymousIdentity } from '../proxy-identity.js';
+import { decodeUtf8 } from '../utf8.js';
 
 export interface ProxyEventOptions {
   /** Stage name in the request context; `local` by default. */
@@ -20,8 +22,14 @@ export interface ProxyEventOptions {
   readonly binaryMediaTypes?: readonly string[];
 }
 
-/** Headers the API reads (content negotiation, CORS, API keys): their text must be UTF-8. */
-const HEADERS_READ = new Set(['content-type', 'content-encoding', 'origin', 'x-api-key', 'authorization']);
+/** Headers the API reads (content negotiation, CORS, API keys as the spec places them): their text must be UTF-8. */
+const HEADERS_READ = new Set([
+  'content-type',
+  'content-encoding',
+  'origin',
+  'authorization',
+  ...apiKeyHeaders(runtimeDocument),
+]);
 
 /** Builds the event; throws BadRequestError when the query string or a header the API reads is not UTF-8. */
 export function toProxyEvent(
@@ -83,9 +91,6 @@ function isBinaryMediaType(mediaType: string, binaryMediaTypes: readonly string[
   return binaryMediaTypes.some((binary) => binary === mediaType || binary === '*/*' || binary === `${type}/*`);
 }
 
-/** Fails on bytes that are not UTF-8 instead of replacing them with U+FFFD. */
-const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
-
 /**
  * Header name/value pairs. Node reads header bytes as Latin-1: a value the API reads is turned back into its bytes
  * and decoded as UTF-8 (refused when it is not); other headers are passed on as Node read them.
@@ -133,21 +138,12 @@ function decodeQueryComponent(raw: string, location: string): string {
       bytes[length++] = bytes[i] as number;
     }
   }
-  return strictUtf8(bytes.subarray(0, length), location);
+  return decodeUtf8(bytes.subarray(0, length), location);
 }
 
 /** A Latin-1 string (as Node reads bytes) decoded as the UTF-8 text it carries. */
 function strictText(latin1: string, location: string): string {
-  return strictUtf8(Buffer.from(latin1, 'latin1'), location);
-}
-
-function strictUtf8(bytes: Uint8Array, location: string): string {
-  try {
-    return STRICT_UTF8.decode(bytes);
-  } catch {
-    const where = location.length > 100 ? `${location.slice(0, 100)}…` : location;
-    throw new BadRequestError([{ location: where, message: 'is not valid UTF-8' }]);
-  }
+  return decodeUtf8(Buffer.from(latin1, 'latin1'), location);
 }
 
 function isAscii(text: string): boolean {

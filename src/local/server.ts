@@ -9,9 +9,9 @@ import type { LocalServerConfig } from '../config.js';
 import { Contract } from '../contract.js';
 import type { CustomerStore } from '../customer-store.js';
 import { createDynamoDbClient } from '../dynamodb-client.js';
+import { createResponseFinisher } from '../finish-response.js';
 import type { Logger } from '../logger.js';
-import type { ProxyHandler } from '../request-handler.js';
-import { withApiKeyGate } from './api-key-gate.js';
+import { apiKeyGate } from './api-key-gate.js';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator } from './embedded-dynamodb.js';
 import { createHttpServer, listen } from './http-adapter.js';
 import { drainOnClose } from './shutdown.js';
@@ -48,14 +48,14 @@ export async function startLocalServer({ config, logger, store }: LocalServerOpt
       ? { endpoint: emulator.endpoint, credentials: EMULATOR_CREDENTIALS, region: EMULATOR_REGION }
       : { region: config.externalDynamoDbRegion }),
   });
-  // What the HTTP adapter calls for each request: the Lambda's handler, as API Gateway calls it, behind what API
-  // Gateway checks before the Lambda runs (the API key the spec requires).
+  // What the HTTP adapter calls for each request: the Lambda's handler, as API Gateway calls it, with what API
+  // Gateway checks before the Lambda runs (the API key the spec requires). The adapter's own refusals and the
+  // handler's answers leave through one finishing step.
   const contract = new Contract();
-  const handler: ProxyHandler = withApiKeyGate(
-    createApiHandler({ config, client, contract, logger, ...(store ? { store } : {}) }),
-    { ...config, contract, logger },
-  );
-  const server = createHttpServer(handler, logger);
+  const finish = createResponseFinisher({ config, logger });
+  const guard = apiKeyGate({ apiKeys: config.apiKeys, contract });
+  const handler = createApiHandler({ config, client, contract, finish, guard, ...(store ? { store } : {}) });
+  const server = createHttpServer(handler, finish);
   const closeHttp = drainOnClose(server);
   let url: string;
   try {

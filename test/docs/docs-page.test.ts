@@ -1,5 +1,5 @@
 /**
- * `npm run docs`: builds the page with the project's own build (test/tools/build-docs.ts, the real Redocly CLI) into
+ * `npm run docs`: builds the page with the project's own build (src/build/build-docs.ts, the real Redocly CLI) into
  * a temp dir, serves it over HTTP and opens it in headless Chromium. Checks what a reader needs is rendered, with no
  * console errors, that the page asks nothing of any other host and reports no usage, that its links to the spec
  * published beside it (openapi.yaml, openapi.json; published-spec.test.ts) download those files, and saves a screenshot to
@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDocs, PUBLISHED_SPEC } from '../../src/build/build-docs.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
 import { CHROMIUM_ARGS, findChromium, IS_CI } from '../helpers/browser.js';
 import { responseExamples, specOperations } from '../helpers/spec-examples.js';
-import { buildDocs, PUBLISHED_SPEC } from '../tools/build-docs.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCREENSHOT = join(REPO_ROOT, 'test-results', 'docs.png');
@@ -163,7 +163,7 @@ describe.skipIf(!runnable)('docs page (npm run docs) in headless Chromium', () =
     const packageJson = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    expect(packageJson.scripts.docs).toBe('tsx test/tools/build-docs.ts');
+    expect(packageJson.scripts.docs).toBe('tsx src/build/build-docs.ts');
   });
 
   it("turns Redoc's usage reporting off in the page", () => {

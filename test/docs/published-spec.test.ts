@@ -1,7 +1,7 @@
 /**
  * `npm run docs` publishes the spec beside the page, for tools (client generators, other mocks): docs/openapi.yaml
  * and docs/openapi.json, the document the page renders, as the callers of the chosen auth mode see it. Built with the
- * project's own build (test/tools/build-docs.ts, the real Redocly CLI) into a temp dir; no browser needed (the page's
+ * project's own build (src/build/build-docs.ts, the real Redocly CLI) into a temp dir; no browser needed (the page's
  * links to both files are followed in headless Chromium by docs-page.test.ts).
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { specForAuthMode } from '../../infra/auth-spec.js';
 import { AUTH_MODES } from '../../infra/settings.js';
-import { buildDocs, DEFAULT_DOCS_OUTPUT, PUBLISHED_SPEC } from '../tools/build-docs.js';
+import { buildDocs, DEFAULT_DOCS_OUTPUT, PUBLISHED_SPEC } from '../../src/build/build-docs.js';
 
 const SPEC = fileURLToPath(new URL('../../openapi/openapi.yaml', import.meta.url));
 const PAGES_WORKFLOW = fileURLToPath(new URL('../../.github/workflows/pages.yml', import.meta.url));

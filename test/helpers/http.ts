@@ -11,6 +11,8 @@ export interface CallOptions {
   readonly headers?: Record<string, string>;
   /** Where the API is served, when not at the root of the URL's origin (a stage URL: `https://…/prod`). */
   readonly baseUrl?: string;
+  /** The target's allowed origins, when known: the contract check then also expects `Vary` as they require. */
+  readonly corsAllowedOrigins?: readonly string[];
 }
 
 /** Calls the API and checks the response against the spec. */
@@ -31,6 +33,10 @@ export async function call<Body = Record<string, unknown>>(
     url,
     { status: response.status, headers: response.headers, body },
     options.baseUrl,
+    {
+      ...(options.headers ? { headers: options.headers } : {}),
+      ...(options.corsAllowedOrigins ? { corsAllowedOrigins: options.corsAllowedOrigins } : {}),
+    },
   );
 }
 

@@ -3,6 +3,7 @@
  * against what the spec says rather than against copies.
  */
 import { openapiDocument } from '../../src/generated/openapi-document.js';
+import { HTTP_METHODS } from '../../src/http-methods.js';
 import type { OperationId } from '../../src/operations.js';
 
 export interface NamedExample {
@@ -25,14 +26,12 @@ interface Operation {
   responses: Record<string, { content?: Record<string, MediaType> }>;
 }
 
-const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
-
 /** Every operation in the spec, with its method and path. */
 export function specOperations(): Operation[] {
   const paths = (openapiDocument as unknown as { paths: Record<string, Record<string, Operation>> }).paths;
   return Object.entries(paths).flatMap(([path, item]) =>
     Object.entries(item)
-      .filter(([method]) => METHODS.includes(method))
+      .filter(([method]) => (HTTP_METHODS as readonly string[]).includes(method))
       .map(([method, operation]) => ({ ...operation, method: method.toUpperCase(), path })),
   );
 }

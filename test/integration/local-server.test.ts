@@ -7,10 +7,12 @@ import { createLogger } from '../../src/logger.js';
 import { cleanupsAfterEach } from '../helpers/cleanups.js';
 import { getCustomer, LOCAL_KEY_HEADERS, putJson } from '../helpers/http.js';
 import { startTestServer } from '../helpers/local-server.js';
+import { captureLogLines } from '../helpers/log-lines.js';
 import { emulatorPidIn, isRunning, spawnServer } from '../helpers/server-process.js';
 
 const { defer, tempDir } = cleanupsAfterEach();
 afterEach(() => {
+  vi.restoreAllMocks();
   vi.unstubAllEnvs();
 });
 
@@ -36,11 +38,8 @@ describe('local server', () => {
   });
 
   it('says so when the embedded DynamoDB stops under it, and answers 503 without AWS details', async () => {
-    const lines: Record<string, unknown>[] = [];
-    const server = await startTestServer({
-      config: { dynamoDbMaxAttempts: 1 },
-      logger: createLogger('error', (line) => lines.push(JSON.parse(line))),
-    });
+    const { lines } = captureLogLines();
+    const server = await startTestServer({ config: { dynamoDbMaxAttempts: 1 }, logger: createLogger('error') });
     defer(() => server.close());
     process.kill(server.emulatorPid as number, 'SIGKILL');
     await vi.waitFor(() =>

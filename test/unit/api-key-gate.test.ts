@@ -1,27 +1,44 @@
-/** The local server's API-key gate (src/local/api-key-gate.ts) on proxy events, and the API_KEYS setting. */
+/**
+ * The local server's API-key gate (src/local/api-key-gate.ts), a guard of the real request handler, on proxy events;
+ * and the API_KEYS setting.
+ */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { describe, expect, it, vi } from 'vitest';
-import { ConfigError, DEFAULT_LOCAL_API_KEY, readLocalServerConfig } from '../../src/config.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createApiHandler } from '../../src/api-handler.js';
+import { ConfigError, DEFAULT_LOCAL_API_KEY, readHandlerConfig, readLocalServerConfig } from '../../src/config.js';
 import { Contract } from '../../src/contract.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
-import { API_KEY_HEADER, API_KEY_SCHEME, requiresApiKey, withApiKeyGate } from '../../src/local/api-key-gate.js';
+import { HTTP_METHODS } from '../../src/http-methods.js';
+import { apiKeyGate } from '../../src/local/api-key-gate.js';
 import { createLogger } from '../../src/logger.js';
-import type { ProxyHandler } from '../../src/request-handler.js';
+import { captureLogLines } from '../helpers/log-lines.js';
+import { MemoryStore } from '../helpers/memory-store.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
 
 const KEYS = ['first-key-0123456789abcdef', 'second-key-0123456789abcdef'];
 const contract = new Contract(undefined, { precompiled: false });
 
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
+
 function gated(options: { corsAllowedOrigins?: string[] } = {}) {
-  const lines: string[] = [];
-  const handler = vi.fn<ProxyHandler>(async () => ({ statusCode: 200, headers: {}, body: '{}' }));
-  const gate = withApiKeyGate(handler, {
-    apiKeys: KEYS,
-    contract,
-    corsAllowedOrigins: options.corsAllowedOrigins ?? ['*'],
-    logger: createLogger('debug', (line) => lines.push(line)),
+  const log = captureLogLines();
+  const store = new MemoryStore();
+  const exists = vi.spyOn(store, 'exists');
+  const put = vi.spyOn(store, 'put');
+  // a contract of its own for each test: what it derives once per operation is derived in every test
+  const fresh = new Contract(undefined, { precompiled: false });
+  const gate = createApiHandler({
+    config: { ...readHandlerConfig({}), corsAllowedOrigins: options.corsAllowedOrigins ?? ['*'] },
+    contract: fresh,
+    store,
+    logger: createLogger('debug'),
+    guard: apiKeyGate({ apiKeys: KEYS, contract: fresh }),
   });
-  return { gate, handler, lines };
+  const storeCalls = () => exists.mock.calls.length + put.mock.calls.length;
+  return { gate, storeCalls, log };
 }
 
 const withHeaders = (event: APIGatewayProxyEvent, headers: Record<string, string>): APIGatewayProxyEvent => ({
@@ -29,9 +46,9 @@ const withHeaders = (event: APIGatewayProxyEvent, headers: Record<string, string
   headers: { ...event.headers, ...headers },
 });
 
-describe('withApiKeyGate', () => {
-  it('passes a request with a configured key to the handler, whatever the case of the header name', async () => {
-    const { gate, handler } = gated();
+describe('apiKeyGate', () => {
+  it('passes a request with a configured key to the operation, whatever the case of the header name', async () => {
+    const { gate, storeCalls } = gated();
 
     const first = await gate(
       withHeaders(proxyEvent({ queryStringParameters: { id: 'a' } }), { 'X-Api-Key': KEYS[0] as string }),
@@ -39,7 +56,7 @@ describe('withApiKeyGate', () => {
     const second = await gate(withHeaders(putEvent('{"id":"a"}'), { 'x-api-key': KEYS[1] as string }));
 
     expect([first.statusCode, second.statusCode]).toEqual([200, 200]);
-    expect(handler).toHaveBeenCalledTimes(2);
+    expect(storeCalls()).toBe(2);
   });
 
   it.each([
@@ -53,8 +70,8 @@ describe('withApiKeyGate', () => {
       'a known key only in headers named like Object.prototype members',
       JSON.parse(`{"__proto__": "${KEYS[0]}", "constructor": "${KEYS[0]}", "toString": "${KEYS[0]}"}`),
     ],
-  ])('answers %s with 403 {"message":"Forbidden"} without calling the handler', async (_case, headers) => {
-    const { gate, handler } = gated();
+  ])('answers %s with 403 {"message":"Forbidden"} without running the operation', async (_case, headers) => {
+    const { gate, storeCalls } = gated();
 
     const get = await gate(withHeaders(proxyEvent(), headers));
     const put = await gate(withHeaders(putEvent('{"id":"a"}'), headers));
@@ -64,7 +81,15 @@ describe('withApiKeyGate', () => {
       expect(JSON.parse(result.body)).toEqual({ message: 'Forbidden' });
       expect(result.headers?.['Content-Type']).toBe('application/json');
     }
-    expect(handler).not.toHaveBeenCalled();
+    expect(storeCalls()).toBe(0);
+  });
+
+  it('refuses before validating, as API Gateway checks the key first', async () => {
+    const { gate } = gated();
+
+    const result = await gate(putEvent('{"id": 5}'));
+
+    expect(result.statusCode).toBe(403);
   });
 
   it('adds CORS headers to the 403, as API Gateway’s gateway responses do', async () => {
@@ -74,58 +99,87 @@ describe('withApiKeyGate', () => {
 
     expect(result.statusCode).toBe(403);
     expect(result.headers?.['Access-Control-Allow-Origin']).toBe('https://app.example.com');
+    expect(result.headers?.Vary).toBe('Origin');
   });
 
   it.each([
-    ['a CORS preflight', proxyEvent({ httpMethod: 'OPTIONS' })],
-    ['an unknown path', proxyEvent({ path: '/orders' })],
-    ['a method the path does not have', proxyEvent({ httpMethod: 'DELETE' })],
-  ])('lets %s through without a key (API Gateway routes it without one)', async (_case, event) => {
-    const { gate, handler } = gated();
+    ['a CORS preflight', proxyEvent({ httpMethod: 'OPTIONS' }), 204],
+    ['an unknown path', proxyEvent({ path: '/orders' }), 404],
+    ['a method the path does not have', proxyEvent({ httpMethod: 'DELETE' }), 405],
+  ])('lets %s through without a key (API Gateway routes it without one)', async (_case, event, status) => {
+    const { gate } = gated();
 
-    await gate(event);
-
-    expect(handler).toHaveBeenCalledOnce();
+    expect((await gate(event)).statusCode).toBe(status);
   });
 
-  it('logs a refused request without the key it carried', async () => {
-    const { gate, lines } = gated();
+  it('logs a refused request once, with its operation and why, without the key it carried', async () => {
+    const { gate, log } = gated();
     const wrongKey = 'wrong-key-that-must-not-be-logged';
 
     await gate(withHeaders(proxyEvent(), { 'x-api-key': wrongKey }));
+    await gate(proxyEvent());
 
-    expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0] as string)).toMatchObject({ status: 403, refused: 'unknown API key' });
-    expect(lines.join('\n')).not.toContain(wrongKey);
+    expect(log.lines).toHaveLength(2);
+    expect(log.lines[0]).toMatchObject({
+      message: 'request',
+      status: 403,
+      operation: 'getCustomer',
+      reason: 'unknown API key',
+    });
+    expect(log.lines[1]).toMatchObject({ status: 403, reason: 'no API key' });
+    expect(typeof log.lines[0]?.durationMs).toBe('number');
+    expect(log.raw.join('\n')).not.toContain(wrongKey);
+  });
+
+  it('lets through an operation whose security names no API-key scheme', () => {
+    const open = new Contract(
+      {
+        openapi: '3.0.3',
+        info: { title: 't', version: '1' },
+        paths: { '/a': { get: { operationId: 'a', responses: {} } } },
+      } as never,
+      { precompiled: false },
+    );
+    const guard = apiKeyGate({ apiKeys: KEYS, contract: open });
+    expect(() => guard(open.match('GET', '/a') as never, {})).not.toThrow();
   });
 
   it('refuses to start without a key', () => {
-    expect(() =>
-      withApiKeyGate(vi.fn(), { apiKeys: [], contract, corsAllowedOrigins: ['*'], logger: createLogger('silent') }),
-    ).toThrow(/at least one API key/);
+    expect(() => apiKeyGate({ apiKeys: [], contract })).toThrow(/at least one API key/);
   });
 });
 
-describe('requiresApiKey follows the spec', () => {
+describe('the key the gate asks for follows the spec', () => {
   const document = openapiDocument as unknown as {
     paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
     components: { securitySchemes: Record<string, { type: string; in: string; name: string }> };
   };
 
-  it('gates on the scheme and header the spec declares', () => {
-    expect(document.components.securitySchemes[API_KEY_SCHEME]).toMatchObject({
-      type: 'apiKey',
-      in: 'header',
-      name: API_KEY_HEADER,
-    });
+  it('is read from the header the spec’s apiKey scheme names', () => {
+    const operation = contract.match('GET', '/customers');
+    expect(operation && contract.apiKeyHeader(operation)).toBe(document.components.securitySchemes.apiKey?.name);
   });
 
-  it('requires the key on every operation of the spec', () => {
+  it('is required on every operation of the spec', () => {
     for (const [path, item] of Object.entries(document.paths)) {
-      for (const method of Object.keys(item)) {
-        expect(requiresApiKey(contract, method, path), `${method} ${path}`).toBe(true);
+      for (const method of Object.keys(item).filter((key) => (HTTP_METHODS as readonly string[]).includes(key))) {
+        const operation = contract.match(method, path);
+        expect(operation && contract.apiKeyHeader(operation), `${method} ${path}`).toBe('x-api-key');
       }
     }
+  });
+
+  it('is not asked for by an operation whose security names no apiKey scheme', () => {
+    const open = new Contract(
+      {
+        openapi: '3.0.3',
+        info: { title: 't', version: '1' },
+        paths: { '/a': { get: { operationId: 'a', security: [{ other: [] }], responses: {} } } },
+        components: { securitySchemes: { other: { type: 'http', scheme: 'bearer' } } },
+      } as never,
+      { precompiled: false },
+    );
+    expect(open.apiKeyHeader(open.match('GET', '/a') as never)).toBeUndefined();
   });
 });
 

@@ -4,13 +4,15 @@
  * Request by src/openapi-request.ts) and (b) as a raw request (query string, Node-style headers, body text) through
  * a stock `OpenAPIBackend`'s `validateRequest` on the whole spec. Operation matched, verdict and where the errors are
  * must agree. The spec here is richer than the API's: path templates, array query parameters (exploded and not),
- * a JSON query parameter, header and cookie parameters, bodies.
+ * a JSON query parameter, header and cookie parameters, bodies. The Contract is given the body as the request handler
+ * parsed it, by the one rule the API applies (API Gateway's): a body without Content-Type is JSON; so the stock
+ * backend is told `Content-Type: application/json` for such a body, and a body that is not JSON is refused by both.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { OpenAPIBackend, type Request } from 'openapi-backend';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { toRuntimeDocument } from '../../src/codegen/runtime-document.js';
+import { toRuntimeDocument } from '../../src/build/runtime-document.js';
 import { Contract } from '../../src/contract.js';
 import { proxyEvent } from '../helpers/proxy-events.js';
 
@@ -330,19 +332,34 @@ interface Verdict {
 const errorsAt = (errors: readonly { instancePath: string; keyword: string }[]) =>
   [...new Set(errors.map(({ instancePath, keyword }) => `${instancePath} ${keyword}`))].sort();
 
+/** What both report for a body that is not JSON (openapi-backend: a `parse` error; the handler: "is not valid JSON"). */
+const NOT_JSON = ['body is not JSON'];
+
 function stockVerdict(request: HttpRequest): Verdict {
-  const raw = asRawRequest(request);
+  const untyped = request.body !== undefined && !request.headers.some(([name]) => /^content-type$/i.test(name));
+  const raw = asRawRequest(
+    untyped ? { ...request, headers: [...request.headers, ['Content-Type', 'application/json']] } : request,
+  );
   const operation = stock.matchOperation(raw);
   if (!operation) return { operation: null };
   const { valid, errors } = stock.validateRequest(raw, operation);
-  return { operation: operation.operationId ?? null, valid, errorsAt: errorsAt(errors ?? []) };
+  const operationId = operation.operationId ?? null;
+  if (errors?.some((error) => error.keyword === 'parse' && error.schemaPath === '#/requestBody'))
+    return { operation: operationId, valid: false, errorsAt: NOT_JSON };
+  return { operation: operationId, valid, errorsAt: errorsAt(errors ?? []) };
 }
 
 function contractVerdict(request: HttpRequest): Verdict {
   const event = asProxyEvent(request);
   const operation = contract.match(event.httpMethod, event.path);
   if (!operation) return { operation: null };
-  const { errors } = contract.validate(operation, event, request.body);
+  let body: { value: unknown } | undefined;
+  try {
+    body = request.body === undefined ? undefined : { value: JSON.parse(request.body) };
+  } catch {
+    return { operation: operation.operationId ?? null, valid: false, errorsAt: NOT_JSON };
+  }
+  const { errors } = contract.validate(operation, event, body);
   return { operation: operation.operationId ?? null, valid: errors.length === 0, errorsAt: errorsAt(errors) };
 }
 

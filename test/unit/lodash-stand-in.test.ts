@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { OpenAPIRouter, OpenAPIValidator, type Operation } from 'openapi-backend';
 import * as utilsModule from 'openapi-backend/utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lodashFromEsToolkit } from '../../src/build/bundle-lambda.js';
+import { bundleLambda, lodashFromEsToolkit } from '../../src/build/bundle-lambda.js';
 
 /** The stand-in is plain JavaScript without types (esbuild reads it as is): read here as a record of functions. */
 const standInPath = '../../src/build/shims/lodash-from-es-toolkit.mjs';
@@ -20,24 +20,64 @@ const standIn: Record<string, unknown> & { chain(value: unknown): object } = awa
  */
 const require = createRequire(import.meta.url);
 const backendDir = dirname(require.resolve('openapi-backend'));
-const backendSources = ['router.js', 'validation.js', 'utils.js'].map((file) => ({
-  file,
-  source: readFileSync(join(backendDir, file), 'utf8'),
-}));
+
+/** How an openapi-backend file (compiled CommonJS) binds lodash: `const _ = __importStar(require("lodash"))`. */
+const LODASH_BINDING = /\bconst (\w+) = (?:__importStar\()?require\("lodash"\)\)?;/;
+
+/** Every openapi-backend file in the real Lambda bundle that takes lodash, with the name it binds lodash to. */
+let bundledUsers: { file: string; binding: string; source: string }[];
+let lambdaOutdir: string;
+
+beforeAll(async () => {
+  lambdaOutdir = await mkdtemp(join(tmpdir(), 'lodash-stand-in-lambda-'));
+  const { metafile } = await bundleLambda(lambdaOutdir);
+  bundledUsers = Object.entries(metafile.inputs)
+    .filter(
+      ([input, { imports }]) => /[\\/]openapi-backend[\\/]/.test(input) && imports.some((i) => i.original === 'lodash'),
+    )
+    .map(([input, { imports }]) => {
+      const lodash = imports.find((imported) => imported.original === 'lodash');
+      if (!lodash?.path.endsWith('lodash-from-es-toolkit.mjs')) throw new Error(`${input} was given ${lodash?.path}`);
+      const source = readFileSync(input, 'utf8');
+      const binding = LODASH_BINDING.exec(source)?.[1];
+      if (!binding) throw new Error(`${input} imports lodash in a way this test does not read`);
+      return { file: basename(input), binding, source };
+    });
+}, 60_000);
+
+afterAll(async () => {
+  await rm(lambdaOutdir, { recursive: true, force: true });
+});
+
+/** Every property of lodash a source reads: called (`_.get(`), chained (`_.chain(`) or passed by reference (`_.isNil`). */
+function lodashUses({ binding, source }: { binding: string; source: string }): string[] {
+  return [...source.matchAll(new RegExp(`(?<![\\w$.])${binding}\\.(\\w+)`, 'g'))].map((match) => match[1] as string);
+}
 
 describe('the lodash stand-in', () => {
-  it('has every lodash function openapi-backend calls', () => {
-    const used = new Set(
-      backendSources.flatMap(({ source }) => [...source.matchAll(/\b_\.(\w+)\(/g)].map((m) => m[1] as string)),
+  it('is given to every openapi-backend file of the Lambda bundle that takes lodash', () => {
+    expect(bundledUsers.map(({ file }) => file).sort()).toEqual(
+      expect.arrayContaining(['router.js', 'utils.js', 'validation.js']),
     );
-    expect(used.size).toBeGreaterThan(5);
+  });
+
+  it('has every lodash function those files use, called or passed by reference', () => {
+    const used = new Set(bundledUsers.flatMap(lodashUses));
+    expect(used).toContain('isNil'); // passed by reference to omitBy in validation.js: seen too
     expect([...used].filter((name) => typeof standIn[name] !== 'function')).toEqual([]);
+  });
+
+  it('sees a use by reference, as well as a call', () => {
+    expect(lodashUses({ binding: '_', source: 'x = _.omitBy(o, _.isNil); y = a_.b; z = $_.c;' })).toEqual([
+      'omitBy',
+      'isNil',
+    ]);
   });
 
   it('supports every method openapi-backend calls on a lodash chain', () => {
     const chained = new Set<string>();
-    for (const { source } of backendSources) {
-      for (const start of source.matchAll(/_\.chain\(/g)) {
+    for (const { binding, source } of bundledUsers) {
+      for (const start of source.matchAll(new RegExp(`${binding}\\.chain\\(`, 'g'))) {
         const end = source.indexOf('.value()', start.index);
         const span = source.slice(start.index, end + '.value()'.length);
         for (const call of span.matchAll(/\n\s*\.(\w+)\(/g)) chained.add(call[1] as string);

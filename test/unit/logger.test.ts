@@ -4,11 +4,13 @@ import { readHandlerConfig } from '../../src/config.js';
 import { StoreUnavailableError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
 import { lambdaContext } from '../helpers/lambda-context.js';
+import { captureLogLines } from '../helpers/log-lines.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
 
 const API_KEY = 'k3y-dW5pdC10ZXN0LWtleQ';
 
 afterEach(() => {
+  vi.restoreAllMocks();
   vi.unstubAllEnvs();
 });
 
@@ -23,8 +25,8 @@ function withKey<T extends ReturnType<typeof proxyEvent>>(event: T): T {
 
 describe('the logger', () => {
   it('writes the local server lines without a Lambda context, and Lambda lines with it', async () => {
-    const lines: Record<string, unknown>[] = [];
-    const logger = createLogger('info', (line) => lines.push(JSON.parse(line)));
+    const { lines } = captureLogLines();
+    const logger = createLogger('info');
     logger.info('local', { port: 3000 });
     logger.addContext(lambdaContext({ awsRequestId: 'lambda-1' }));
     logger.info('in lambda');
@@ -35,17 +37,17 @@ describe('the logger', () => {
   });
 
   it('writes nothing below its level', () => {
-    const lines: string[] = [];
-    const logger = createLogger('warn', (line) => lines.push(line));
+    const { lines } = captureLogLines();
+    const logger = createLogger('warn');
     logger.info('quiet');
     logger.warn('loud');
-    expect(lines.map((line) => JSON.parse(line).message)).toEqual(['loud']);
+    expect(lines.map((line) => line.message)).toEqual(['loud']);
   });
 
   it('never writes an x-api-key value, at debug level, with event logging asked for, on any outcome', async () => {
     vi.stubEnv('POWERTOOLS_LOGGER_LOG_EVENT', 'true');
-    const lines: string[] = [];
-    const logger = createLogger('debug', (line) => lines.push(line));
+    const { raw: lines } = captureLogLines();
+    const logger = createLogger('debug');
     const failing = new StoreUnavailableError({ cause: new Error(`socket hang up`) });
     const handlers = [
       createApiHandler({
@@ -68,7 +70,7 @@ describe('the logger', () => {
       await handle(withKey(proxyEvent({ httpMethod: 'DELETE' })));
     }
     expect(lines.length).toBeGreaterThanOrEqual(10);
-    expect(lines.some((line) => line.includes('"level":"ERROR"'))).toBe(true);
+    expect(lines.some((line) => JSON.parse(line).level === 'ERROR')).toBe(true);
     expect(lines.filter((line) => line.includes(API_KEY))).toEqual([]);
   });
 });

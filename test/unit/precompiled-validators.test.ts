@@ -47,8 +47,9 @@ describe('precompiled request validators', () => {
           headers: { 'Content-Type': 'application/json' },
           body: body ?? null,
         });
-        const expected = compiledNow.validate(operationFor(compiledNow) as never, event, body);
-        const actual = precompiled.validate(operationFor(precompiled) as never, event, body);
+        const parsed = body === undefined ? undefined : { value: JSON.parse(body) };
+        const expected = compiledNow.validate(operationFor(compiledNow) as never, event, parsed);
+        const actual = precompiled.validate(operationFor(precompiled) as never, event, parsed);
         expect(actual, `${method} ${JSON.stringify({ query, body })}`).toEqual(expected);
       }
     }
@@ -61,7 +62,7 @@ describe('precompiled request validators', () => {
       for (const method of ['GET', 'PUT']) {
         const operation = contract.match(method, '/customers');
         const event = proxyEvent({ httpMethod: method, queryStringParameters: { id: 'x' }, body: '{"id": "x"}' });
-        contract.validate(operation as never, event, '{"id": "x"}');
+        contract.validate(operation as never, event, { value: { id: 'x' } });
       }
       expect(compile).not.toHaveBeenCalled();
     } finally {

@@ -8,21 +8,20 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Contract } from '../../src/contract.js';
+import { createResponseFinisher } from '../../src/finish-response.js';
 import { createLogger } from '../../src/logger.js';
 import { createOperations } from '../../src/operations.js';
 import { createRequestHandler } from '../../src/request-handler.js';
 import { MemoryStore } from '../helpers/memory-store.js';
 import { proxyEvent } from '../helpers/proxy-events.js';
 
-const contract = new Contract();
-
 function setup() {
   const store = new MemoryStore();
   const handler = createRequestHandler({
-    contract,
+    // a contract of its own for each test: what it derives once per operation is derived in every test
+    contract: new Contract(),
     operations: createOperations(store),
-    config: { corsAllowedOrigins: ['*'] },
-    logger: createLogger('silent'),
+    finish: createResponseFinisher({ config: { corsAllowedOrigins: ['*'] }, logger: createLogger('silent') }),
   });
   return { handler, store };
 }

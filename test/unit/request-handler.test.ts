@@ -1,5 +1,5 @@
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApiHandler } from '../../src/api-handler.js';
 import { readHandlerConfig } from '../../src/config.js';
 import { Contract } from '../../src/contract.js';
@@ -7,20 +7,26 @@ import type { CustomerStore } from '../../src/customer-store.js';
 import { StoreUnavailableError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
 import { MAX_BODY_BYTES } from '../../src/request-handler.js';
+import { captureLogLines } from '../helpers/log-lines.js';
 import { MemoryStore } from '../helpers/memory-store.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
 
 /** An in-memory store: unit tests exercise routing, validation and error mapping, not DynamoDB. */
-const contract = new Contract();
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
 
 function setup(options: { store?: CustomerStore; origins?: string[] } = {}) {
   const store = options.store ?? new MemoryStore();
-  const lines: Record<string, unknown>[] = [];
+  const { lines } = captureLogLines();
   const handler = createApiHandler({
-    contract,
+    // a contract of its own for each test: what it derives once per operation is derived in every test
+    contract: new Contract(),
     store,
     config: { ...readHandlerConfig({}), corsAllowedOrigins: options.origins ?? ['*'] },
-    logger: createLogger('info', (line) => lines.push(JSON.parse(line))),
+    logger: createLogger('info'),
   });
   return { handler, store, lines };
 }
@@ -157,5 +163,178 @@ describe('request handler', () => {
       error: { name: 'StoreUnavailableError', cause: { message: 'socket hang up' } },
     });
     expect(lines.find((line) => line.message === 'request')).toMatchObject({ status: 503, operation: 'getCustomer' });
+  });
+
+  it('takes a body of exactly 16 KiB and refuses one byte more, counted in bytes, encoded or not', async () => {
+    const { handler } = setup();
+    const sized = (bytes: number) => {
+      const body = JSON.stringify({ id: 'edge', pad: '' });
+      return JSON.stringify({ id: 'edge', pad: 'é'.repeat((bytes - Buffer.byteLength(body)) / 2) });
+    };
+    const exact = sized(MAX_BODY_BYTES);
+    const over = `${sized(MAX_BODY_BYTES - 2)}  ${' '.repeat(1)}`;
+    expect([Buffer.byteLength(exact), Buffer.byteLength(over)]).toEqual([MAX_BODY_BYTES, MAX_BODY_BYTES + 1]);
+
+    const base64 = (text: string) => ({ ...putEvent(Buffer.from(text).toString('base64')), isBase64Encoded: true });
+    const results = await Promise.all([
+      handler(putEvent(exact)),
+      handler(putEvent(over)),
+      handler(base64(exact)),
+      handler(base64(over)),
+    ]);
+
+    expect(results.map((result) => result.statusCode)).toEqual([200, 413, 200, 413]);
+    expect(JSON.parse(results[1]?.body ?? '')).toEqual({ message: 'Request body is larger than 16 KiB' });
+  });
+
+  it('answers a preflight with 204, no body, and the methods the path allows', async () => {
+    const { handler, lines } = setup();
+    const result = await handler(proxyEvent({ httpMethod: 'OPTIONS', headers: { Origin: 'https://app.example.com' } }));
+    expect(result).toEqual({
+      statusCode: 204,
+      headers: {
+        Allow: 'GET, PUT, OPTIONS',
+        'Access-Control-Allow-Methods': 'GET,PUT,OPTIONS',
+        'Access-Control-Allow-Headers': 'Content-Type,Authorization,X-Api-Key,X-Amz-Date,X-Amz-Security-Token',
+        'Access-Control-Max-Age': '600',
+        'Access-Control-Allow-Origin': '*',
+      },
+      body: '',
+    });
+    expect(lines).toEqual([expect.objectContaining({ message: 'request', method: 'OPTIONS', status: 204 })]);
+  });
+
+  it('answers a method the path does not have with 405, naming those it has in Allow and the message', async () => {
+    const { handler } = setup();
+    const result = await handler(proxyEvent({ httpMethod: 'DELETE' }));
+    expect(result.statusCode).toBe(405);
+    expect(result.headers?.Allow).toBe('GET, PUT, OPTIONS');
+    expect(JSON.parse(result.body)).toEqual({
+      message: 'Method DELETE is not allowed on /customers; allowed: GET, PUT, OPTIONS',
+    });
+  });
+
+  it('answers an unknown path with 404, whatever the method', async () => {
+    const { handler } = setup();
+    for (const httpMethod of ['GET', 'PUT', 'DELETE']) {
+      const result = await handler(proxyEvent({ httpMethod, path: '/orders' }));
+      expect(result.statusCode).toBe(404);
+      expect(JSON.parse(result.body)).toEqual({ message: 'No resource at /orders' });
+    }
+  });
+
+  it.each([
+    ['charset=utf-8', 'application/json; charset=utf-8'],
+    ['a quoted UTF8 charset', 'application/json; charset="UTF8"'],
+    ['another parameter', 'application/json; profile=x'],
+    ['spaces around the media type', ' application/json ;charset=utf-8'],
+  ])('accepts JSON with %s', async (_case, contentType) => {
+    const { handler } = setup();
+    const result = await handler(putEvent('{"id":"typed"}', { 'content-type': contentType }));
+    expect(result.statusCode).toBe(200);
+  });
+
+  it.each([
+    ['another charset', 'application/json; charset=latin1', 'send the body as UTF-8 text'],
+    ['another media type', 'text/plain', 'send the body as application/json'],
+  ])('refuses %s with 415 and says what to send', async (_case, contentType, advice) => {
+    const { handler, store } = setup();
+    const result = await handler(putEvent('{"id":"typed"}', { 'content-type': contentType }));
+    expect(result.statusCode).toBe(415);
+    expect(JSON.parse(result.body)).toEqual({ message: `Unsupported Content-Type ${contentType}: ${advice}` });
+    expect((store as MemoryStore).ids.size).toBe(0);
+  });
+
+  it('reads a body whose Content-Encoding is identity, in any case, and refuses a compressed one', async () => {
+    const { handler } = setup();
+    const plain = await handler(putEvent('{"id":"plain"}', { 'Content-Encoding': ' Identity ' }));
+    const gzip = await handler(putEvent('{"id":"plain"}', { 'Content-Encoding': 'gzip' }));
+    expect(plain.statusCode).toBe(200);
+    expect(gzip.statusCode).toBe(415);
+    expect(JSON.parse(gzip.body)).toEqual({ message: 'Unsupported Content-Encoding gzip: send the body uncompressed' });
+  });
+
+  it('refuses a base64-encoded body that is not UTF-8 with 400', async () => {
+    const { handler } = setup();
+    const bytes = Buffer.concat([Buffer.from('{"id":"'), Buffer.from([0xff]), Buffer.from('"}')]);
+    const result = await handler({ ...putEvent(bytes.toString('base64')), isBase64Encoded: true });
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body)).toEqual({
+      message: 'Invalid request: body is not valid UTF-8',
+      errors: [{ location: 'body', message: 'is not valid UTF-8' }],
+    });
+  });
+
+  it('refuses a body that is not JSON with 400, before validation', async () => {
+    const { handler } = setup();
+    const result = await handler(putEvent('{"id":'));
+    expect(JSON.parse(result.body)).toEqual({
+      message: 'Invalid request: body is not valid JSON',
+      errors: [{ location: 'body', message: 'is not valid JSON' }],
+    });
+  });
+
+  it('gives the operation the query as validated, and ignores a header whose value is missing', async () => {
+    const { handler } = setup();
+    const result = await handler(
+      proxyEvent({ queryStringParameters: { id: 'q-1' }, headers: { Origin: undefined } as never }),
+    );
+    expect(JSON.parse(result.body)).toEqual({ id: 'q-1', customerInDB: false });
+    expect(result.headers?.['Access-Control-Allow-Origin']).toBe('*');
+  });
+
+  it('answers every JSON answer with Content-Type and Cache-Control: no-store', async () => {
+    const { handler } = setup();
+    for (const event of [proxyEvent({ queryStringParameters: { id: 'x' } }), proxyEvent({ path: '/orders' })]) {
+      const result = await handler(event);
+      expect(result.headers).toMatchObject({ 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    }
+  });
+
+  it('logs the duration in milliseconds, to the microsecond', async () => {
+    const { handler, lines } = setup();
+    const now = vi.spyOn(performance, 'now');
+    now.mockReturnValueOnce(1000).mockReturnValueOnce(1012.3456);
+    await handler(proxyEvent({ queryStringParameters: { id: 'x' } }));
+    expect(lines[0]).toMatchObject({ durationMs: 12.346, method: 'GET', path: '/customers' });
+  });
+
+  it('logs nothing but the request line for a refusal: no failure for a 4xx', async () => {
+    const { handler, lines } = setup();
+    await handler(proxyEvent({ queryStringParameters: { id: 'a b' } }));
+    expect(lines.map((line) => line.message)).toEqual(['request']);
+    expect(lines[0]).not.toHaveProperty('reason');
+  });
+
+  it.each([
+    ['no body', null],
+    ['an empty body', ''],
+  ])('answers a PUT with %s: the body is required', async (_case, body) => {
+    const { handler } = setup();
+    const result = await handler(
+      proxyEvent({ httpMethod: 'PUT', body, headers: { 'Content-Type': 'application/json' } }),
+    );
+    expect(JSON.parse(result.body)).toEqual({
+      message: 'Invalid request: body is required',
+      errors: [{ location: 'body', message: 'is required' }],
+    });
+  });
+
+  it('answers an event without headers or request context (a test invocation from the console)', async () => {
+    const { handler, lines } = setup();
+    const { requestContext: _dropped, ...bare } = proxyEvent({ queryStringParameters: { id: 'x' } });
+    const result = await handler({ ...bare, headers: null, multiValueHeaders: null } as never);
+    expect(result.statusCode).toBe(200);
+    expect(lines[0]).not.toHaveProperty('requestId');
+  });
+
+  it.each([
+    ['a charset followed by a space', 'application/json; charset=utf-8 ', 200],
+    ['a charset with a quote inside', 'application/json; charset=utf"-8', 415],
+    ['a charset quoted on one side only', 'application/json; charset="utf-8', 200],
+  ])('reads %s as the charset it names', async (_case, contentType, status) => {
+    const { handler } = setup();
+    const result = await handler(putEvent('{"id":"typed"}', { 'content-type': contentType }));
+    expect(result.statusCode).toBe(status);
   });
 });

@@ -2,15 +2,16 @@
  * Writes openapi/openapi.yaml parsed and dereferenced at build time, so that nothing bundles a YAML parser or
  * resolves `$ref`s at cold start:
  * - src/generated/openapi-document.ts: the whole document (the CDK, the docs and the tests);
- * - src/generated/runtime-document.ts: what the Lambda routes and validates with (src/codegen/runtime-document.ts).
+ * - src/generated/runtime-document.ts: what the Lambda routes and validates with (src/build/runtime-document.ts).
  *
- *   tsx src/codegen/generate-document.ts          write the files
- *   tsx src/codegen/generate-document.ts --check  fail when they are stale
+ *   tsx src/build/generate-document.ts          write the files
+ *   tsx src/build/generate-document.ts --check  fail when they are stale
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dereference } from '@apidevtools/json-schema-ref-parser';
 import { parse } from 'yaml';
+import { writeOrCheck } from './generated-files.js';
 import { toRuntimeDocument } from './runtime-document.js';
 
 export const specPath = fileURLToPath(new URL('../../openapi/openapi.yaml', import.meta.url));
@@ -25,7 +26,7 @@ export async function loadDereferencedSpec(): Promise<Record<string, unknown>> {
 function renderModule(exported: string, document: unknown, comment: string): string {
   // JSON.parse of a string literal is faster for V8 to load than the same object as a JS literal.
   return [
-    '// Generated from openapi/openapi.yaml by src/codegen/generate-document.ts (`npm run generate`). Do not edit.',
+    '// Generated from openapi/openapi.yaml by src/build/generate-document.ts (`npm run generate`). Do not edit.',
     `// ${comment}`,
     "import type { Document } from 'openapi-backend';",
     '',
@@ -46,17 +47,7 @@ async function render(): Promise<Record<string, string>> {
   };
 }
 
-async function main(): Promise<void> {
-  const check = process.argv.includes('--check');
-  for (const [name, expected] of Object.entries(await render())) {
-    const path = outputFor(name);
-    if (!check) {
-      await writeFile(path, expected);
-    } else if ((await readFile(path, 'utf8').catch(() => '')) !== expected) {
-      console.error(`${path} is stale: run \`npm run generate\` and commit the result.`);
-      process.exitCode = 1;
-    }
-  }
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const files = await render();
+  await writeOrCheck(Object.fromEntries(Object.entries(files).map(([name, text]) => [outputFor(name), text])));
 }
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

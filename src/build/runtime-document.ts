@@ -1,14 +1,16 @@
 /**
  * The part of the spec the Lambda runs on: what openapi-backend routes and validates requests with (operations,
- * their parameters and request bodies with their schemas), without prose, examples or responses. Every byte the
+ * their parameters and request bodies with their schemas, the security schemes they name), without prose, examples or
+ * responses. Every byte the
  * Lambda loads costs cold start; the full document (src/generated/openapi-document.ts) stays for the CDK, the docs
  * and the tests.
  */
+import { HTTP_METHODS } from '../http-methods.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+const METHODS: ReadonlySet<string> = new Set(HTTP_METHODS);
 const OPERATION_KEYS = new Set(['operationId', 'parameters', 'requestBody', 'security']);
 /** Keywords that only explain or illustrate; no validator reads them. */
 const ANNOTATIONS = new Set(['description', 'summary', 'title', 'example', 'examples', 'externalDocs', '$comment']);
@@ -51,10 +53,15 @@ export function toRuntimeDocument(document: JsonObject): JsonObject {
     }
     paths[path] = runtimeItem;
   }
+  const components = isObject(document.components) ? document.components : {};
+  // the API-key gate reads the header an operation's key goes in from its scheme
+  const schemes = components.securitySchemes;
+  const securitySchemes = isObject(schemes) ? (withoutAnnotations(schemes, true) as JsonObject) : {};
   return {
     openapi: document.openapi ?? '3.0.3',
     info: { title: info.title ?? '', version: info.version ?? '' },
     ...(document.security === undefined ? {} : { security: document.security }),
     paths,
+    ...(Object.keys(securitySchemes).length === 0 ? {} : { components: { securitySchemes } }),
   };
 }

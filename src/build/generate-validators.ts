@@ -3,16 +3,16 @@
  * openapi-backend compiles from the spec (recorded through its own `customizeAjv` hook), so the Lambda compiles
  * nothing at start or on a first request.
  *
- *   tsx src/codegen/generate-validators.ts          write the files
- *   tsx src/codegen/generate-validators.ts --check  fail when they are stale
+ *   tsx src/build/generate-validators.ts          write the files
+ *   tsx src/build/generate-validators.ts --check  fail when they are stale
  */
-import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type Options } from 'ajv';
 import standalone from 'ajv/dist/standalone/index.js';
 import { OpenAPIValidator } from 'openapi-backend';
 import { runtimeDocument } from '../generated/runtime-document.js';
 import { AJV_OPTIONS, REQUEST_CONTEXTS, schemaKey } from '../precompiled-validators.js';
+import { writeOrCheck } from './generated-files.js';
 
 type StandaloneCode = (ajv: Ajv, refsOrFunc?: Record<string, string>) => string;
 const standaloneCode = ((standalone as unknown as { default?: StandaloneCode }).default ??
@@ -65,7 +65,7 @@ async function render(): Promise<Record<string, string>> {
       .map(([exported, key]) => `  ${JSON.stringify(key)}: ${exported},`)
       .join('\n');
     files[name] = [
-      `// Generated from openapi/openapi.yaml by src/codegen/generate-validators.ts (\`npm run generate\`). Do not edit.`,
+      `// Generated from openapi/openapi.yaml by src/build/generate-validators.ts (\`npm run generate\`). Do not edit.`,
       '// @ts-nocheck',
       ...imports,
       code.replace(/^"use strict";/, ''),
@@ -78,18 +78,7 @@ async function render(): Promise<Record<string, string>> {
   return files;
 }
 
-async function main(): Promise<void> {
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const files = await render();
-  const check = process.argv.includes('--check');
-  for (const [name, expected] of Object.entries(files)) {
-    const path = outputFor(name);
-    if (!check) {
-      await writeFile(path, expected);
-    } else if ((await readFile(path, 'utf8').catch(() => '')) !== expected) {
-      console.error(`${path} is stale: run \`npm run generate\` and commit the result.`);
-      process.exitCode = 1;
-    }
-  }
+  await writeOrCheck(Object.fromEntries(Object.entries(files).map(([name, text]) => [outputFor(name), text])));
 }
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

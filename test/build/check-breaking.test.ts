@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SPEC = join(REPO_ROOT, 'openapi', 'openapi.yaml');
 const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-const TOOL = join(REPO_ROOT, 'test', 'tools', 'check-breaking.ts');
+const TOOL = join(REPO_ROOT, 'src', 'build', 'check-breaking.ts');
 
 interface Outcome {
   readonly exitCode: number;

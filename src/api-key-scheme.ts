@@ -1,0 +1,22 @@
+/**
+ * Where an API key goes, read from the spec's security schemes (openapi/openapi.yaml names the header once; the
+ * runtime document keeps the schemes): the API-key gate reads the key from it, and the local server decodes it
+ * strictly as text.
+ */
+import type { Document } from 'openapi-backend';
+
+type SecurityScheme = { readonly type?: string; readonly in?: string; readonly name?: string };
+
+/**
+ * The headers (lower case) of the `apiKey` schemes sent in a header, among `schemeNames` (a security requirement's
+ * keys) or, without them, among all the document's schemes.
+ */
+export function apiKeyHeaders(document: Document, schemeNames?: Iterable<string>): string[] {
+  const schemes = (document.components?.securitySchemes ?? {}) as Record<string, SecurityScheme | undefined>;
+  const headers: string[] = [];
+  for (const name of schemeNames ?? Object.keys(schemes)) {
+    const scheme = Object.hasOwn(schemes, name) ? schemes[name] : undefined;
+    if (scheme?.type === 'apiKey' && scheme.in === 'header' && scheme.name) headers.push(scheme.name.toLowerCase());
+  }
+  return headers;
+}

@@ -1,0 +1,15 @@
+/** Text that must be UTF-8 (a body, a query string, a header the API reads), decoded strictly in this one place. */
+import { BadRequestError } from './errors.js';
+
+/** Fails on bytes that are not UTF-8 instead of replacing them with U+FFFD. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** `bytes` as text; a BadRequestError naming `location` (cut to 100 characters) when they are not UTF-8. */
+export function decodeUtf8(bytes: Uint8Array, location: string): string {
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    const where = location.length > 100 ? `${location.slice(0, 100)}…` : location;
+    throw new BadRequestError([{ location: where, message: 'is not valid UTF-8' }]);
+  }
+}

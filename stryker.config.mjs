@@ -1,0 +1,32 @@
+// Mutation testing of the request path (`npm run test:mutation`; not part of `npm test`): Stryker changes the code
+// one small way at a time (a `>` to `>=`, `true` to `false`, a string emptied) and runs the tests that cover it; a
+// mutant no test notices is a gap in the tests. Score and the survivors judged equivalent: test/README.md.
+// Needs Node.js 22 or later. While iterating, one module at a time: `npm run test:mutation -- --mutate src/cors.ts`.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts' },
+  plugins: ['@stryker-mutator/vitest-runner'],
+  coverageAnalysis: 'perTest',
+  mutate: [
+    'src/request-handler.ts',
+    'src/finish-response.ts',
+    'src/contract.ts',
+    'src/customer-store.ts',
+    'src/http-response.ts',
+    'src/cors.ts',
+    'src/validation-errors.ts',
+    'src/local/api-key-gate.ts',
+  ],
+  // two shared cores: other work runs beside it
+  concurrency: 1,
+  timeoutMS: 20_000,
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  thresholds: { high: 95, low: 90, break: 90 },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+  // a later run re-tests only the mutants whose code or covering tests changed (reports/, not committed)
+  incremental: true,
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
+};

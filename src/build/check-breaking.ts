@@ -4,7 +4,9 @@
  * documents, $refs resolved: a removed or renamed operation, parameter or response property, a new required request
  * property, a narrowed type or bound are breaking; a new operation or optional response property is not. Only the
  * operations are compared (`paths`, with every $ref resolved): `components` would repeat the same changes without
- * knowing whether a schema is read or written. A breaking change passes only with a new major `info.version`.
+ * knowing whether a schema is read or written. Who may call is compared by meaning (security-changes.ts): a new
+ * key requirement, a renamed key header or a removed alternative refuses clients that called before. A breaking
+ * change passes only with a new major `info.version`.
  *
  *   npm run check:breaking                              # against the merge-base with main
  *   BASE_REF=v1.0.0 npm run check:breaking              # against a tag, a branch, a commit
@@ -17,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { apiCompare } from 'api-smart-diff';
 import { parse } from 'yaml';
+import { securityBreaks } from './security-changes.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SPEC = 'openapi/openapi.yaml';
@@ -29,9 +32,13 @@ export interface BreakingChange {
 /** The changes from `base` to `head` (OpenAPI documents as YAML or JSON text) that break existing clients. */
 export function breakingChanges(base: unknown, head: unknown): BreakingChange[] {
   const { diffs } = apiCompare(base, head);
-  return diffs
-    .filter((diff) => diff.type === 'breaking' && diff.path[0] === 'paths')
-    .map((diff) => ({ action: diff.action, path: `#/${diff.path.map(String).join('/')}` }));
+  return [
+    ...diffs
+      .filter((diff) => diff.type === 'breaking' && diff.path[0] === 'paths')
+      .map((diff) => ({ action: diff.action, path: `#/${diff.path.map(String).join('/')}` })),
+    // api-smart-diff calls a new security requirement a non-breaking addition: who may call is compared by meaning.
+    ...securityBreaks(base, head).map((change) => ({ action: `refuse (${change.reason})`, path: change.path })),
+  ];
 }
 
 function majorVersion(document: unknown): number {

@@ -30,10 +30,20 @@ function edited(find: string, replace: string): string {
 }
 
 /** Runs `npm run check:breaking` with the spec as it is as the base and `head` as the edited spec. */
-async function checkBreaking(head: string, env: Record<string, string> = {}, base = true): Promise<Outcome> {
+async function checkBreaking(
+  head: string,
+  env: Record<string, string> = {},
+  base: boolean | string = true,
+): Promise<Outcome> {
   const headFile = join(workDir, `head-${Math.random().toString(36).slice(2)}.yaml`);
   await writeFile(headFile, head);
-  const args = [TOOL, '--spec', headFile, ...(base ? ['--base-file', SPEC] : [])];
+  let baseArgs: string[] = [];
+  if (typeof base === 'string') {
+    const baseFile = join(workDir, `base-${Math.random().toString(36).slice(2)}.yaml`);
+    await writeFile(baseFile, base);
+    baseArgs = ['--base-file', baseFile];
+  } else if (base) baseArgs = ['--base-file', SPEC];
+  const args = [TOOL, '--spec', headFile, ...baseArgs];
   try {
     const { stdout, stderr } = await promisify(execFile)(TSX, args, {
       cwd: REPO_ROOT,
@@ -56,6 +66,23 @@ afterAll(async () => {
 });
 
 describe('npm run check:breaking', () => {
+  it('fails a change that newly requires an API key, naming each operation it locks out', async () => {
+    // The spec as it was before keys: no operation had `security`.
+    const keyless = spec.replace(/\n {6}security:\n {8}- apiKey: \[\]/g, '');
+    expect(keyless).not.toMatch(/- apiKey: \[\]/);
+    const outcome = await checkBreaking(spec, {}, keyless);
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.output).toContain('#/paths/~1customers/get/security');
+    expect(outcome.output).toContain('#/paths/~1customers/put/security');
+  });
+
+  it('fails a renamed API key header', async () => {
+    const head = edited('      name: x-api-key', '      name: x-customers-key');
+    const outcome = await checkBreaking(head);
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.output).toMatch(/refuse .*#\/paths\/~1customers\/get\/security/);
+  });
+
   it('fails a renamed query parameter, and names it', async () => {
     const head = edited('        - name: id\n          in: query', '        - name: customerId\n          in: query');
     const { exitCode, output } = await checkBreaking(head);

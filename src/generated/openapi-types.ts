@@ -36,8 +36,9 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description A customer id: 1 to 512 characters (Unicode code points) with no whitespace, no control characters and no
-         *     unpaired surrogates. Case-sensitive; stored and returned exactly as sent.
+         * @description A customer id: 1 to 512 characters (Unicode code points) with no whitespace, no control characters, no
+         *     unpaired surrogates and no U+FFFD (the replacement character). Case-sensitive and never normalised (NFC and
+         *     NFD forms are two ids); stored and returned exactly as sent.
          * @example cust-4f9a2c
          */
         CustomerId: string;
@@ -297,7 +298,7 @@ export interface operations {
     getCustomer: {
         parameters: {
             query: {
-                /** @description The customer id to look up (1 to 512 characters, no whitespace or control characters). */
+                /** @description The customer id to look up (1 to 512 characters, no whitespace, control characters or U+FFFD). */
                 id: components["schemas"]["CustomerId"];
             };
             header?: never;

@@ -161,6 +161,7 @@ export interface components {
         StoreUnavailable: {
             headers: {
                 "Retry-After": components["headers"]["Retry-After"];
+                "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 Vary: components["headers"]["Vary"];
                 "Cache-Control": components["headers"]["Cache-Control"];
@@ -184,6 +185,7 @@ export interface components {
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["Retry-After"];
+                "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 "Cache-Control": components["headers"]["Cache-Control"];
                 [name: string]: unknown;
@@ -211,6 +213,11 @@ export interface components {
                  * @example AWS4-HMAC-SHA256
                  */
                 "WWW-Authenticate"?: "AWS4-HMAC-SHA256";
+                /**
+                 * @description CORS: names `WWW-Authenticate`, so that a script in a browser may read it.
+                 * @example WWW-Authenticate
+                 */
+                "Access-Control-Expose-Headers"?: string;
                 "Cache-Control": components["headers"]["Cache-Control"];
                 [name: string]: unknown;
             };
@@ -285,6 +292,12 @@ export interface components {
          * @example no-store
          */
         "Cache-Control": "no-store";
+        /**
+         * @description CORS: the headers of this answer a script in a browser may read beyond the safelisted ones (`Retry-After`,
+         *     `WWW-Authenticate`); without it the browser hides them. Sent whenever the answer carries such a header.
+         * @example Retry-After
+         */
+        "Access-Control-Expose-Headers": string;
         /**
          * @description Seconds to wait before retrying.
          * @example 1

@@ -1,4 +1,7 @@
-/** CORS headers for browser frontends calling the API from another origin. */
+/**
+ * CORS headers for browser frontends calling the API from another origin: the Lambda's and the local server's (through
+ * the finishing step), and the gateway's own answers (infra/exposed-headers.ts uses `headersToExpose` from here).
+ */
 
 /** Request headers a browser may send; API Gateway's usual set. */
 const ALLOWED_HEADERS = 'Content-Type,Authorization,X-Api-Key,X-Amz-Date,X-Amz-Security-Token';
@@ -22,4 +25,28 @@ export function preflightHeaders(allowedMethods: readonly string[]): Record<stri
     'Access-Control-Allow-Headers': ALLOWED_HEADERS,
     'Access-Control-Max-Age': PREFLIGHT_MAX_AGE_SECONDS,
   };
+}
+
+/** Response headers every browser exposes without being told (Fetch standard, "CORS-safelisted response-header name"). */
+const SAFELISTED_RESPONSE_HEADERS = new Set([
+  'cache-control',
+  'content-language',
+  'content-length',
+  'content-type',
+  'expires',
+  'last-modified',
+  'pragma',
+]);
+
+/**
+ * The value of `Access-Control-Expose-Headers` for an answer carrying `headers`: those a browser would otherwise hide
+ * from a cross-origin script (a 503's or 429's `Retry-After`, a 401's `WWW-Authenticate`, a 405's `Allow`), in the
+ * order given; CORS headers themselves are for the browser, not the script. Undefined when none needs it.
+ */
+export function headersToExpose(headers: readonly string[]): string | undefined {
+  const hidden = headers.filter((name) => {
+    const lower = name.toLowerCase();
+    return !SAFELISTED_RESPONSE_HEADERS.has(lower) && !lower.startsWith('access-control-');
+  });
+  return hidden.length > 0 ? [...new Set(hidden)].join(', ') : undefined;
 }

@@ -2,11 +2,12 @@
  * The one place every answer is finished, whoever made it: an operation's result, a refusal or error of the request
  * handler, the local server's API-key gate (through the handler), and the local HTTP adapter's own refusals (a query
  * that is not UTF-8, 413, 414, 417, 431, a malformed request). Here an error becomes the API's `{message}` response,
- * CORS and `Cache-Control` are added, a server fault is logged in full, and the one `request` line is written.
+ * CORS (with `Access-Control-Expose-Headers` for an error's `Retry-After` or `Allow`) and `Cache-Control` are added,
+ * a server fault is logged in full, and the one `request` line is written.
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { HandlerConfig } from './config.js';
-import { corsHeaders } from './cors.js';
+import { corsHeaders, headersToExpose } from './cors.js';
 import { HttpError } from './errors.js';
 import { toErrorResponse } from './http-response.js';
 import { describeError, type Logger } from './logger.js';
@@ -40,9 +41,12 @@ export function createResponseFinisher({ config, logger }: ResponseFinisherOptio
   return (request, outcome) => {
     let result: APIGatewayProxyResult;
     let reason: string | undefined;
+    // only an error carries a header a script may need (Retry-After, Allow): a success pays nothing for it
+    let exposed: string | undefined;
     if ('error' in outcome) {
       const { error } = outcome;
       result = toErrorResponse(error);
+      exposed = headersToExpose(Object.keys(result.headers ?? {}));
       reason = error instanceof HttpError ? error.reason : undefined;
       if (result.statusCode >= 500) {
         logger.error('request failed', { requestId: request.requestId, error: describeError(error) });
@@ -57,6 +61,7 @@ export function createResponseFinisher({ config, logger }: ResponseFinisherOptio
       // every answer with a body reflects the table at the time of the request; a preflight's has none
       result.body === '' ? undefined : NO_STORE,
       corsHeaders(request.origin, config.corsAllowedOrigins),
+      exposed === undefined ? undefined : { 'Access-Control-Expose-Headers': exposed },
     );
     logger.info('request', {
       requestId: request.requestId,

@@ -6,6 +6,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Contract, ContractOperation, ParsedBody } from './contract.js';
 import { preflightHeaders } from './cors.js';
+import { repeatedKey } from './duplicate-keys.js';
 import {
   BadRequestError,
   MethodNotAllowedError,
@@ -112,13 +113,32 @@ function validatedInput(
   return { query, body: body?.value };
 }
 
-/** The body parsed, in this one place: every media type the API accepts is JSON. */
-function parseJson(text: string): ParsedBody {
+/** Longest part of a repeated key quoted back in an error. */
+const MAX_QUOTED_KEY = 64;
+
+/**
+ * The body parsed, in this one place: every media type the API accepts is JSON. Stricter than JSON.parse alone
+ * where it would guess: a byte order mark (JSON forbids one; kept by the UTF-8 decoder so it is seen here) and a
+ * key an object repeats (JSON.parse keeps the last) are refused.
+ */
+export function parseJson(text: string): ParsedBody {
+  if (text.charCodeAt(0) === 0xfeff) {
+    throw new BadRequestError([{ location: 'body', message: 'must not start with a byte order mark' }]);
+  }
+  let value: unknown;
   try {
-    return { value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch {
     throw new BadRequestError([{ location: 'body', message: 'is not valid JSON' }]);
   }
+  const repeated = repeatedKey(text);
+  if (repeated !== undefined) {
+    const quoted = JSON.stringify(
+      repeated.length > MAX_QUOTED_KEY ? `${repeated.slice(0, MAX_QUOTED_KEY)}…` : repeated,
+    );
+    throw new BadRequestError([{ location: 'body', message: `must not repeat the key ${quoted}` }]);
+  }
+  return { value };
 }
 
 /**

@@ -36,8 +36,9 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description A customer id: 1 to 512 characters (Unicode code points) with no whitespace, no control characters and no
-         *     unpaired surrogates. Case-sensitive; stored and returned exactly as sent.
+         * @description A customer id: 1 to 512 characters (Unicode code points) with no whitespace, no control characters, no
+         *     unpaired surrogates and no U+FFFD (the replacement character). Case-sensitive and never normalised (NFC and
+         *     NFD forms are two ids); stored and returned exactly as sent.
          * @example cust-4f9a2c
          */
         CustomerId: string;
@@ -160,6 +161,7 @@ export interface components {
         StoreUnavailable: {
             headers: {
                 "Retry-After": components["headers"]["Retry-After"];
+                "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 Vary: components["headers"]["Vary"];
                 "Cache-Control": components["headers"]["Cache-Control"];
@@ -183,6 +185,7 @@ export interface components {
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["Retry-After"];
+                "Access-Control-Expose-Headers": components["headers"]["Access-Control-Expose-Headers"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 "Cache-Control": components["headers"]["Cache-Control"];
                 [name: string]: unknown;
@@ -210,6 +213,11 @@ export interface components {
                  * @example AWS4-HMAC-SHA256
                  */
                 "WWW-Authenticate"?: "AWS4-HMAC-SHA256";
+                /**
+                 * @description CORS: names `WWW-Authenticate`, so that a script in a browser may read it.
+                 * @example WWW-Authenticate
+                 */
+                "Access-Control-Expose-Headers"?: string;
                 "Cache-Control": components["headers"]["Cache-Control"];
                 [name: string]: unknown;
             };
@@ -285,6 +293,12 @@ export interface components {
          */
         "Cache-Control": "no-store";
         /**
+         * @description CORS: the headers of this answer a script in a browser may read beyond the safelisted ones (`Retry-After`,
+         *     `WWW-Authenticate`); without it the browser hides them. Sent whenever the answer carries such a header.
+         * @example Retry-After
+         */
+        "Access-Control-Expose-Headers": string;
+        /**
          * @description Seconds to wait before retrying.
          * @example 1
          */
@@ -297,7 +311,7 @@ export interface operations {
     getCustomer: {
         parameters: {
             query: {
-                /** @description The customer id to look up (1 to 512 characters, no whitespace or control characters). */
+                /** @description The customer id to look up (1 to 512 characters, no whitespace, control characters or U+FFFD). */
                 id: components["schemas"]["CustomerId"];
             };
             header?: never;

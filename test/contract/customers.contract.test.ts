@@ -125,6 +125,7 @@ describe(`GET /customers (${kind})`, () => {
     ['an id with a tab', '?id=a%09b'],
     ['an id with a newline', '?id=a%0Ab'],
     ['an id over 512 characters', `?id=${'x'.repeat(513)}`],
+    ['an id with U+FFFD, the replacement character', '?id=caf%EF%BF%BD'],
   ])('refuses %s with 400 and says what is wrong', async (_case, query) => {
     const response = await call(`${base}/customers${query}`);
     expect(response.status).toBe(400);
@@ -201,11 +202,34 @@ describe.skipIf(readOnly)(`PUT /customers (${kind})`, () => {
     ['an id with a tab', '{"id": "a\\tb"}', 'body.id'],
     ['an unpaired surrogate', '{"id": "a\\ud800b"}', 'body.id'],
     ['an id over 512 characters', JSON.stringify({ id: 'x'.repeat(513) }), 'body.id'],
+    ['an id with U+FFFD, the replacement character', JSON.stringify({ id: 'caf\ufffd' }), 'body.id'],
   ])('refuses %s with 400, naming %s', async (_case, body, location) => {
     const response = await putJson(base, body);
     expect(response.status).toBe(400);
     expectErrorLocations(response.body, [location], ['body.id']);
   });
+
+  it.skipIf(!real)('refuses a JSON object that repeats a key with 400 {message}, storing neither value', async () => {
+    const [first, second] = [freshId('dup-a'), freshId('dup-b')];
+    for (const body of [`{"id":"${first}","id":"${second}"}`, `{"id":"${first}","\\u0069d":"${second}"}`]) {
+      const response = await putJson(base, body);
+      expect(response.status).toBe(400);
+      expect(response.body.message).toBe('Invalid request: body must not repeat the key "id"');
+      expectErrorLocations(response.body, ['body'], []);
+    }
+    for (const id of [first, second]) expect((await getCustomer(base, id)).body).toEqual({ id, customerInDB: false });
+  });
+
+  it.skipIf(!real)(
+    'refuses a body that starts with a byte order mark with 400 {message}, storing nothing',
+    async () => {
+      const id = freshId('bom');
+      const response = await putJson(base, `\ufeff${JSON.stringify({ id })}`);
+      expect(response.status).toBe(400);
+      expect(response.body.message).toBe('Invalid request: body must not start with a byte order mark');
+      expect((await getCustomer(base, id)).body).toEqual({ id, customerInDB: false });
+    },
+  );
 
   it.skipIf(!real)('refuses an empty body with 400', async () => {
     const response = await call(`${base}/customers`, {

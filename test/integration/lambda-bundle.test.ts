@@ -1,5 +1,7 @@
 import { mkdtemp, stat } from 'node:fs/promises';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,6 +23,9 @@ let emulator: Emulator;
 let metafile: Metafile;
 let bundleBytes: number;
 let floorBytes: number;
+/** Requests the bundle sent to DynamoDB (through the relay in front of the emulator). */
+let dynamoDbRequests = 0;
+let relay: Server;
 
 beforeAll(async () => {
   emulator = await startEmulator(':memory:');
@@ -31,7 +36,18 @@ beforeAll(async () => {
   });
   await client.send(new CreateTableCommand(createTableInput('customer_ids')));
   client.destroy();
-  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', emulator.endpoint);
+  // the bundle reaches the emulator through a counting relay: what it asks DynamoDB is seen from outside its own SDK
+  relay = createServer((incoming, outgoing) => {
+    dynamoDbRequests++;
+    const target = new URL(incoming.url ?? '/', emulator.endpoint);
+    const forwarded = httpRequest(target, { method: incoming.method, headers: incoming.headers }, (answer) => {
+      outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(outgoing);
+    });
+    incoming.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', `http://127.0.0.1:${(relay.address() as AddressInfo).port}`);
   vi.stubEnv('AWS_REGION', 'us-east-1');
   vi.stubEnv('AWS_ACCESS_KEY_ID', EMULATOR_CREDENTIALS.accessKeyId);
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', EMULATOR_CREDENTIALS.secretAccessKey);
@@ -85,6 +101,8 @@ function handler(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
 afterAll(async () => {
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
+  relay?.closeAllConnections();
+  await new Promise((resolve) => relay?.close(resolve));
   await emulator?.close();
 });
 
@@ -100,14 +118,55 @@ describe('the Lambda bundle', () => {
     const get = await handler(proxyEvent({ queryStringParameters: { id: 'a b' } }));
     expect(get.statusCode).toBe(400);
     expect(JSON.parse(get.body).errors).toEqual([
-      { location: 'query.id', message: 'must not contain whitespace or control characters' },
+      { location: 'query.id', message: 'must not contain whitespace, control characters or U+FFFD' },
     ]);
     const put = await handler(putEvent('{"id": 5}'));
     expect(JSON.parse(put.body).errors).toEqual([{ location: 'body.id', message: 'must be a string' }]);
   });
 
+  it('refuses an id carrying U+FFFD (API Gateway writes it over bytes that are not UTF-8) before any DynamoDB call', async () => {
+    const before = dynamoDbRequests;
+    {
+      for (const event of [
+        // a text event, as API Gateway passes a JSON body it decoded
+        putEvent('{"id":"caf\ufffd"}'),
+        putEvent('{"id":"caf\ufffd"}', {}),
+        proxyEvent({ queryStringParameters: { id: 'caf\ufffd' } }),
+      ]) {
+        const response = await handler(event);
+        expect(response.statusCode).toBe(400);
+        expect(JSON.parse(response.body).errors).toEqual([
+          {
+            location: event.httpMethod === 'PUT' ? 'body.id' : 'query.id',
+            message: 'must not contain whitespace, control characters or U+FFFD',
+          },
+        ]);
+      }
+      expect(dynamoDbRequests).toBe(before);
+      // the count sees the bundle's DynamoDB calls: a valid lookup makes one
+      const get = await handler(proxyEvent({ queryStringParameters: { id: 'caf' } }));
+      expect(JSON.parse(get.body)).toEqual({ id: 'caf', customerInDB: false });
+      expect(dynamoDbRequests).toBe(before + 1);
+    }
+  });
+
+  it('refuses a repeated key and a byte order mark in the body with 400 {message}', async () => {
+    for (const body of ['{"id":"bundled-dup","id":"bundled-dup-2"}', '\ufeff{"id":"bundled-bom"}']) {
+      const response = await handler(putEvent(body));
+      expect(response.statusCode).toBe(400);
+      expect(JSON.parse(response.body).message).toMatch(/^Invalid request: body must not/);
+    }
+    for (const id of ['bundled-dup', 'bundled-dup-2', 'bundled-bom']) {
+      const get = await handler(proxyEvent({ queryStringParameters: { id } }));
+      expect(JSON.parse(get.body)).toEqual({ id, customerInDB: false });
+    }
+  });
+
   it('answers 405 and 404 from the spec', async () => {
-    expect((await handler(proxyEvent({ httpMethod: 'DELETE' }))).statusCode).toBe(405);
+    const refused = await handler(proxyEvent({ httpMethod: 'DELETE' }));
+    expect(refused.statusCode).toBe(405);
+    // a script in a browser may read the Allow header (the finishing step names it)
+    expect(refused.headers).toMatchObject({ Allow: 'GET, PUT, OPTIONS', 'Access-Control-Expose-Headers': 'Allow' });
     expect((await handler(proxyEvent({ path: '/nothing' }))).statusCode).toBe(404);
   });
 

@@ -3,6 +3,7 @@
  * statuses for invalid requests are checked against the real local server too, so the mock refuses what the API
  * refuses. Where Prism cannot answer like the API, the difference is pinned here and documented in the spec.
  */
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
 import type { LocalServer } from '../../src/local/server.js';
@@ -55,6 +56,45 @@ async function send(baseUrl: string, request: Request): Promise<RawResponse> {
   }
   return { status: response.status, headers: response.headers, text, json };
 }
+
+/**
+ * Sends exactly these body bytes with node:http, which (unlike fetch) sends a body with a GET and bytes that are not
+ * UTF-8 as they are.
+ */
+function sendBytes(baseUrl: string, request: Omit<Request, 'body'> & { body?: Buffer | string }): Promise<RawResponse> {
+  const body = request.body === undefined ? undefined : Buffer.from(request.body);
+  const headers: Record<string, string> = {
+    'x-api-key': API_KEY,
+    ...request.headers,
+    ...(body === undefined ? {} : { 'Content-Length': String(body.length) }),
+  };
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(`${baseUrl}${request.path}`, { method: request.method, headers }, (incoming) => {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown;
+        try {
+          json = text === '' ? undefined : JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        const responseHeaders = new Headers();
+        for (const [name, value] of Object.entries(incoming.headers)) {
+          if (typeof value === 'string') responseHeaders.set(name, value);
+        }
+        resolve({ status: incoming.statusCode ?? 0, headers: responseHeaders, text, json });
+      });
+    });
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
+/** Both answers to the same request: the mock's, then the local API's. */
+const both = (request: Omit<Request, 'body'> & { body?: Buffer | string }) =>
+  Promise.all([sendBytes(mock.url, request), sendBytes(api.url, request)]);
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 const putBody = (body: unknown): Request => ({
@@ -247,6 +287,7 @@ describe('Prism mock: the id rules (pattern with the unicode flag, length in cod
     ['a C1 control character', 'cust\u00851'],
     ['DEL', 'cust\u007f'],
     ['a lone surrogate', 'cust\ud800'],
+    ['U+FFFD, the replacement character', 'caf\ufffd'],
     ['513 emoji', '😀'.repeat(513)],
   ];
 
@@ -258,6 +299,121 @@ describe('Prism mock: the id rules (pattern with the unicode flag, length in cod
   it.each(refused)('refuses an id with %s, as the API does', async (_, id) => {
     const [fromMock, fromApi] = await Promise.all([send(mock.url, putBody({ id })), send(api.url, putBody({ id }))]);
     expect([fromMock.status, fromApi.status], fromMock.text).toEqual([400, 400]);
+  });
+
+  it('refuses a query id with U+FFFD (%EF%BF%BD), as the API does, and the API stores nothing', async () => {
+    const [fromMock, fromApi] = await Promise.all([
+      send(mock.url, getId('caf\ufffd')),
+      send(api.url, getId('caf\ufffd')),
+    ]);
+    expect([fromMock.status, fromApi.status], fromMock.text).toEqual([400, 400]);
+    expect(fromApi.json).toMatchObject({
+      errors: [{ location: 'query.id', message: 'must not contain whitespace, control characters or U+FFFD' }],
+    });
+  });
+
+  it('refuses a body whose id bytes are not UTF-8, with or without Content-Type, as the API does', async () => {
+    const body = Buffer.concat([Buffer.from('{"id":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
+    for (const headers of [JSON_HEADERS, {}]) {
+      const [fromMock, fromApi] = await both({ method: 'PUT', path: '/customers', headers, body });
+      expect([fromMock.status, fromApi.status], fromApi.text).toEqual([400, 400]);
+    }
+    expect((await send(api.url, getId('caf'))).json).toEqual({ id: 'caf', customerInDB: false });
+  });
+});
+
+describe('Prism mock: differences listed in the spec (issue 19), each compared with the API', () => {
+  it('answers a body that is not UTF-8 with its first 400 example, where the API names the body', async () => {
+    const body = Buffer.concat([Buffer.from('{"id":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
+    const [fromMock, fromApi] = await both({ method: 'PUT', path: '/customers', headers: JSON_HEADERS, body });
+
+    expect([fromMock.status, fromApi.status]).toEqual([400, 400]);
+    expect(fromApi.json).toMatchObject({ errors: [{ location: 'body', message: 'is not valid UTF-8' }] });
+    expect(fromMock.json).toEqual(responseExamples('putCustomer', 400)[0]?.value);
+  });
+
+  it.each([
+    ['charset=latin1', { 'Content-Type': 'application/json; charset=latin1' }],
+    ['Content-Encoding: gzip', { ...JSON_HEADERS, 'Content-Encoding': 'gzip' }],
+    ['another JSON media type (application/merge-patch+json)', { 'Content-Type': 'application/merge-patch+json' }],
+    ['another JSON media type (application/vnd.api+json)', { 'Content-Type': 'application/vnd.api+json' }],
+  ])('accepts a body with %s, which the API refuses with 415', async (_, headers) => {
+    const [fromMock, fromApi] = await both({
+      method: 'PUT',
+      path: '/customers',
+      headers,
+      body: '{"id":"cust-4f9a2c"}',
+    });
+
+    expect([fromMock.status, fromApi.status]).toEqual([200, 415]);
+    expect(fromApi.json).toEqual({ message: expect.stringMatching(/^Unsupported Content-(Type|Encoding)/) });
+  });
+
+  it('refuses a GET with a body with 400, where the API ignores the body', async () => {
+    const [fromMock, fromApi] = await both({
+      method: 'GET',
+      path: '/customers?id=cust-4f9a2c',
+      headers: JSON_HEADERS,
+      body: '{"id":"other"}',
+    });
+
+    expect([fromMock.status, fromApi.status]).toEqual([400, 200]);
+    expect(fromApi.json).toEqual({ id: 'cust-4f9a2c', customerInDB: false });
+  });
+
+  it('answers /customers/ with 404, where the API answers it as /customers (as API Gateway does)', async () => {
+    const [fromMock, fromApi] = await both({ method: 'GET', path: '/customers/?id=cust-4f9a2c' });
+
+    expect([fromMock.status, fromApi.status]).toEqual([404, 200]);
+    expect(fromApi.json).toEqual({ id: 'cust-4f9a2c', customerInDB: false });
+  });
+
+  it('answers Accept: text/html with 406, where the API answers JSON whatever Accept says', async () => {
+    const [fromMock, fromApi] = await both({
+      method: 'GET',
+      path: '/customers?id=cust-4f9a2c',
+      headers: { Accept: 'text/html' },
+    });
+
+    expect([fromMock.status, fromApi.status]).toEqual([406, 200]);
+    expect(fromApi.headers.get('content-type')).toMatch(/^application\/json/);
+  });
+
+  it('answers a preflight without Allow, where the API lists the methods in Allow', async () => {
+    const [fromMock, fromApi] = await both({
+      method: 'OPTIONS',
+      path: '/customers',
+      headers: { Origin: 'https://app.example.com', 'Access-Control-Request-Method': 'PUT' },
+    });
+
+    expect([fromMock.status, fromApi.status]).toEqual([204, 204]);
+    expect(fromMock.headers.get('allow')).toBeNull();
+    expect(fromApi.headers.get('allow')).toBe('GET, PUT, OPTIONS');
+  });
+
+  it('accepts a JSON object that repeats a key, which the API refuses with 400 {message}', async () => {
+    const [fromMock, fromApi] = await both({
+      method: 'PUT',
+      path: '/customers',
+      headers: JSON_HEADERS,
+      body: '{"id":"cust-dup-a","id":"cust-dup-b"}',
+    });
+
+    expect([fromMock.status, fromApi.status]).toEqual([200, 400]);
+    expect(fromApi.json).toEqual(responseExamples('putCustomer', 400).find((e) => e.name === 'duplicateKey')?.value);
+    for (const id of ['cust-dup-a', 'cust-dup-b']) {
+      expect((await send(api.url, getId(id))).json).toEqual({ id, customerInDB: false });
+    }
+  });
+
+  it('refuses a body that starts with a byte order mark, like the API, but with its own body', async () => {
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"id":"cust-bom"}')]);
+    const [fromMock, fromApi] = await both({ method: 'PUT', path: '/customers', headers: JSON_HEADERS, body });
+
+    expect([fromMock.status, fromApi.status]).toEqual([400, 400]);
+    expect(fromApi.json).toEqual(responseExamples('putCustomer', 400).find((e) => e.name === 'byteOrderMark')?.value);
+    expect(fromMock.json).not.toHaveProperty('message');
+    expect((await send(api.url, getId('cust-bom'))).json).toEqual({ id: 'cust-bom', customerInDB: false });
   });
 });
 

@@ -1,6 +1,18 @@
-/** src/cors.ts on its own: which CORS headers an answer carries, for each kind of allowed-origins setting. */
+/**
+ * src/cors.ts: which CORS headers an answer carries, for each kind of allowed-origins setting, and which headers the
+ * API's answers expose to a script.
+ */
 import { describe, expect, it } from 'vitest';
-import { corsHeaders, preflightHeaders } from '../../src/cors.js';
+import { createApiHandler } from '../../src/api-handler.js';
+import { readHandlerConfig } from '../../src/config.js';
+import { Contract } from '../../src/contract.js';
+import { corsHeaders, headersToExpose, preflightHeaders } from '../../src/cors.js';
+import type { CustomerStore } from '../../src/customer-store.js';
+import { StoreUnavailableError } from '../../src/errors.js';
+import { createLogger } from '../../src/logger.js';
+import { captureLogLines } from '../helpers/log-lines.js';
+import { MemoryStore } from '../helpers/memory-store.js';
+import { proxyEvent } from '../helpers/proxy-events.js';
 
 const APP = 'https://app.example.com';
 const ADMIN = 'https://admin.example.com';
@@ -38,5 +50,58 @@ describe('preflightHeaders', () => {
       'Access-Control-Allow-Headers': 'Content-Type,Authorization,X-Api-Key,X-Amz-Date,X-Amz-Security-Token',
       'Access-Control-Max-Age': '600',
     });
+  });
+});
+
+describe('headersToExpose (the one rule for the API and the gateway)', () => {
+  it('names the headers a browser hides from a script, and nothing safelisted or CORS', () => {
+    expect(headersToExpose(['Content-Type', 'Retry-After', 'Cache-Control', 'Access-Control-Allow-Origin'])).toBe(
+      'Retry-After',
+    );
+    expect(headersToExpose(['WWW-Authenticate', 'Retry-After', 'Retry-After'])).toBe('WWW-Authenticate, Retry-After');
+    expect(headersToExpose(['Content-Type', 'Cache-Control'])).toBeUndefined();
+  });
+});
+
+describe('Access-Control-Expose-Headers on the API’s answers', () => {
+  function handlerWith(store: CustomerStore) {
+    captureLogLines();
+    return createApiHandler({
+      contract: new Contract(),
+      store,
+      config: { ...readHandlerConfig({}), corsAllowedOrigins: [APP] },
+      logger: createLogger('info'),
+    });
+  }
+  const unavailable: CustomerStore = {
+    exists: () => Promise.reject(new StoreUnavailableError({ cause: new Error('down') })),
+    put: () => Promise.reject(new StoreUnavailableError({ cause: new Error('down') })),
+  };
+
+  it('names Retry-After on a 503, so a script in a browser can read it', async () => {
+    const result = await handlerWith(unavailable)(
+      proxyEvent({ headers: { Origin: APP }, queryStringParameters: { id: 'c-1' } }),
+    );
+    expect(result.statusCode).toBe(503);
+    expect(result.headers).toMatchObject({
+      'Retry-After': '1',
+      'Access-Control-Expose-Headers': 'Retry-After',
+      'Access-Control-Allow-Origin': APP,
+    });
+  });
+
+  it('names Allow on a 405', async () => {
+    const result = await handlerWith(new MemoryStore())(proxyEvent({ httpMethod: 'DELETE' }));
+    expect(result.statusCode).toBe(405);
+    expect(result.headers?.['Access-Control-Expose-Headers']).toBe('Allow');
+  });
+
+  it.each([
+    ['a 200', proxyEvent({ queryStringParameters: { id: 'c-1' } }), 200],
+    ['a 400', proxyEvent({ queryStringParameters: { id: 'a b' } }), 400],
+  ])('sends none on %s, which carries no such header', async (_, event, status) => {
+    const result = await handlerWith(new MemoryStore())(event);
+    expect(result.statusCode).toBe(status);
+    expect(result.headers).not.toHaveProperty('Access-Control-Expose-Headers');
   });
 });

@@ -13,10 +13,16 @@ interface IdSchema {
 const customerId = (openapiDocument as unknown as { components: { schemas: { CustomerId: IdSchema } } }).components
   .schemas.CustomerId;
 
-/** The pattern as it was before it was made portable: right only with the `u` flag. Kept as a second oracle. */
-const UNICODE_ONLY_PATTERN = '^[^\\s\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff]+$';
+/**
+ * The pattern as it was before it was made portable (right only with the `u` flag), U+FFFD excluded as since 2.0.0.
+ * Kept as a second oracle.
+ */
+const UNICODE_ONLY_PATTERN = '^[^\\s\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff\\ufffd]+$';
 
-/** The id rule of the spec, by code point: no whitespace, no C0/DEL/C1 control, no unpaired surrogate, not empty. */
+/**
+ * The id rule of the spec, by code point: no whitespace, no C0/DEL/C1 control, no unpaired surrogate, no U+FFFD (the
+ * replacement character: what a decoder writes over bytes it could not read), not empty.
+ */
 function isValidIdCharacters(id: string): boolean {
   if (id.length === 0) return false;
   for (const character of id) {
@@ -24,6 +30,7 @@ function isValidIdCharacters(id: string): boolean {
     if (/\s/u.test(character)) return false;
     if (codePoint <= 0x1f || (codePoint >= 0x7f && codePoint <= 0x9f)) return false;
     if (codePoint >= 0xd800 && codePoint <= 0xdfff) return false; // a surrogate on its own, not half of a pair
+    if (codePoint === 0xfffd) return false;
   }
   return true;
 }
@@ -38,7 +45,20 @@ const piece = fc.oneof(
   fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit)),
   fc.integer({ min: 0xd800, max: 0xdfff }).map((unit) => String.fromCharCode(unit)),
   fc.integer({ min: 0x10000, max: 0x10ffff }).map((codePoint) => String.fromCodePoint(codePoint)),
-  fc.constantFrom(' ', '\t', '\n', '\u00a0', '\u2028', '\u3000', '\ufeff', '\u0000', '\u007f', '\u0085', '\u009f'),
+  fc.constantFrom(
+    ' ',
+    '\t',
+    '\n',
+    '\u00a0',
+    '\u2028',
+    '\u3000',
+    '\ufeff',
+    '\u0000',
+    '\u007f',
+    '\u0085',
+    '\u009f',
+    '\ufffd',
+  ),
 );
 const ids = fc.string({ unit: piece, maxLength: 12 });
 
@@ -60,6 +80,9 @@ describe('the id pattern of the spec', () => {
     ['müller-αβγ-😀', true],
     ['😀', true],
     ['\u{10ffff}', true],
+    ['\ufffc\ufffe\uffff', true],
+    ['caf\ufffd', false],
+    ['\ufffd', false],
     ['a b', false],
     ['\ud83d', false],
     ['\ude00x', false],

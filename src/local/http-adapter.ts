@@ -12,6 +12,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { PayloadTooLargeError, RequestTimeoutError } from '../errors.js';
 import type { FinishResponse, RequestSummary } from '../finish-response.js';
 import { MAX_BODY_BYTES, type ProxyHandler } from '../request-handler.js';
@@ -22,9 +23,10 @@ import { summaryOf } from './request-summary.js';
 
 /**
  * The API-key check for a request, before anything else about it is read: throws the 403 when its operation needs a
- * key it does not carry; returns the operation's id, if the request has one. `headers` are lower case, one value each.
+ * key it does not carry, and names the operation it found in `request` (for the log line). `request.path` is the
+ * path alone, as routed; `headers` are lower case, one value each.
  */
-export type KeyCheck = (method: string, path: string, headers: Readonly<Record<string, string>>) => string | undefined;
+export type KeyCheck = (request: RequestSummary, headers: Readonly<Record<string, string>>) => void;
 
 export interface HttpServerOptions {
   /** Time allowed for a request's headers, and then for its body, ms (LocalServerConfig.requestTimeoutMs). */
@@ -38,6 +40,8 @@ export function createHttpServer(handler: ProxyHandler, finish: FinishResponse, 
   const { requestTimeoutMs } = options;
   // The request served last on each connection: the next one waits for it.
   const turns = new WeakMap<Socket, Promise<void>>();
+  // How many requests of each connection the listener holds (served or waiting for their turn).
+  const serving = new WeakMap<Duplex, number>();
   const server = createServer(
     {
       // A missing Host is answered in the API's shape by requestErrorFor, not with Node's empty 400.
@@ -51,16 +55,19 @@ export function createHttpServer(handler: ProxyHandler, finish: FinishResponse, 
     (request, response) => {
       const summary = summaryOf(request);
       const socket = request.socket;
+      serving.set(socket, (serving.get(socket) ?? 0) + 1);
       const turn = (turns.get(socket) ?? Promise.resolve()).then(() =>
-        serve(handler, finish, options, summary, request, response).catch((error: unknown) => {
-          if (error instanceof ClientClosedRequestError) {
-            // Nobody to answer: the `request` line says the client went away (499), not that the server failed.
-            finish(summary, { error });
-            return void response.destroy();
-          }
-          if (!response.headersSent) writeProxyResult(response, finish(summary, { error }));
-          else response.destroy();
-        }),
+        serve(handler, finish, options, summary, request, response)
+          .catch((error: unknown) => {
+            if (error instanceof ClientClosedRequestError) {
+              // Nobody to answer: the `request` line says the client went away (499), not that the server failed.
+              finish(summary, { error });
+              return void response.destroy();
+            }
+            if (!response.headersSent) writeProxyResult(response, finish(summary, { error }));
+            else response.destroy();
+          })
+          .finally(() => serving.set(socket, (serving.get(socket) ?? 1) - 1)),
       );
       turns.set(socket, turn);
     },
@@ -70,7 +77,7 @@ export function createHttpServer(handler: ProxyHandler, finish: FinishResponse, 
   // Node drops the headers past its count silently; requestErrorFor refuses more than MAX_HEADER_COUNT with a 431.
   server.maxHeadersCount = 0;
   // What Node's HTTP layer would answer by itself (an empty 400, 417, 431…) gets the API's {message} shape.
-  answerProtocolErrors(server, finish);
+  answerProtocolErrors(server, finish, (socket) => (serving.get(socket) ?? 0) > 0);
   return server;
 }
 
@@ -128,6 +135,12 @@ function checkKey(check: KeyCheck | undefined, request: IncomingMessage, summary
   const headers: Record<string, string> = Object.create(null);
   const raw = request.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) headers[(raw[i] as string).toLowerCase()] ??= raw[i + 1] as string;
-  const operationId = check(request.method ?? 'GET', new URL(request.url ?? '/', 'http://localhost').pathname, headers);
-  if (operationId !== undefined) summary.operationId = operationId;
+  // Routed by its path alone (an absolute-form target's too), as the handler routes the event.
+  const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+  const routed: RequestSummary = { ...summary, path };
+  try {
+    check(routed, headers);
+  } finally {
+    if (routed.operationId !== undefined) summary.operationId = routed.operationId;
+  }
 }

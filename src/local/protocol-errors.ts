@@ -110,10 +110,24 @@ export function rawErrorResponse(result: APIGatewayProxyResult): string {
   return `${head.join('\r\n')}\r\n\r\n${result.body}`;
 }
 
-/** Makes `server` answer in the API's shape, through `finish`, what Node would answer by itself. */
-export function answerProtocolErrors(server: Server, finish: FinishResponse): void {
+/**
+ * Makes `server` answer in the API's shape, through `finish`, what Node would answer by itself. `isServing` tells
+ * whether a request on `socket` is with the request listener: when its client goes away, the listener logs it.
+ */
+export function answerProtocolErrors(
+  server: Server,
+  finish: FinishResponse,
+  isServing: (socket: Duplex) => boolean,
+): void {
   server.on('clientError', (error: ClientError, socket: Duplex) => {
+    // Already answered (a 408…), or reset: a reset (ECONNRESET) is also how idle keep-alive connections end.
     if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy();
+    // The client closed the connection in the middle of a request: nobody to answer. Logged as such (499) once, by
+    // whoever holds the request.
+    if (error.code === 'HPE_INVALID_EOF_STATE') {
+      if (!isServing(socket)) finish(summaryOfPacket(error.rawPacket), { error: new ClientClosedRequestError() });
+      return socket.destroy();
+    }
     socket.end(rawErrorResponse(finish(summaryOfPacket(error.rawPacket), { error: protocolErrorFor(error) })));
   });
   server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {

@@ -56,10 +56,11 @@ export async function startLocalServer({ config, logger, store }: LocalServerOpt
   const guard = apiKeyGate({ apiKeys: config.apiKeys, contract });
   const handler = createApiHandler({ config, client, contract, finish, guard, ...(store ? { store } : {}) });
   // The same gate, asked first by the adapter: a request without its key is a 403 before its size or bytes are read.
-  const checkKey: KeyCheck = (method, path, headers) => {
-    const operation = contract.match(method, path);
-    if (operation) guard(operation, headers);
-    return operation?.operationId;
+  const checkKey: KeyCheck = (request, headers) => {
+    const operation = contract.match(request.method, request.path);
+    if (!operation) return;
+    request.operationId = operation.operationId;
+    guard(operation, headers);
   };
   const server = createHttpServer(handler, finish, { requestTimeoutMs: config.requestTimeoutMs, checkKey });
   const closeHttp = drainOnClose(server);

@@ -56,9 +56,16 @@ export function createHttpServer(handler: ProxyHandler, finish: FinishResponse, 
       const summary = summaryOf(request);
       const socket = request.socket;
       serving.set(socket, (serving.get(socket) ?? 0) + 1);
-      const turn = (turns.get(socket) ?? Promise.resolve()).then(() =>
-        serve(handler, finish, options, summary, request, response)
-          .catch((error: unknown) => {
+      const turn = (turns.get(socket) ?? Promise.resolve())
+        .then(() => {
+          // An earlier answer closed the connection: what was pipelined after it is not run (its client retries it).
+          if (closing.has(socket)) return void response.destroy();
+          if (socket.destroyed) {
+            finish(summary, { error: new ClientClosedRequestError() });
+            return void response.destroy();
+          }
+          if (!keepsAlive(request)) closing.add(socket);
+          return serve(handler, finish, options, summary, request, response).catch((error: unknown) => {
             if (error instanceof ClientClosedRequestError) {
               // Nobody to answer: the `request` line says the client went away (499), not that the server failed.
               finish(summary, { error });
@@ -66,9 +73,9 @@ export function createHttpServer(handler: ProxyHandler, finish: FinishResponse, 
             }
             if (!response.headersSent) writeProxyResult(response, finish(summary, { error }));
             else response.destroy();
-          })
-          .finally(() => serving.set(socket, (serving.get(socket) ?? 1) - 1)),
-      );
+          });
+        })
+        .finally(() => serving.set(socket, (serving.get(socket) ?? 1) - 1));
       turns.set(socket, turn);
     },
   );
@@ -77,7 +84,9 @@ export function createHttpServer(handler: ProxyHandler, finish: FinishResponse, 
   // Node drops the headers past its count silently; requestErrorFor refuses more than MAX_HEADER_COUNT with a 431.
   server.maxHeadersCount = 0;
   // What Node's HTTP layer would answer by itself (an empty 400, 417, 431…) gets the API's {message} shape.
-  answerProtocolErrors(server, finish, (socket) => (serving.get(socket) ?? 0) > 0);
+  answerProtocolErrors(server, finish, (socket) =>
+    (serving.get(socket) ?? 0) > 0 ? turns.get(socket as Socket) : undefined,
+  );
   return server;
 }
 
@@ -93,6 +102,15 @@ export async function listen(server: Server, port: number, host: string): Promis
   const { port: bound } = server.address() as AddressInfo;
   const shown = host === '127.0.0.1' || host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   return `http://${shown}:${bound}`;
+}
+
+/** Connections an answer closes (`Connection: close`, either side's): nothing pipelined after it is served. */
+const closing = new WeakSet<Duplex>();
+
+function keepsAlive(request: IncomingMessage): boolean {
+  const connection = request.headers.connection ?? '';
+  if (/(^|,)\s*close\s*(,|$)/i.test(connection)) return false;
+  return request.httpVersionMinor >= 1 || /(^|,)\s*keep-alive\s*(,|$)/i.test(connection);
 }
 
 async function serve(
@@ -112,9 +130,13 @@ async function serve(
   } catch (error) {
     refused = error;
   }
-  if (refused) return refuseUnreadBody(request, response, finish(summary, { error: refused }));
+  if (refused) {
+    closing.add(request.socket);
+    return refuseUnreadBody(request, response, finish(summary, { error: refused }));
+  }
   if (mayContinue(request, MAX_BODY_BYTES)) response.writeContinue();
   const body = await readBody(request, MAX_BODY_BYTES, options.requestTimeoutMs);
+  if (body === 'too-large' || body === 'timeout') closing.add(request.socket);
   if (body === 'too-large') {
     return refuseUnreadBody(request, response, finish(summary, { error: new PayloadTooLargeError(MAX_BODY_BYTES) }));
   }

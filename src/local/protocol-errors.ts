@@ -111,24 +111,34 @@ export function rawErrorResponse(result: APIGatewayProxyResult): string {
 }
 
 /**
- * Makes `server` answer in the API's shape, through `finish`, what Node would answer by itself. `isServing` tells
- * whether a request on `socket` is with the request listener: when its client goes away, the listener logs it.
+ * Makes `server` answer in the API's shape, through `finish`, what Node would answer by itself. `inFlight` gives,
+ * for a connection with requests the request listener holds, a promise settled once they are answered (undefined
+ * when it holds none): answers leave in the order of the requests, so a refusal of bytes pipelined after them waits.
  */
 export function answerProtocolErrors(
   server: Server,
   finish: FinishResponse,
-  isServing: (socket: Duplex) => boolean,
+  inFlight: (socket: Duplex) => Promise<void> | undefined,
 ): void {
   server.on('clientError', (error: ClientError, socket: Duplex) => {
     // Already answered (a 408…), or reset: a reset (ECONNRESET) is also how idle keep-alive connections end.
     if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy();
+    const pending = inFlight(socket);
     // The client closed the connection in the middle of a request: nobody to answer. Logged as such (499) once, by
     // whoever holds the request.
     if (error.code === 'HPE_INVALID_EOF_STATE') {
-      if (!isServing(socket)) finish(summaryOfPacket(error.rawPacket), { error: new ClientClosedRequestError() });
+      if (!pending) finish(summaryOfPacket(error.rawPacket), { error: new ClientClosedRequestError() });
       return socket.destroy();
     }
-    socket.end(rawErrorResponse(finish(summaryOfPacket(error.rawPacket), { error: protocolErrorFor(error) })));
+    // Bytes after a request that said `Connection: close` (RFC 9112 §9.6): not read, and not answered; the answer
+    // in flight closes the connection.
+    if (error.code === 'HPE_CLOSED_CONNECTION' && pending) return;
+    const answer = () => {
+      if (!socket.writable) return void socket.destroy();
+      socket.end(rawErrorResponse(finish(summaryOfPacket(error.rawPacket), { error: protocolErrorFor(error) })));
+    };
+    if (pending) void pending.then(answer);
+    else answer();
   });
   server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
     response.setHeader('Connection', 'close');

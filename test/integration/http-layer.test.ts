@@ -99,6 +99,36 @@ describe('pipelining: requests on one connection are served in order, each after
   });
 });
 
+describe('pipelining after an answer that closes the connection', () => {
+  it.each([
+    ['a refusal (a repeated Content-Type)', ['Content-Type: application/json', 'Content-Type: text/plain'], 400],
+    ["the client's own Connection: close", ['Content-Type: application/json', 'Connection: close'], 200],
+  ] as const)('%s: only its answer, and what was pipelined after it writes nothing', async (_, extra, status) => {
+    const first = newId('first');
+    const after = newId('after');
+    const before = await storedIds(dynamo);
+    const bytes =
+      put(['PUT /customers HTTP/1.1', 'Host: x', KEY, ...extra], first) +
+      put(['PUT /customers HTTP/1.1', 'Host: x', KEY, 'Content-Type: application/json'], after) +
+      head([`GET /customers?id=${after} HTTP/1.1`, 'Host: x', KEY]);
+    const { responses, closed } = await exchange(server.url, bytes);
+    expect(responses.map((response) => response.status)).toEqual([status]);
+    expect(closed).toBe(true);
+    const added = [...(await storedIds(dynamo))].filter((id) => !before.has(id));
+    expect(added).toEqual(status === 200 ? [first] : []);
+  });
+});
+
+it('bytes that are not HTTP pipelined after a request are refused after its answer, in order', async () => {
+  const id = newId('before-garbage');
+  const bytes = `${put(['PUT /customers HTTP/1.1', 'Host: x', KEY, 'Content-Type: application/json'], id)}NOT HTTP\r\n\r\n`;
+  const { responses, rest } = await exchange(server.url, bytes);
+  expect(responses.map((response) => response.status)).toEqual([200, 400]);
+  expectApiError(responses[1], 400, /^Malformed HTTP request/);
+  expect(rest).toBe('');
+  expect(await storedIds(dynamo)).toContain(id);
+});
+
 describe('a header the API reads, sent twice, is a 400 and nothing is stored', () => {
   const putWith = (extra: string[]) =>
     put(['PUT /customers HTTP/1.1', 'Connection: close', ...extra], newId('repeated'));

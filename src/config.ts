@@ -46,6 +46,11 @@ export interface LocalServerConfig extends HandlerConfig {
   readonly apiKeys: readonly string[];
   /** Region of that endpoint. `AWS_REGION`, else `AWS_DEFAULT_REGION`; default `us-east-1` (a local one takes any). */
   readonly externalDynamoDbRegion: string;
+  /**
+   * Time a request's headers, and then its body, may take to arrive before a 408, ms. `REQUEST_TIMEOUT_MS`, 100 to
+   * 29000 (API Gateway's integration timeout), default 10000.
+   */
+  readonly requestTimeoutMs: number;
 }
 
 /** The key `npm start` accepts when `API_KEYS` is not set; public, so only for a server on a loopback address. */
@@ -76,6 +81,7 @@ export function readLocalServerConfig(env: Env = process.env): LocalServerConfig
     externalDynamoDbEndpoint: env.AWS_ENDPOINT_URL_DYNAMODB?.trim() || undefined,
     apiKeys: readApiKeys(env, readString(env, 'HOST', '127.0.0.1')),
     externalDynamoDbRegion: readString(env, 'AWS_REGION', readString(env, 'AWS_DEFAULT_REGION', 'us-east-1')),
+    requestTimeoutMs: readInteger(env, 'REQUEST_TIMEOUT_MS', 10_000, 100, 29_000),
   };
 }
 

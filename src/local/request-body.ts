@@ -1,24 +1,40 @@
 /**
- * Reading a request's body up to the API's limit, and refusing a larger one so that the client can read the 413:
- * a client still sending when the server closes the connection gets EPIPE/ECONNRESET instead of the answer (Node's
- * `http`, `fetch` and curl alike), so the rest of the body is read and thrown away, up to a bound, before closing.
+ * Reading a request's body up to the API's limit and within a time bound, and refusing a request before its body is
+ * read (413, or the key gate's 403) so that the client can read the answer: a client still sending when the server
+ * closes the connection gets EPIPE/ECONNRESET instead of the answer (Node's `http`, `fetch` and curl alike), so the
+ * rest of the body is read and thrown away, up to a bound, before closing. A client that goes away mid-body is
+ * a ClientClosedRequestError (logged as such, not as a fault).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { ClientClosedRequestError } from './protocol-errors.js';
 
 /** Bytes of an over-limit body read and discarded before the connection closes; a client sending more is cut off. */
 export const DRAIN_LIMIT_BYTES = 10 * 1024 * 1024;
 /** Draining stops when the client sends nothing for this long. */
 export const DRAIN_IDLE_MS = 1000;
 
-/** The whole body, or 'too-large' as soon as it exceeds `limit` (the rest is left unread for `refuseTooLarge`). */
-export function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+/**
+ * The whole body; 'too-large' as soon as it exceeds `limit` (the rest is left unread for `refuseUnreadBody`);
+ * 'timeout' when it has not ended within `timeoutMs`. Rejects with ClientClosedRequestError when the client goes.
+ */
+export function readBody(
+  request: IncomingMessage,
+  limit: number,
+  timeoutMs: number,
+): Promise<Buffer | 'too-large' | 'timeout'> {
   if (Number(request.headers['content-length'] ?? 0) > limit) return Promise.resolve('too-large');
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const timer = setTimeout(() => {
+      stop();
+      request.pause();
+      resolve('timeout');
+    }, timeoutMs);
     const stop = () => {
-      request.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      clearTimeout(timer);
+      request.off('data', onData).off('end', onEnd).off('error', onGone).off('close', onGone);
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
@@ -31,20 +47,21 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
       stop();
       resolve(Buffer.concat(chunks));
     };
-    const onError = (error: Error) => {
+    // The request stream fails (`aborted`, ECONNRESET) or closes before its end only when the client went away.
+    const onGone = () => {
       stop();
-      reject(error);
+      reject(new ClientClosedRequestError());
     };
-    const onClose = () => onError(new Error('the client closed the connection before the body ended'));
-    request.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+    request.on('data', onData).on('end', onEnd).on('error', onGone).on('close', onGone);
   });
 }
 
 /**
- * Sends `result` (the 413) at once, whole, then reads and discards what the client still sends, up to
- * DRAIN_LIMIT_BYTES or until it pauses for DRAIN_IDLE_MS, and closes the connection. Resolves when done.
+ * Sends `result` (a 413, or a refusal made before the body was read) at once, whole, then reads and discards what the
+ * client still sends, up to DRAIN_LIMIT_BYTES or until it pauses for DRAIN_IDLE_MS, and closes the connection.
+ * Resolves when done.
  */
-export function refuseTooLarge(
+export function refuseUnreadBody(
   request: IncomingMessage,
   response: ServerResponse,
   result: APIGatewayProxyResult,
@@ -85,5 +102,20 @@ export function refuseTooLarge(
     request.on('data', onData).on('end', onEnd).on('close', onClose);
     waitForMore();
     request.resume();
+  });
+}
+
+/** Sends `result` (the 408 for a body too slow to arrive) and closes the connection without reading more. */
+export function refuseSlowBody(response: ServerResponse, result: APIGatewayProxyResult): Promise<void> {
+  response.writeHead(result.statusCode, {
+    ...result.headers,
+    'Content-Length': Buffer.byteLength(result.body),
+    Connection: 'close',
+  });
+  return new Promise((resolve) => {
+    response.end(result.body, () => {
+      response.socket?.destroySoon();
+      resolve();
+    });
   });
 }

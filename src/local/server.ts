@@ -13,7 +13,7 @@ import { createResponseFinisher } from '../finish-response.js';
 import type { Logger } from '../logger.js';
 import { apiKeyGate } from './api-key-gate.js';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator } from './embedded-dynamodb.js';
-import { createHttpServer, listen } from './http-adapter.js';
+import { createHttpServer, type KeyCheck, listen } from './http-adapter.js';
 import { drainOnClose } from './shutdown.js';
 import { emulatorFailure, listenFailure, tableFailure } from './startup-errors.js';
 import { ensureTable } from './table.js';
@@ -55,7 +55,14 @@ export async function startLocalServer({ config, logger, store }: LocalServerOpt
   const finish = createResponseFinisher({ config, logger });
   const guard = apiKeyGate({ apiKeys: config.apiKeys, contract });
   const handler = createApiHandler({ config, client, contract, finish, guard, ...(store ? { store } : {}) });
-  const server = createHttpServer(handler, finish);
+  // The same gate, asked first by the adapter: a request without its key is a 403 before its size or bytes are read.
+  const checkKey: KeyCheck = (request, headers) => {
+    const operation = contract.match(request.method, request.path);
+    if (!operation) return;
+    request.operationId = operation.operationId;
+    guard(operation, headers);
+  };
+  const server = createHttpServer(handler, finish, { requestTimeoutMs: config.requestTimeoutMs, checkKey });
   const closeHttp = drainOnClose(server);
   let url: string;
   try {

@@ -2,6 +2,7 @@
  * Stopping the local server without cutting anyone off: requests being answered finish before the server (and then
  * DynamoDB under it) stops, and Ctrl-C or SIGTERM stop it once.
  */
+import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { finished } from 'node:stream/promises';
 
@@ -11,9 +12,17 @@ import { finished } from 'node:stream/promises';
  */
 export function drainOnClose(server: Server): () => Promise<void> {
   const inFlight = new Set<Promise<void>>();
-  server.on('request', (_request, response) => {
-    // in flight until the answer is handed to the socket, so that closing connections cannot cut it off
-    const answered = finished(response).catch(() => {});
+  server.on('request', (request, response) => {
+    // in flight until the answer is handed to the socket, so that closing connections cannot cut it off; or until
+    // the connection is gone (a pipelined request after an answer that closed it is never answered)
+    const gone = new AbortController();
+    const closed = request.socket.destroyed
+      ? Promise.resolve()
+      : once(request.socket, 'close', { signal: gone.signal });
+    const answered = Promise.race([finished(response), closed])
+      .then(() => {})
+      .catch(() => {})
+      .finally(() => gone.abort());
     inFlight.add(answered);
     void answered.finally(() => inFlight.delete(answered));
   });

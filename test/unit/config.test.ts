@@ -22,6 +22,7 @@ describe('configuration', () => {
       externalDynamoDbEndpoint: undefined,
       externalDynamoDbRegion: 'us-east-1',
       apiKeys: ['customers-api-local-key'],
+      requestTimeoutMs: 10_000,
     });
   });
 
@@ -52,6 +53,7 @@ describe('configuration', () => {
     [{ PORT: '70000' }, /PORT/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of debug, info, warn, error, silent, got 'loud'/],
     [{ DYNAMODB_MAX_ATTEMPTS: '0' }, /DYNAMODB_MAX_ATTEMPTS/],
+    [{ REQUEST_TIMEOUT_MS: '60000' }, /REQUEST_TIMEOUT_MS must be a whole number from 100 to 29000, got '60000'/],
     [{ TABLE_NAME: 'a' }, /TABLE_NAME must be a DynamoDB table name, 3 to 255 .*got 'a'/],
     [{ TABLE_NAME: 'customers ids' }, /TABLE_NAME/],
     [{ TABLE_NAME: 'x'.repeat(256) }, /TABLE_NAME/],

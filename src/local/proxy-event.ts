@@ -43,7 +43,8 @@ export function toProxyEvent(
   const { single: headers, multi: multiValueHeaders } = collect(decodedHeaders(request.rawHeaders));
   const { single: query, multi: multiValueQuery } = collect(queryEntries(url.search));
   const contentType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
-  const isBase64Encoded = contentType !== undefined && isBinaryMediaType(contentType, options.binaryMediaTypes ?? []);
+  // No Content-Type is JSON to the handler (as to API Gateway), so its bytes are passed on as strictly as JSON's.
+  const isBase64Encoded = isBinaryMediaType(contentType ?? 'application/json', options.binaryMediaTypes ?? []);
   const now = new Date();
   return {
     resource: url.pathname,

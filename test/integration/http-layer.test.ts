@@ -388,3 +388,34 @@ describe('a client that goes away mid-body', () => {
     ]);
   });
 });
+
+describe("answers that are the client's doing are not logged as faults", () => {
+  it('an HTTP version the server does not speak: one request line with 505, no `request failed`', async () => {
+    const from = log.lines.length;
+    const { responses } = await exchange(
+      server.url,
+      Buffer.from(head(['GET /customers?id=a HTTP/2.0', 'Host: x', KEY])),
+    );
+    expect(responses.map((response) => response.status)).toEqual([505]);
+    await vi.waitFor(() => expect(log.lines.slice(from).some((line) => line.message === 'request')).toBe(true));
+    expect(log.lines.slice(from)).toEqual([expect.objectContaining({ message: 'request', status: 505 })]);
+  });
+});
+
+describe('a body without Content-Type is decoded as strictly as JSON', () => {
+  it('refuses bytes that are not UTF-8, even in a property the API ignores, and stores nothing', async () => {
+    const id = newId('no-type');
+    const body = Buffer.concat([Buffer.from(`{"id":"${id}","note":"caf`), Buffer.from([0xe9]), Buffer.from('"}')]);
+    const before = await storedIds(dynamo);
+    const request = head([
+      'PUT /customers HTTP/1.1',
+      'Host: x',
+      'Connection: close',
+      KEY,
+      `Content-Length: ${body.length}`,
+    ]);
+    const { responses } = await exchange(server.url, Buffer.concat([Buffer.from(request), body]));
+    expectApiError(responses[0], 400, /UTF-8/);
+    expect(await storedIds(dynamo)).toEqual(before);
+  });
+});

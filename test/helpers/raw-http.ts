@@ -3,6 +3,7 @@
  * connection (or went quiet). For requests no HTTP client would send.
  */
 import { connect } from 'node:net';
+import { expect } from 'vitest';
 
 export interface RawResponse {
   readonly status: number;
@@ -79,4 +80,14 @@ function parseResponses(all: Buffer, closed: boolean): RawExchange {
     text = text.slice(headEnd + 4 + length);
   }
   return { responses, rest: text, closed };
+}
+
+/** An error answer in the API's shape: JSON with a string `message`, and nothing else but `errors`. */
+export function expectApiError(response: RawResponse | undefined, status: number, message?: RegExp): void {
+  expect(response?.status).toBe(status);
+  expect(response?.headers['content-type']).toMatch(/^application\/json/);
+  const body = JSON.parse(response?.body ?? '') as Record<string, unknown>;
+  expect(typeof body.message).toBe('string');
+  expect(Object.keys(body).filter((key) => key !== 'message' && key !== 'errors')).toEqual([]);
+  if (message) expect(body.message).toMatch(message);
 }

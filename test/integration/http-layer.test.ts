@@ -18,7 +18,7 @@ import { createLogger } from '../../src/logger.js';
 import { MAX_BODY_BYTES } from '../../src/request-handler.js';
 import { startTestServer } from '../helpers/local-server.js';
 import { captureLogLines, type LogCapture } from '../helpers/log-lines.js';
-import { exchange, type RawResponse } from '../helpers/raw-http.js';
+import { exchange, expectApiError } from '../helpers/raw-http.js';
 import { emulatorClient, storedIds } from '../helpers/stored-ids.js';
 
 /** The key header as the spec names it, and the local server's default key. */
@@ -53,16 +53,6 @@ const newId = (prefix: string) => `${prefix}-${process.pid}-${++unique}`;
 function put(lines: string[], id: string): string {
   const body = JSON.stringify({ id });
   return head([...lines, `Content-Length: ${Buffer.byteLength(body)}`]) + body;
-}
-
-/** An error answer in the API's shape: JSON with a string `message`, and nothing else but `errors`. */
-function expectApiError(response: RawResponse | undefined, status: number, message?: RegExp): void {
-  expect(response?.status).toBe(status);
-  expect(response?.headers['content-type']).toMatch(/^application\/json/);
-  const body = JSON.parse(response?.body ?? '') as Record<string, unknown>;
-  expect(typeof body.message).toBe('string');
-  expect(Object.keys(body).filter((key) => key !== 'message' && key !== 'errors')).toEqual([]);
-  if (message) expect(body.message).toMatch(message);
 }
 
 /** Sends `bytes`, expects one answer `status` in the API's shape, and that the table did not change. */

@@ -20,7 +20,7 @@ import { DRAIN_LIMIT_BYTES } from '../../src/local/request-body.js';
 import type { LocalServer } from '../../src/local/server.js';
 import { MAX_BODY_BYTES } from '../../src/request-handler.js';
 import { startTestServer } from '../helpers/local-server.js';
-import { exchange, type RawResponse } from '../helpers/raw-http.js';
+import { exchange, expectApiError } from '../helpers/raw-http.js';
 import { emulatorClient, storedIds } from '../helpers/stored-ids.js';
 
 const run = promisify(execFile);
@@ -38,16 +38,6 @@ afterAll(async () => {
   dynamo.destroy();
   await server.close();
 });
-
-/** An error answer in the API's shape: JSON with a string `message`, and nothing else but `errors`. */
-function expectApiError(response: RawResponse | undefined, status: number, message?: RegExp): void {
-  expect(response?.status).toBe(status);
-  expect(response?.headers['content-type']).toMatch(/^application\/json/);
-  const body = JSON.parse(response?.body ?? '') as Record<string, unknown>;
-  expect(typeof body.message).toBe('string');
-  expect(Object.keys(body).filter((key) => key !== 'message' && key !== 'errors')).toEqual([]);
-  if (message) expect(body.message).toMatch(message);
-}
 
 /** The API key every operation needs: checked before the body's size, as API Gateway does. */
 const KEY = { 'x-api-key': DEFAULT_LOCAL_API_KEY };

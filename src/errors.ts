@@ -17,6 +17,8 @@ export interface HttpErrorParts {
   readonly reason?: string;
   /** What caused it, for the log only. */
   readonly cause?: unknown;
+  /** Whether it is the API's fault, logged in full (`request failed`). @default a 5xx status */
+  readonly serverFault?: boolean;
 }
 
 /** An error whose status, message and details are meant for the client. */
@@ -24,18 +26,20 @@ export abstract class HttpError extends Error {
   readonly details: readonly ErrorDetail[] | undefined;
   readonly headers: Readonly<Record<string, string>>;
   readonly reason: string | undefined;
+  readonly serverFault: boolean;
 
   constructor(
     /** The class's name, kept in the log where a minified bundle would rename the class. */
     override readonly name: string,
     readonly statusCode: number,
     message: string,
-    { details, headers = {}, reason, cause }: HttpErrorParts = {},
+    { details, headers = {}, reason, cause, serverFault = statusCode >= 500 }: HttpErrorParts = {},
   ) {
     super(message, cause === undefined ? {} : { cause });
     this.details = details;
     this.headers = headers;
     this.reason = reason;
+    this.serverFault = serverFault;
   }
 }
 

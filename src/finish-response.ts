@@ -48,8 +48,8 @@ export function createResponseFinisher({ config, logger }: ResponseFinisherOptio
       result = toErrorResponse(error);
       exposed = headersToExpose(Object.keys(result.headers ?? {}));
       reason = error instanceof HttpError ? error.reason : undefined;
-      // A 505 is the client's HTTP version, not a fault of the API: logged by its request line only.
-      if (result.statusCode >= 500 && result.statusCode !== 505) {
+      // An error the API did not expect is its own fault; an HttpError says whether it is.
+      if (error instanceof HttpError ? error.serverFault : true) {
         logger.error('request failed', { requestId: request.requestId, error: describeError(error) });
       }
     } else {

@@ -46,7 +46,8 @@ const SINGLE_HEADERS = new Set([
 /** An HTTP version other than 1.x: RFC 9110's 505. */
 export class HttpVersionNotSupportedError extends HttpError {
   constructor() {
-    super('HttpVersionNotSupportedError', 505, 'HTTP version not supported; send HTTP/1.1');
+    // The client's HTTP version, not a fault of the API: logged by its request line only.
+    super('HttpVersionNotSupportedError', 505, 'HTTP version not supported; send HTTP/1.1', { serverFault: false });
   }
 }
 

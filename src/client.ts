@@ -2,10 +2,13 @@
  * A typed client for the customers API, for TypeScript frontends and tests: `openapi-fetch` over the `paths`
  * generated from openapi/openapi.yaml, so a path, method, query or body the spec does not have is a compile error.
  * The same client talks to the Prism mock, the local server and a deployed stage; only the base URL and the key
- * change.
+ * change. An idempotent call answered 429 or 503 is tried again after the answer's `Retry-After` (retry.ts).
  */
 import createClient, { type Client, type ClientOptions } from 'openapi-fetch';
 import type { components, paths } from './generated/openapi-types.js';
+import { type RetryOptions, retryingFetch } from './retry.js';
+
+export type { RetryInfo, RetryOptions } from './retry.js';
 
 export type CustomersClient = Client<paths>;
 export type CustomerLookup = components['schemas']['CustomerLookup'];
@@ -26,6 +29,11 @@ export interface CustomersClientOptions extends Omit<ClientOptions, 'baseUrl'> {
    * deployed without auth (`-c auth=none`) or when `fetch` signs requests itself (`-c auth=iam`).
    */
   readonly apiKey?: string;
+  /**
+   * Tries a GET or PUT again when it is answered 429 or 503, after the answer's `Retry-After` plus a jittered,
+   * growing wait; `false` never retries. @default 3 attempts in all, waits of at most 10 s
+   */
+  readonly retry?: RetryOptions | false;
 }
 
 /**
@@ -34,8 +42,14 @@ export interface CustomersClientOptions extends Omit<ClientOptions, 'baseUrl'> {
  * openapi-fetch.
  */
 export function createCustomersClient(baseUrl: string, options: CustomersClientOptions = {}): CustomersClient {
-  const { apiKey, ...rest } = options;
-  const client = createClient<paths>({ ...rest, baseUrl });
+  const { apiKey, retry, fetch, ...rest } = options;
+  // The fetch is looked up on each call, not once: a test's MSW server may patch it after the client is made.
+  const send = fetch ?? ((request: Request) => globalThis.fetch(request));
+  const client = createClient<paths>({
+    ...rest,
+    baseUrl,
+    fetch: retry === false ? send : retryingFetch(send, retry),
+  });
   if (apiKey !== undefined) {
     if (apiKey.trim() === '') throw new Error('apiKey must not be empty: pass the key, or leave the option out');
     // A middleware, so the key is set on every request whatever form the other headers take.

@@ -96,6 +96,16 @@ export class UnsupportedContentEncodingError extends HttpError {
   }
 }
 
+/**
+ * Too many requests: API Gateway's (or the firewall's) throttle, word for word; the API itself never throttles. The
+ * client package's MSW handlers answer it when asked to, as the deployed API would.
+ */
+export class TooManyRequestsError extends HttpError {
+  constructor(retryAfterSeconds = 1) {
+    super('TooManyRequestsError', 429, 'Too Many Requests', { headers: { 'Retry-After': String(retryAfterSeconds) } });
+  }
+}
+
 // Requests refused by the HTTP layer before they reach the API (the local server answers these itself, in the API's
 // shape, where Node would answer with an empty body): one type per status.
 

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const server = await startLocalServer({ config, logger });
   const upstream = `http://${config.host}:${new URL(server.url).port}`;
   const prism = await startPrism({
-    args: ['proxy', SPEC_PATH, upstream, '--errors'],
+    args: ['proxy', SPEC_PATH, upstream, '--cors', 'false'],
     host: PRISM_HOST,
     port: mockPort,
     startTimeoutMs: PRISM_START_TIMEOUT_MS,

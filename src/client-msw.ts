@@ -1,0 +1,171 @@
+/**
+ * MSW handlers that answer as the API does, for a frontend's own unit tests, Storybook or a browser without a
+ * backend (`@customers-api/client/msw`). Not a second description of the API: each request goes through the API's
+ * own request handler (src/request-handler.ts) with the contract's precompiled validators, the API's errors and its
+ * finishing step (CORS, headers), over ids kept in memory. A PUT is there for the next GET of the same mock; `reset()`
+ * forgets; `fail()` makes the next answers the API's 503, or the gateway's 429 or 403.
+ */
+import { type HttpHandler, HttpResponse, http } from 'msw';
+import { Contract } from './contract.js';
+import type { CustomerStore } from './customer-store.js';
+import { ForbiddenError, type HttpError, StoreUnavailableError, TooManyRequestsError } from './errors.js';
+import { createResponseFinisher } from './finish-response.js';
+import type { Logger } from './logger.js';
+import { createOperations } from './operations.js';
+import { createRequestHandler, type ProxyHandler, type RequestGuard } from './request-handler.js';
+
+/** The answers `fail()` can make: the API's 503, and API Gateway's 429 (throttled) and 403 (key refused). */
+export type CustomersMockFault = 403 | 429 | 503;
+
+export interface CustomersMockOptions {
+  /** Where the client calls, as given to `createCustomersClient`, e.g. `https://api.example.test/prod`. */
+  readonly baseUrl: string;
+  /** Keys accepted in `x-api-key`. @default any key: only a missing one is refused (403), as by the example mock */
+  readonly apiKeys?: readonly string[];
+  /** Origins a browser may call from (the API's `CORS_ALLOWED_ORIGINS`). @default ['*'] */
+  readonly corsAllowedOrigins?: readonly string[];
+  /** Ids there from the start, and again after `reset()`. @default none */
+  readonly ids?: Iterable<string>;
+}
+
+export interface CustomersMockFailure {
+  /** How many answers in a row. @default 1 */
+  readonly times?: number;
+  /** A 429's `Retry-After`, in seconds. @default 1 (API Gateway's); the API's 503 always says 1 */
+  readonly retryAfterSeconds?: number;
+}
+
+export interface CustomersMock {
+  /** Give these to MSW: `setupServer(...mock.handlers)` or `setupWorker(...mock.handlers)`. */
+  readonly handlers: readonly HttpHandler[];
+  /** Whether the id is stored (written by a PUT, or given in `ids`). */
+  has(id: string): boolean;
+  /** Forgets every id written and any failure still to come; the ids of `options.ids` are there again. */
+  reset(): void;
+  /** Answers the next requests to an operation with `status` (503 only to a request the API would have run). */
+  fail(status: CustomersMockFault, options?: CustomersMockFailure): void;
+  /** Requests answered so far (each attempt of a retrying client counts). */
+  readonly requestCount: number;
+}
+
+/** The mock's own: nothing is logged (a frontend's test output is its own). */
+const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** The API's handlers on `options.baseUrl`, with a store and failures of their own. */
+export function createCustomersMock(options: CustomersMockOptions): CustomersMock {
+  const base = new URL(options.baseUrl);
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const initial = [...(options.ids ?? [])];
+  const ids = new Set(initial);
+  let failure: { status: CustomersMockFault; left: number; retryAfterSeconds: number } | undefined;
+  let requestCount = 0;
+
+  /** Takes one answer of the failure set for `status`, if one is left. */
+  const take = (statuses: readonly CustomersMockFault[]) => {
+    if (!failure || failure.left <= 0 || !statuses.includes(failure.status)) return undefined;
+    failure.left -= 1;
+    return failure;
+  };
+
+  const store: CustomerStore = {
+    async exists(id) {
+      if (take([503])) throw new StoreUnavailableError({ cause: 'CustomersMock.fail(503)' });
+      return ids.has(id);
+    },
+    async put(id) {
+      if (take([503])) throw new StoreUnavailableError({ cause: 'CustomersMock.fail(503)' });
+      const created = !ids.has(id);
+      ids.add(id);
+      return { created };
+    },
+  };
+
+  const contract = new Contract();
+  // What API Gateway decides before the Lambda runs: the key, and its throttle.
+  const guard: RequestGuard = (operation, headers) => {
+    const header = contract.apiKeyHeader(operation);
+    if (header === undefined) return;
+    const key = headers[header];
+    if (key === undefined || key === '') throw new ForbiddenError('no API key');
+    if (options.apiKeys && !options.apiKeys.includes(key)) throw new ForbiddenError('unknown API key');
+    const gateway = take([403, 429]);
+    if (gateway) throw gatewayError(gateway.status, gateway.retryAfterSeconds);
+  };
+  const handler = createRequestHandler({
+    contract,
+    operations: createOperations(store),
+    finish: createResponseFinisher({
+      config: { corsAllowedOrigins: options.corsAllowedOrigins ?? ['*'] },
+      logger: SILENT,
+    }),
+    guard,
+  });
+
+  const underBase = new RegExp(`^${escapeRegExp(`${base.origin}${basePath}`)}(?:[/?#]|$)`);
+  const handlers = [
+    http.all(underBase, async ({ request }) => {
+      requestCount += 1;
+      return answer(handler, request, basePath);
+    }),
+  ];
+
+  return {
+    handlers,
+    has: (id) => ids.has(id),
+    reset() {
+      ids.clear();
+      for (const id of initial) ids.add(id);
+      failure = undefined;
+      requestCount = 0;
+    },
+    fail(status, { times = 1, retryAfterSeconds = 1 } = {}) {
+      failure = { status, left: times, retryAfterSeconds };
+    },
+    get requestCount() {
+      return requestCount;
+    },
+  };
+}
+
+function gatewayError(status: CustomersMockFault, retryAfterSeconds: number): HttpError {
+  return status === 429 ? new TooManyRequestsError(retryAfterSeconds) : new ForbiddenError('CustomersMock.fail(403)');
+}
+
+/** A fetch Request as the proxy event API Gateway would send, answered by the API's handler, as a fetch Response. */
+async function answer(handler: ProxyHandler, request: Request, basePath: string): Promise<Response> {
+  const url = new URL(request.url);
+  const path = url.pathname.slice(basePath.length) || '/';
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const multi: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) (multi[name] ??= []).push(value);
+  const single = Object.fromEntries(Object.entries(multi).map(([name, values]) => [name, values.at(-1) as string]));
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  const hasQuery = Object.keys(multi).length > 0;
+  const result = await handler({
+    resource: path,
+    path,
+    httpMethod: request.method,
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
+    queryStringParameters: hasQuery ? single : null,
+    multiValueQueryStringParameters: hasQuery ? multi : null,
+    pathParameters: null,
+    stageVariables: null,
+    // The handler reads only the request id from here; the rest is API Gateway's shape, left empty.
+    requestContext: { requestId: crypto.randomUUID() } as never,
+    // As the local server sends every body: as bytes, which the handler decodes strictly as UTF-8.
+    body: bytes.length === 0 ? null : Buffer.from(bytes).toString('base64'),
+    isBase64Encoded: true,
+  });
+  return new HttpResponse(result.body === '' ? null : result.body, {
+    status: result.statusCode,
+    headers: result.headers as Record<string, string>,
+  });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

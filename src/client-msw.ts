@@ -10,7 +10,7 @@ import { Contract } from './contract.js';
 import type { CustomerStore } from './customer-store.js';
 import { ForbiddenError, type HttpError, StoreUnavailableError, TooManyRequestsError } from './errors.js';
 import { createResponseFinisher } from './finish-response.js';
-import type { Logger } from './logger.js';
+import type { Logger } from './log-fields.js';
 import { createOperations } from './operations.js';
 import { createRequestHandler, type ProxyHandler, type RequestGuard } from './request-handler.js';
 
@@ -139,8 +139,9 @@ async function answer(handler: ProxyHandler, request: Request, basePath: string)
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  const multi: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) (multi[name] ??= []).push(value);
+  // no prototype: a query name `__proto__` is a name like any other
+  const multi: Record<string, string[]> = Object.create(null);
+  for (const [name, value] of url.searchParams) multi[name] = [...(multi[name] ?? []), value];
   const single = Object.fromEntries(Object.entries(multi).map(([name, values]) => [name, values.at(-1) as string]));
   const bytes = new Uint8Array(await request.arrayBuffer());
   const hasQuery = Object.keys(multi).length > 0;

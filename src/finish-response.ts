@@ -10,7 +10,7 @@ import type { HandlerConfig } from './config.js';
 import { corsHeaders, headersToExpose } from './cors.js';
 import { HttpError } from './errors.js';
 import { toErrorResponse } from './http-response.js';
-import { describeError, type Logger } from './logger.js';
+import { describeError, type Logger } from './log-fields.js';
 
 /** What the finishing step knows of a request: enough for CORS and the log line, nothing of its body or keys. */
 export interface RequestSummary {

@@ -9,14 +9,9 @@ import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { LogLevel } from './config.js';
 
-export type LogFields = Readonly<Record<string, unknown>>;
+import type { Logger } from './log-fields.js';
 
-export interface Logger {
-  debug(message: string, ...fields: LogFields[]): void;
-  info(message: string, ...fields: LogFields[]): void;
-  warn(message: string, ...fields: LogFields[]): void;
-  error(message: string, ...fields: LogFields[]): void;
-}
+export { describeError, type LogFields, type Logger } from './log-fields.js';
 
 /** A logger that can add a Lambda invocation's context to the lines that follow. */
 export interface LambdaLogger extends Logger {
@@ -41,15 +36,4 @@ const POWERTOOLS_LEVELS = {
  */
 export function createLogger(level: LogLevel): LambdaLogger {
   return new PowertoolsLogger({ serviceName: SERVICE_NAME, logLevel: POWERTOOLS_LEVELS[level] });
-}
-
-/** An error as log fields: name, message, stack, and its cause chain. */
-export function describeError(error: unknown): LogFields {
-  if (!(error instanceof Error)) return { value: String(error) };
-  return {
-    name: error.name,
-    message: error.message,
-    stack: error.stack,
-    ...(error.cause === undefined ? {} : { cause: describeError(error.cause) }),
-  };
 }

@@ -9,9 +9,10 @@ import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import ts from 'typescript';
 import { openapiDocument } from '../generated/openapi-document.js';
+import { leanOpenApiBackend, lodashFromEsToolkit } from './bundle-lambda.js';
 
 export const CLIENT_PACKAGE_NAME = '@customers-api/client';
 export const CLIENT_OUTDIR = fileURLToPath(new URL('../../dist/client', import.meta.url));
@@ -20,9 +21,17 @@ export const RELEASE_TAG_PREFIX = 'client-v';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLIENT_ENTRY = fileURLToPath(new URL('../client.ts', import.meta.url));
+const MSW_ENTRY = fileURLToPath(new URL('../client-msw.ts', import.meta.url));
 const SOURCE_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const PACKAGE_README = fileURLToPath(new URL('./client-package/README.md', import.meta.url));
 const DEPENDENCY = 'openapi-fetch';
+/** The MSW handlers' one import, which the frontend has installed for its tests. */
+const MSW = 'msw';
+/** What the client bundle may take in: the client and its retries, nothing else of this repository. */
+const CLIENT_SOURCES = ['src/client.ts', 'src/retry.ts'];
+/** The declarations shipped; the MSW handlers' are their public surface alone. */
+const DECLARATIONS = new Set(['client.d.ts', 'retry.d.ts', 'client-msw.d.ts', 'generated/openapi-types.d.ts']);
+const shim = (name: string) => fileURLToPath(new URL(`./shims/${name}`, import.meta.url));
 
 /** The spec's `info.version`: the client's version, since the client is the spec's paths and nothing else. */
 export function specVersion(): string {
@@ -52,6 +61,7 @@ export async function buildClientPackage(options: ClientPackageOptions = {}): Pr
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
   await bundleJavaScript(outdir);
+  await bundleMswHandlers(outdir);
   emitDeclarations(outdir);
   const manifest = await packageJson(options.repository);
   await writeFile(join(outdir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -76,13 +86,49 @@ async function bundleJavaScript(outdir: string): Promise<void> {
   });
   // Anything else bundled would be this repository's code shipped by accident.
   const inputs = Object.keys(result.metafile.inputs).map((input) => relative(REPO_ROOT, join(REPO_ROOT, input)));
-  if (inputs.join() !== 'src/client.ts')
-    throw new Error(`the client bundle took in more than src/client.ts: ${inputs}`);
+  if (inputs.sort().join() !== CLIENT_SOURCES.join())
+    throw new Error(`the client bundle took in more than ${CLIENT_SOURCES.join(' and ')}: ${inputs}`);
 }
 
-/** client.d.ts and generated/openapi-types.d.ts, importing only each other and `openapi-fetch`. */
+/** node:crypto, asked only for the SHA-256 that finds a precompiled validator, by a stand-in that runs anywhere. */
+const portableCrypto: Plugin = {
+  name: 'portable-crypto',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?crypto$/ }, () => ({ path: shim('sha256-node-crypto.mjs') }));
+  },
+};
+
+/**
+ * client-msw.js: the API's own request handler (routing, the precompiled validators, errors, CORS) for MSW, in
+ * browsers and Node alike: the Lambda's trims (no ajv compiler, no OpenAPIBackend class, no qs, no lodash), a
+ * portable SHA-256, and a Buffer for the handler's base64 bodies. Returns the bundle's inputs (esbuild's metafile).
+ */
+export async function bundleMswHandlers(outdir: string): Promise<string[]> {
+  const result = await build({
+    entryPoints: [MSW_ENTRY],
+    outfile: join(outdir, 'client-msw.js'),
+    bundle: true,
+    external: [MSW],
+    format: 'esm',
+    platform: 'browser',
+    mainFields: ['module', 'main'],
+    target: 'es2022',
+    minify: true,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+    inject: [shim('buffer-global.mjs')],
+    plugins: [leanOpenApiBackend, lodashFromEsToolkit, portableCrypto],
+  });
+  return Object.keys(result.metafile.inputs);
+}
+
+/**
+ * client.d.ts, retry.d.ts, client-msw.d.ts and generated/openapi-types.d.ts, importing only each other,
+ * `openapi-fetch` and `msw`; the declarations of what the MSW handlers bundle are not shipped.
+ */
 function emitDeclarations(outdir: string): void {
-  const program = ts.createProgram([CLIENT_ENTRY], {
+  const program = ts.createProgram([CLIENT_ENTRY, MSW_ENTRY], {
     declaration: true,
     emitDeclarationOnly: true,
     outDir: outdir,
@@ -93,9 +139,13 @@ function emitDeclarations(outdir: string): void {
     lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'],
     strict: true,
     skipLibCheck: true,
-    types: [],
+    // the handler the MSW bundle takes in reads Node's Buffer (injected there); no shipped declaration names it
+    types: ['node'],
   });
-  const { diagnostics } = program.emit();
+  const { diagnostics } = program.emit(undefined, (file, text) => {
+    const name = relative(outdir, file).split('\\').join('/');
+    if (DECLARATIONS.has(name)) ts.sys.writeFile(file, text);
+  });
   const errors = [...ts.getPreEmitDiagnostics(program), ...diagnostics];
   if (errors.length > 0) {
     const host = {
@@ -111,6 +161,7 @@ async function packageJson(repository: string | undefined): Promise<Record<strin
   const root = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as {
     license: string;
     dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
   };
   return {
     name: CLIENT_PACKAGE_NAME,
@@ -119,10 +170,16 @@ async function packageJson(repository: string | undefined): Promise<Record<strin
     license: root.license,
     type: 'module',
     sideEffects: false,
-    exports: { '.': { types: './client.d.ts', default: './client.js' } },
+    exports: {
+      '.': { types: './client.d.ts', default: './client.js' },
+      './msw': { types: './client-msw.d.ts', default: './client-msw.js' },
+    },
     types: './client.d.ts',
-    files: ['client.js', 'client.d.ts', 'generated/', 'README.md'],
+    files: ['client.js', 'client.d.ts', 'retry.d.ts', 'client-msw.js', 'client-msw.d.ts', 'generated/', 'README.md'],
     dependencies: { [DEPENDENCY]: root.dependencies[DEPENDENCY] },
+    // only `@customers-api/client/msw` needs it, in the frontend's tests
+    peerDependencies: { [MSW]: root.devDependencies[MSW] },
+    peerDependenciesMeta: { [MSW]: { optional: true } },
     ...(repository ? { repository: { type: 'git', url: repository } } : {}),
   };
 }

@@ -19,7 +19,7 @@ const shim = (name: string) => fileURLToPath(new URL(`./shims/${name}`, import.m
  * by its validator only for an enum), Ajv's compiler (every request validator is precompiled) and qs (the router
  * is given query maps, never query strings). test/integration/lambda-bundle.test.ts runs the bundle.
  */
-const leanOpenApiBackend: Plugin = {
+export const leanOpenApiBackend: Plugin = {
   name: 'lean-openapi-backend',
   setup(build) {
     const fromOpenApiBackend = (importer: string) => /[\\/]openapi-backend[\\/]/.test(importer);

@@ -1,0 +1,4 @@
+export function createHash(algorithm: string): {
+  update(text: string): { digest(encoding: string): string };
+  digest(encoding: string): string;
+};

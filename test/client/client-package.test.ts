@@ -2,7 +2,8 @@
  * The client as a frontend team gets it: `npm run build:client`'s build, packed by the real `npm pack`, installed by
  * `npm install` into a fresh TypeScript project (its one dependency comes from the registry, or npm's cache), then
  * compiled by the real `tsc` with library checking on, and run with Node against `npm run mock:stateful`. The
- * package README's first call is the program compiled and run.
+ * package README's first call is the program compiled and run; every other snippet of it is compiled, and its MSW
+ * test is run by the project's own vitest with MSW's Node server, with no network.
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildClientPackage, CLIENT_PACKAGE_NAME } from '../../src/build/build-client.js';
+import { buildClientPackage, bundleMswHandlers, CLIENT_PACKAGE_NAME } from '../../src/build/build-client.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
 import { type StatefulMockProcess, startStatefulMock } from '../helpers/stateful-mock.js';
 
@@ -49,6 +50,7 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
   let installed: string;
   let mock: StatefulMockProcess;
   let readmeCall: string;
+  let snippets: string[];
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'customers-api-client-package-'));
@@ -61,15 +63,29 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
     const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
     await mkdir(project);
     await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'frontend', private: true, type: 'module' }));
+    // A frontend's test tools, at the versions this repository tests with, besides the packed client.
+    const ours = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')).devDependencies;
     await run(
       'npm',
-      ['install', join(work, filename), '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'],
+      [
+        'install',
+        join(work, filename),
+        `msw@${ours.msw}`,
+        `vitest@${ours.vitest}`,
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+        '--ignore-scripts',
+      ],
       { cwd: project },
     );
     installed = join(project, 'node_modules', ...CLIENT_PACKAGE_NAME.split('/'));
-    readmeCall = (await readFile(join(installed, 'README.md'), 'utf8')).match(/```ts\n([\s\S]*?)```/)?.[1] ?? '';
+    snippets = [...(await readFile(join(installed, 'README.md'), 'utf8')).matchAll(/```ts\n([\s\S]*?)```/g)].map(
+      (match) => match[1] ?? '',
+    );
+    readmeCall = snippets[0] ?? '';
     mock = await mockStarted;
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     if (mock?.child.exitCode === null) {
@@ -79,27 +95,53 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  it("is named as documented, versioned as the spec's info.version, and depends on openapi-fetch alone", async () => {
+  it("is named as documented, versioned as the spec's info.version, depends on openapi-fetch alone, msw optionally", async () => {
     const manifest = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8'));
     const ours = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8'));
 
     expect(manifest.name).toBe(CLIENT_PACKAGE_NAME);
     expect(manifest.version).toBe((openapiDocument as unknown as { info: { version: string } }).info.version);
     expect(manifest.dependencies).toEqual({ 'openapi-fetch': ours.dependencies['openapi-fetch'] });
-    expect(manifest.peerDependencies).toBeUndefined();
+    expect(manifest.peerDependencies).toEqual({ msw: ours.devDependencies.msw });
+    expect(manifest.peerDependenciesMeta).toEqual({ msw: { optional: true } });
+    expect(manifest.exports['./msw']).toEqual({ types: './client-msw.d.ts', default: './client-msw.js' });
     expect(manifest.type).toBe('module');
   });
 
-  it('ships JavaScript and declarations that import only each other and openapi-fetch', async () => {
+  it('ships JavaScript and declarations that import only each other, openapi-fetch and msw', async () => {
     const files = (await readdir(installed, { recursive: true })).filter((file) => /\.(js|ts)$/.test(file)).sort();
-    expect(files).toEqual(['client.d.ts', 'client.js', join('generated', 'openapi-types.d.ts')]);
+    expect(files).toEqual([
+      'client-msw.d.ts',
+      'client-msw.js',
+      'client.d.ts',
+      'client.js',
+      join('generated', 'openapi-types.d.ts'),
+      'retry.d.ts',
+    ]);
     for (const file of files) {
       const text = await readFile(join(installed, file), 'utf8');
       const specifiers = [...text.matchAll(/(?:from|import)\s*['"]([^'"]+)['"]/g)].map((match) => match[1]);
-      for (const specifier of specifiers) {
-        expect(['openapi-fetch', './generated/openapi-types.js'], `${file} imports ${specifier}`).toContain(specifier);
-      }
+      const allowed = file.startsWith('client-msw')
+        ? ['msw']
+        : ['openapi-fetch', './generated/openapi-types.js', './retry.js'];
+      for (const specifier of specifiers) expect(allowed, `${file} imports ${specifier}`).toContain(specifier);
     }
+  });
+
+  it("bundles into the MSW handlers the API's precompiled validators and request handler, and no ajv compiler", async () => {
+    const inputs = await bundleMswHandlers(join(work, 'msw-bundle'));
+
+    expect(inputs).toEqual(
+      expect.arrayContaining([
+        'src/request-handler.ts',
+        'src/generated/request-params-validators.ts',
+        'src/generated/request-body-validators.ts',
+        'src/build/shims/ajv-precompiled-only.cjs',
+      ]),
+    );
+    // ajv's runtime helpers (ucs2length) are what the standalone validators call; its compiler would be ajv/dist/compile
+    expect(inputs.filter((input) => /node_modules\/ajv\/(?!dist\/runtime\/)/.test(input))).toEqual([]);
+    expect(inputs.filter((input) => /@aws-|powertools|node_modules\/lodash\//.test(input))).toEqual([]);
   });
 
   it('has a README with the install command and a first call', () => {
@@ -139,5 +181,32 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
 
     expect(compiled.ok).toBe(false);
     expect(compiled.output).toMatch(/wrong-path\.ts\(3,\d+\): error TS\d+: .*"\/customerz"/);
+  });
+  it('compiles every other snippet of its README with tsc: handling each error, retries, the MSW test', async () => {
+    expect(snippets.length).toBe(4);
+    const names = snippets.slice(1).map((_, index) => `snippet-${index + 2}.ts`);
+    for (const [index, name] of names.entries()) await writeFile(join(project, name), snippets[index + 1] ?? '');
+    const config = join(project, 'tsconfig.snippets.json');
+    await writeFile(config, JSON.stringify({ ...TSCONFIG, files: names }));
+
+    const compiled = await compile(project, config);
+
+    expect(compiled, compiled.output).toEqual({ ok: true, output: '' });
+  });
+
+  it("runs its README's MSW test with vitest: a PUT then a GET sees the id, an invalid id is a 400, no network", async () => {
+    const test = snippets[3] ?? '';
+    expect(test).toContain("from '@customers-api/client/msw'");
+    await writeFile(join(project, 'customers.test.ts'), test);
+    const vitest = join(project, 'node_modules', 'vitest', 'vitest.mjs');
+
+    const { stdout } = await run(process.execPath, [vitest, 'run', '--reporter=verbose', 'customers.test.ts'], {
+      cwd: project,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+    });
+
+    expect(stdout).toMatch(/✓ .*finds an id once it is written/);
+    expect(stdout).toMatch(/✓ .*refuses an invalid id with the API’s 400/);
+    expect(stdout).toMatch(/Tests\s+3 passed \(3\)/);
   });
 });

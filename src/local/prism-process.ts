@@ -11,6 +11,17 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const PRISM_BIN = fileURLToPath(new URL('../../node_modules/.bin/prism', import.meta.url));
 export const SPEC_PATH = fileURLToPath(new URL('../../openapi/openapi.yaml', import.meta.url));
 
+/**
+ * `npm run mock:stateful`'s Prism: a validating proxy that forwards every request to `upstream`, so that the API
+ * answers each one in its own words (its 400, 403, 404, 405, 413, 415 and its CORS). Without `--errors`, which would
+ * answer a request the spec refuses with Prism's own 422 (or 401, 404, 405) and never forward it, Prism reports what
+ * breaks the spec, in a request or an answer, in an `sl-violations` header and a `Violation:` log line; `--cors false`
+ * leaves CORS to the API, where Prism's own would allow any origin with credentials.
+ */
+export function statefulProxyArgs(upstream: string): string[] {
+  return ['proxy', SPEC_PATH, upstream, '--cors', 'false'];
+}
+
 const READY_LINE = /Prism is listening on (http:\/\/\S+)/;
 const STOP_TIMEOUT_MS = 5_000;
 /** How much of Prism's output `output()` keeps: the start-up and the latest requests, never an unbounded log. */

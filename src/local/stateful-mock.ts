@@ -1,15 +1,15 @@
 /**
- * `npm run mock:stateful`: a mock that remembers. Prism's validating proxy (`prism proxy --errors`) on
- * http://localhost:4010 (MOCK_PORT) in front of the local server on an in-memory table: a PUT is remembered for the
- * next GET, Prism checks every request and answer against the spec (a request it refuses never reaches the server; an
- * answer that breaks the spec becomes a 500 problem), keys are those `npm start` accepts, and nothing is written to
- * disk. Ctrl-C stops both; if Prism stops on its own, the server stops too and the exit code is 1 (and if this
+ * `npm run mock:stateful`: a mock that remembers. Prism's validating proxy on http://localhost:4010 (MOCK_PORT) in
+ * front of the local server on an in-memory table: a PUT is remembered for the next GET, every request reaches the
+ * server, which answers it as the API does, Prism checks every request and answer against the spec and reports what
+ * breaks it (`statefulProxyArgs`: an `sl-violations` header, a log line), keys are those `npm start` accepts, and
+ * nothing is written to disk. Ctrl-C stops both; if Prism stops on its own, the server stops too and the exit code is 1 (and if this
  * process dies, Prism's process group is killed on the way out).
  */
 import { readStatefulMockConfig } from '../config.js';
 import { createLogger, describeError } from '../logger.js';
 import { apiKeyHint, tryItLines } from './api-key-hint.js';
-import { SPEC_PATH, startPrism } from './prism-process.js';
+import { startPrism, statefulProxyArgs } from './prism-process.js';
 import { startLocalServer } from './server.js';
 import { stopOnSignals } from './shutdown.js';
 import { startupFailureMessage } from './startup-errors.js';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const server = await startLocalServer({ config, logger });
   const upstream = `http://${config.host}:${new URL(server.url).port}`;
   const prism = await startPrism({
-    args: ['proxy', SPEC_PATH, upstream, '--cors', 'false'],
+    args: statefulProxyArgs(upstream),
     host: PRISM_HOST,
     port: mockPort,
     startTimeoutMs: PRISM_START_TIMEOUT_MS,

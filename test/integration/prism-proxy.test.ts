@@ -8,11 +8,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statefulProxyArgs } from '../../src/local/prism-process.js';
 import type { LocalServer } from '../../src/local/server.js';
 import { MAX_BODY_BYTES } from '../../src/request-handler.js';
 import { getCustomer, LOCAL_KEY_HEADERS } from '../helpers/http.js';
 import { startTestServer } from '../helpers/local-server.js';
+import { startPrism } from '../helpers/prism.js';
 import { type PrismProxy, startPrismProxy, type Violation, violationsOf } from '../helpers/prism-proxy.js';
+
+/** Prism's proxy starts slower than its mock on shared cores. */
+const PROXY_START_TIMEOUT_MS = 60_000;
+
 import { parameterExamples, requestBodyExamples } from '../helpers/spec-examples.js';
 
 let server: LocalServer;
@@ -235,7 +241,11 @@ describe('the check can fail', () => {
       else response.writeHead(400).end('{"message":"m","errors":[{"where":"query"}]}');
     });
     await new Promise<void>((resolve) => wrong.listen(0, '127.0.0.1', resolve));
-    judge = await startPrismProxy(`http://127.0.0.1:${(wrong.address() as AddressInfo).port}`, { errors: false });
+    // Prism as `npm run mock:stateful` runs it, so that what it reports there is proven here
+    judge = await startPrism(
+      statefulProxyArgs(`http://127.0.0.1:${(wrong.address() as AddressInfo).port}`),
+      PROXY_START_TIMEOUT_MS,
+    );
   }, 120_000);
   afterAll(async () => {
     await judge?.close();
@@ -246,12 +256,13 @@ describe('the check can fail', () => {
     ['a body of the wrong shape', '/customers?id=shape', /Response body/],
     ['an undocumented status', '/customers?id=status', /status code/],
     ['an error detail without its fields', '/customers', /errors\.0/],
-  ])('Prism reports %s', async (_, path, message) => {
+  ])('Prism reports %s, in the sl-violations header and an error log line', async (_, path, message) => {
     const judged = await through(judge, { method: 'GET', path });
     expect(
       onResponse(judged.violations)
         .map((violation) => violation.message)
         .join('\n'),
     ).toMatch(message);
+    expect(judge.output()).toMatch(new RegExp(`Violation: response\\S* .*${message.source}`));
   });
 });

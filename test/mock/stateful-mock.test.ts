@@ -6,11 +6,15 @@
  * the server down with a non-zero exit code.
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
 import type { LocalServer } from '../../src/local/server.js';
+import { CHROMIUM_ARGS, findChromium, IS_CI } from '../helpers/browser.js';
 import { cleanupsAfterEach } from '../helpers/cleanups.js';
 import { startTestServer } from '../helpers/local-server.js';
 import { violationsOf } from '../helpers/prism-proxy.js';
@@ -25,6 +29,11 @@ async function call(url: string, init: RequestInit = {}): Promise<{ status: numb
   const response = await fetch(url, init);
   return { status: response.status, type: response.headers.get('content-type') ?? '', body: await response.json() };
 }
+
+const browserPath = findChromium('mock:stateful in a browser (test/mock)');
+
+/** How many preflights Prism has logged: each request it gets is logged with its method and path. */
+const preflightsIn = (log: string) => log.match(/options \/customers/gi)?.length ?? 0;
 
 /** Headers that differ between any two answers, or are Prism's report: left out when answers are compared. */
 const NOT_COMPARED = /^(date|connection|keep-alive|sl-violations)$/;
@@ -212,6 +221,50 @@ describe('npm run mock:stateful, with two keys in API_KEYS', () => {
       expect(response.headers.get('sl-violations')).toContain('"pattern"');
     });
   });
+
+  it.skipIf(!browserPath && !IS_CI)(
+    'serves a page in headless Chromium from another origin: a real preflight, then a PUT and a GET it may read',
+    async () => {
+      if (!browserPath)
+        throw new Error('CI=true but no Chromium was found: install it with apt-get install -y chromium');
+      // A page on another origin (another port), so the browser must ask the mock with a preflight first.
+      const page = createServer((_, response) =>
+        response.setHeader('content-type', 'text/html').end('<!doctype html>'),
+      );
+      await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+      cleanups.defer(() => new Promise((resolve) => page.close(resolve)));
+      const browser = await chromium.launch({ executablePath: browserPath, args: CHROMIUM_ARGS });
+      cleanups.defer(() => browser.close());
+      const tab = await browser.newPage();
+      await tab.goto(`http://127.0.0.1:${(page.address() as AddressInfo).port}/`);
+      const preflightsBefore = preflightsIn(mock.output.stdout);
+      const id = `browser-${crypto.randomUUID()}`;
+
+      const seen = await tab.evaluate(
+        async ({ url, apiKey, id }) => {
+          const headers = { 'x-api-key': apiKey, 'content-type': 'application/json' };
+          const put = await fetch(`${url}/customers`, { method: 'PUT', headers, body: JSON.stringify({ id }) });
+          const get = await fetch(`${url}/customers?id=${encodeURIComponent(id)}`, { headers });
+          const refused = await fetch(`${url}/customers?id=a%20b`, { headers });
+          return [
+            [put.status, await put.json()],
+            [get.status, await get.json()],
+            [refused.status, ((await refused.json()) as { errors: unknown }).errors],
+          ];
+        },
+        { url: mock.url, apiKey: KEYS[0], id },
+      );
+
+      expect(seen).toEqual([
+        [200, { customer: { id }, message: 'success', created: true }],
+        [200, { id, customerInDB: true }],
+        [400, [{ location: 'query.id', message: 'must not contain whitespace, control characters or U+FFFD' }]],
+      ]);
+      // Prism logs each request it gets: the browser's own OPTIONS came first
+      expect(preflightsIn(mock.output.stdout)).toBeGreaterThan(preflightsBefore);
+    },
+    60_000,
+  );
 
   it('names neither key in its banner', () => {
     for (const secret of KEYS) expect(mock.output.stdout).not.toContain(secret);

@@ -105,7 +105,7 @@ export function createCustomersMock(options: CustomersMockOptions): CustomersMoc
   const handlers = [
     http.all(underBase, async ({ request }) => {
       requestCount += 1;
-      return answer(handler, request, basePath);
+      return answer(handler, request, basePath, `msw-${requestCount}`);
     }),
   ];
 
@@ -132,7 +132,7 @@ function gatewayError(status: CustomersMockFault, retryAfterSeconds: number): Ht
 }
 
 /** A fetch Request as the proxy event API Gateway would send, answered by the API's handler, as a fetch Response. */
-async function answer(handler: ProxyHandler, request: Request, basePath: string): Promise<Response> {
+async function answer(handler: ProxyHandler, request: Request, basePath: string, requestId: string): Promise<Response> {
   const url = new URL(request.url);
   const path = url.pathname.slice(basePath.length) || '/';
   const headers: Record<string, string> = {};
@@ -155,8 +155,9 @@ async function answer(handler: ProxyHandler, request: Request, basePath: string)
     multiValueQueryStringParameters: hasQuery ? multi : null,
     pathParameters: null,
     stageVariables: null,
-    // The handler reads only the request id from here; the rest is API Gateway's shape, left empty.
-    requestContext: { requestId: crypto.randomUUID() } as never,
+    // The handler reads only the request id from here; the rest is API Gateway's shape, left empty. (Not a random
+    // UUID: crypto.randomUUID exists only on secure origins, and a page under test may be on plain http.)
+    requestContext: { requestId } as never,
     // As the local server sends every body: as bytes, which the handler decodes strictly as UTF-8.
     body: bytes.length === 0 ? null : Buffer.from(bytes).toString('base64'),
     isBase64Encoded: true,

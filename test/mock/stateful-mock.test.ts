@@ -215,6 +215,23 @@ describe('npm run mock:stateful, with two keys in API_KEYS', () => {
       expect(JSON.parse(real.body).errors).toEqual([{ location: 'body', message: 'is not valid UTF-8' }]);
     });
 
+    it("leaves what Node's HTTP layer refuses to Prism's server: a bare 400 or 417, without the API's JSON", async () => {
+      const raw = (base: string, head: string) =>
+        exchange(base, `GET /customers?id=x HTTP/1.1\r\nHost: h\r\nx-api-key: ${KEYS[0]}\r\n${head}\r\n`);
+      for (const [head, status] of [
+        ['Bad Header\r\n', 400],
+        ['Expect: fancy\r\n', 417],
+      ] as const) {
+        const [mocked, real] = [await raw(mock.url, head), await raw(api.url, head)];
+        // Prism's 417 never finishes its (empty) chunked body: its status line is all there is
+        const mockedText = mocked.responses[0] ? `HTTP/1.1 ${mocked.responses[0].status} ` : mocked.rest;
+        expect(mockedText).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+        expect(mocked.responses[0]?.body ?? '').toBe('');
+        expect(real.responses[0]?.status).toBe(status);
+        expect(JSON.parse(real.responses[0]?.body ?? '')).toEqual({ message: expect.any(String) });
+      }
+    });
+
     it('adds an sl-violations header when Prism finds something (the API never sends it)', async () => {
       const response = await fetch(`${mock.url}/customers?id=a%20b`, { headers: key(KEYS[0]) });
 

@@ -7,16 +7,22 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildClientPackage, bundleMswHandlers, CLIENT_PACKAGE_NAME } from '../../src/build/build-client.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
+import { CHROMIUM_ARGS, findChromium, IS_CI } from '../helpers/browser.js';
 import { type StatefulMockProcess, startStatefulMock } from '../helpers/stateful-mock.js';
 
 const run = promisify(execFile);
+const browserPath = findChromium('the client package in a browser (test/client)');
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSC = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 /** The URL the README's first call uses; the test points it at its own mock. */
@@ -209,4 +215,67 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
     expect(stdout).toMatch(/✓ .*refuses an invalid id with the API’s 400/);
     expect(stdout).toMatch(/Tests\s+3 passed \(3\)/);
   });
+  it.skipIf(!browserPath && !IS_CI)(
+    'runs its MSW handlers in headless Chromium, as shipped: a PUT then a GET, and the API’s 400 for an invalid id',
+    async () => {
+      if (!browserPath)
+        throw new Error('CI=true but no Chromium was found: install it with apt-get install -y chromium');
+      // The installed package and MSW's own core, bundled for a browser as a frontend's bundler would; MSW's
+      // getResponse runs the handlers on a fetch Request, as its service worker does, without the worker.
+      await writeFile(
+        join(project, 'page.js'),
+        [
+          "import { getResponse } from 'msw';",
+          `import { createCustomersMock } from '${CLIENT_PACKAGE_NAME}/msw';`,
+          "const mock = createCustomersMock({ baseUrl: 'https://api.example.test' });",
+          'const ask = async (url, init) => {',
+          '  const response = await getResponse([...mock.handlers], new Request(url, init));',
+          '  return [response.status, await response.json()];',
+          '};',
+          "const headers = { 'x-api-key': 'k', 'content-type': 'application/json' };",
+          'window.answers = Promise.all([]).then(async () => [',
+          "  await ask('https://api.example.test/customers', { method: 'PUT', headers, body: '{\"id\":\"in-a-browser\"}' }),",
+          "  await ask('https://api.example.test/customers?id=in-a-browser', { headers }),",
+          "  await ask('https://api.example.test/customers?id=a%20b', { headers }),",
+          ']);',
+          '',
+        ].join('\n'),
+      );
+      const bundled = await build({
+        entryPoints: [join(project, 'page.js')],
+        bundle: true,
+        write: false,
+        format: 'iife',
+        platform: 'browser',
+        absWorkingDir: project,
+        logLevel: 'silent',
+      });
+      // a page of its own origin (MSW reads localStorage, which a blank page may not)
+      const site = createServer((_, response) =>
+        response.setHeader('content-type', 'text/html').end('<!doctype html>'),
+      );
+      await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+      const browser = await chromium.launch({ executablePath: browserPath, args: CHROMIUM_ARGS });
+      try {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (error) => errors.push(error.message));
+        await page.goto(`http://127.0.0.1:${(site.address() as AddressInfo).port}/`);
+        await page.addScriptTag({ content: bundled.outputFiles[0]?.text ?? '' });
+
+        const answers = await page.evaluate(() => (globalThis as unknown as { answers: Promise<unknown> }).answers);
+
+        expect(errors).toEqual([]);
+        expect(answers).toEqual([
+          [200, { customer: { id: 'in-a-browser' }, message: 'success', created: true }],
+          [200, { id: 'in-a-browser', customerInDB: true }],
+          [400, expect.objectContaining({ errors: [expect.objectContaining({ location: 'query.id' })] })],
+        ]);
+      } finally {
+        await browser.close();
+        await new Promise((resolve) => site.close(resolve));
+      }
+    },
+    60_000,
+  );
 });

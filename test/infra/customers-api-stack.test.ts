@@ -245,7 +245,7 @@ describe('REST API', () => {
     );
     // Every operation calls the live alias: one URI (a CloudFormation expression), the same everywhere.
     expect(new Set(uris.map((uri) => JSON.stringify(uri))).size).toBe(1);
-    expect(JSON.stringify(uris[0])).toContain(':live/invocations');
+    expect(JSON.stringify(uris[0])).toContain(`{"Ref":"${aliasLogicalId}"}`);
     const local = structuredClone(gatewayDefinition) as unknown as JsonObject;
     for (const integration of valuesOf(local, 'x-amazon-apigateway-integration')) {
       (integration as JsonObject).uri = uris[0] as JsonObject;

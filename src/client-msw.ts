@@ -1,18 +1,23 @@
 /**
  * MSW handlers that answer as the API does, for a frontend's own unit tests, Storybook or a browser without a
- * backend (`@customers-api/client/msw`). Not a second description of the API: each request goes through the API's
- * own request handler (src/request-handler.ts) with the contract's precompiled validators, the API's errors and its
- * finishing step (CORS, headers), over ids kept in memory. A PUT is there for the next GET of the same mock; `reset()`
- * forgets; `fail()` makes the next answers the API's 503, or the gateway's 429 or 403.
+ * backend (`@customers-api/client/msw`). Not a second description of the API: each request goes through what the
+ * local server runs, the gateway layer (routing, the key, the parameters, from the definition API Gateway imports)
+ * then the API's own request handler (src/request-handler.ts) with the contract's precompiled validators, the API's
+ * errors and its finishing step (CORS, headers), over ids kept in memory. A PUT is there for the next GET of the same
+ * mock; `reset()` forgets; `fail()` makes the next answers the API's 503, or the gateway's 429 or 403.
  */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { type HttpHandler, HttpResponse, http } from 'msw';
 import { Contract } from './contract.js';
 import type { CustomerStore } from './customer-store.js';
-import { ForbiddenError, type HttpError, StoreUnavailableError, TooManyRequestsError } from './errors.js';
-import { createResponseFinisher } from './finish-response.js';
+import { StoreUnavailableError, TooManyRequestsError } from './errors.js';
+import { createResponseFinisher, type FinishResponse, type RequestSummary } from './finish-response.js';
+import { gatewayDefinition } from './generated/gateway-definition.js';
+import { type ApiGateway, createApiGateway } from './local/gateway/api-gateway.js';
+import { type GatewayErrorContext, renderGatewayResponse } from './local/gateway/gateway-responses.js';
 import type { Logger } from './log-fields.js';
 import { createOperations } from './operations.js';
-import { createRequestHandler, type ProxyHandler, type RequestGuard } from './request-handler.js';
+import { createRequestHandler, type ProxyHandler } from './request-handler.js';
 
 /** The answers `fail()` can make: the API's 503, and API Gateway's 429 (throttled) and 403 (key refused). */
 export type CustomersMockFault = 403 | 429 | 503;
@@ -80,32 +85,34 @@ export function createCustomersMock(options: CustomersMockOptions): CustomersMoc
     },
   };
 
-  const contract = new Contract();
-  // What API Gateway decides before the Lambda runs: the key, and its throttle.
-  const guard: RequestGuard = (operation, headers) => {
-    const header = contract.apiKeyHeader(operation);
-    if (header === undefined) return;
-    const key = headers[header];
-    if (key === undefined || key === '') throw new ForbiddenError('no API key');
-    if (options.apiKeys && !options.apiKeys.includes(key)) throw new ForbiddenError('unknown API key');
-    const gateway = take([403, 429]);
-    if (gateway) throw gatewayError(gateway.status, gateway.retryAfterSeconds);
-  };
-  const handler = createRequestHandler({
-    contract,
-    operations: createOperations(store),
-    finish: createResponseFinisher({
-      config: { corsAllowedOrigins: options.corsAllowedOrigins ?? ['*'] },
-      logger: SILENT,
-    }),
-    guard,
+  const finish = createResponseFinisher({
+    config: { corsAllowedOrigins: options.corsAllowedOrigins ?? ['*'] },
+    logger: SILENT,
   });
+  const api: Api = {
+    // Without `apiKeys` the gateway knows none, and is asked only about a request without a key (to refuse it).
+    gateway: createApiGateway({ definition: gatewayDefinition, apiKeys: options.apiKeys ?? [] }),
+    anyKey: options.apiKeys === undefined,
+    handler: createRequestHandler({ contract: new Contract(), operations: createOperations(store), finish }),
+    finish,
+    // What API Gateway decides after the key: its throttle, or a key refused after all.
+    throttle: (context) => {
+      const refusal = take([403, 429]);
+      if (refusal?.status === 429) throw new TooManyRequestsError(refusal.retryAfterSeconds);
+      // the gateway's own refusal of a key, rendered from its definition as the gateway layer renders it
+      if (refusal?.status === 403) {
+        throw renderGatewayResponse(gatewayDefinition, 'INVALID_API_KEY', context, 'CustomersMock.fail(403)', {
+          omitHeaders: ['Access-Control-Allow-Origin'],
+        });
+      }
+    },
+  };
 
   const underBase = new RegExp(`^${escapeRegExp(`${base.origin}${basePath}`)}(?:[/?#]|$)`);
   const handlers = [
     http.all(underBase, async ({ request }) => {
       requestCount += 1;
-      return answer(handler, request, basePath, `msw-${requestCount}`);
+      return answer(api, request, basePath, `msw-${requestCount}`);
     }),
   ];
 
@@ -127,25 +134,62 @@ export function createCustomersMock(options: CustomersMockOptions): CustomersMoc
   };
 }
 
-function gatewayError(status: CustomersMockFault, retryAfterSeconds: number): HttpError {
-  return status === 429 ? new TooManyRequestsError(retryAfterSeconds) : new ForbiddenError('CustomersMock.fail(403)');
+/** What answers a request: the gateway layer, then the API's handler; every refusal leaves through `finish`. */
+interface Api {
+  readonly gateway: ApiGateway;
+  /** Whether any key is let in (the gateway then checks only that one is sent). */
+  readonly anyKey: boolean;
+  readonly handler: ProxyHandler;
+  readonly finish: FinishResponse;
+  readonly throttle: (context: GatewayErrorContext) => void;
 }
 
-/** A fetch Request as the proxy event API Gateway would send, answered by the API's handler, as a fetch Response. */
-async function answer(handler: ProxyHandler, request: Request, basePath: string, requestId: string): Promise<Response> {
+/**
+ * A fetch Request answered as the local server answers it: the gateway's routing and key check, the proxy event API
+ * Gateway would send, the gateway's parameter check, then the API's handler; as a fetch Response.
+ */
+async function answer(api: Api, request: Request, basePath: string, requestId: string): Promise<Response> {
   const url = new URL(request.url);
   const path = url.pathname.slice(basePath.length) || '/';
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = Object.create(null);
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
+  const summary: RequestSummary = {
+    method: request.method,
+    path,
+    origin: headers.origin,
+    requestId,
+    started: performance.now(),
+  };
+  try {
+    const arrived = { method: request.method, path, headers, requestId };
+    const route = api.gateway.route(arrived);
+    if (route.operation.operationId !== undefined) summary.operationId = route.operation.operationId;
+    if (!api.anyKey || headers['x-api-key'] === undefined) api.gateway.authorize(route, arrived);
+    api.throttle({ requestId, headers });
+    const event = await toProxyEvent(request, url, path, headers, requestId);
+    api.gateway.validate(route, event);
+    return toResponse(await api.handler(event));
+  } catch (error) {
+    return toResponse(api.finish(summary, { error }));
+  }
+}
+
+async function toProxyEvent(
+  request: Request,
+  url: URL,
+  path: string,
+  headers: Record<string, string>,
+  requestId: string,
+): Promise<APIGatewayProxyEvent> {
   // no prototype: a query name `__proto__` is a name like any other
   const multi: Record<string, string[]> = Object.create(null);
   for (const [name, value] of url.searchParams) multi[name] = [...(multi[name] ?? []), value];
   const single = Object.fromEntries(Object.entries(multi).map(([name, values]) => [name, values.at(-1) as string]));
   const bytes = new Uint8Array(await request.arrayBuffer());
   const hasQuery = Object.keys(multi).length > 0;
-  const result = await handler({
+  return {
     resource: path,
     path,
     httpMethod: request.method,
@@ -161,7 +205,10 @@ async function answer(handler: ProxyHandler, request: Request, basePath: string,
     // As the local server sends every body: as bytes, which the handler decodes strictly as UTF-8.
     body: bytes.length === 0 ? null : Buffer.from(bytes).toString('base64'),
     isBase64Encoded: true,
-  });
+  };
+}
+
+function toResponse(result: APIGatewayProxyResult): Response {
   return new HttpResponse(result.body === '' ? null : result.body, {
     status: result.statusCode,
     headers: result.headers as Record<string, string>,

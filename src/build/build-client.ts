@@ -90,18 +90,25 @@ async function bundleJavaScript(outdir: string): Promise<void> {
     throw new Error(`the client bundle took in more than ${CLIENT_SOURCES.join(' and ')}: ${inputs}`);
 }
 
-/** node:crypto, asked only for the SHA-256 that finds a precompiled validator, by a stand-in that runs anywhere. */
-const portableCrypto: Plugin = {
-  name: 'portable-crypto',
+/**
+ * node:crypto, asked only for SHA-256 (the precompiled validators' lookup, the gateway's key digests), by a stand-in
+ * that runs anywhere; and ajv as the gateway layer imports it, for the stand-in that compiles nothing: the imported
+ * definition has the gateway validate parameters only, never a body against a model.
+ */
+const portableMswHandlers: Plugin = {
+  name: 'portable-msw-handlers',
   setup(build) {
     build.onResolve({ filter: /^(node:)?crypto$/ }, () => ({ path: shim('sha256-node-crypto.mjs') }));
+    build.onResolve({ filter: /^ajv$/ }, ({ importer }) =>
+      /[\\/]src[\\/]local[\\/]gateway[\\/]/.test(importer) ? { path: shim('ajv-precompiled-only.cjs') } : undefined,
+    );
   },
 };
 
 /**
- * client-msw.js: the API's own request handler (routing, the precompiled validators, errors, CORS) for MSW, in
- * browsers and Node alike: the Lambda's trims (no ajv compiler, no OpenAPIBackend class, no qs, no lodash), a
- * portable SHA-256, and a Buffer for the handler's base64 bodies. Returns the bundle's inputs (esbuild's metafile).
+ * client-msw.js: the local gateway layer and the API's own request handler (routing, the precompiled validators,
+ * errors, CORS) for MSW, in browsers and Node alike: the Lambda's trims (no ajv compiler, no OpenAPIBackend class, no
+ * qs, no lodash), a portable SHA-256, and a Buffer for the handler's base64 bodies. Returns the bundle's inputs (esbuild's metafile).
  */
 export async function bundleMswHandlers(outdir: string): Promise<string[]> {
   const result = await build({
@@ -118,7 +125,7 @@ export async function bundleMswHandlers(outdir: string): Promise<string[]> {
     metafile: true,
     logLevel: 'warning',
     inject: [shim('buffer-global.mjs')],
-    plugins: [leanOpenApiBackend, lodashFromEsToolkit, portableCrypto],
+    plugins: [leanOpenApiBackend, lodashFromEsToolkit, portableMswHandlers],
   });
   return Object.keys(result.metafile.inputs);
 }

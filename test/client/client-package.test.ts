@@ -216,7 +216,7 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
     expect(stdout).toMatch(/Tests\s+3 passed \(3\)/);
   });
   it.skipIf(!browserPath && !IS_CI)(
-    'runs its MSW handlers in headless Chromium, as shipped: a PUT then a GET, and the API’s 400 for an invalid id',
+    'runs its MSW handlers in headless Chromium, as shipped: a PUT then a GET, the API’s 400, an unknown key’s 403',
     async () => {
       if (!browserPath)
         throw new Error('CI=true but no Chromium was found: install it with apt-get install -y chromium');
@@ -227,7 +227,7 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
         [
           "import { getResponse } from 'msw';",
           `import { createCustomersMock } from '${CLIENT_PACKAGE_NAME}/msw';`,
-          "const mock = createCustomersMock({ baseUrl: 'https://api.example.test' });",
+          "const mock = createCustomersMock({ baseUrl: 'https://api.example.test', apiKeys: ['k'] });",
           'const ask = async (url, init) => {',
           '  const response = await getResponse([...mock.handlers], new Request(url, init));',
           '  return [response.status, await response.json()];',
@@ -237,6 +237,7 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
           "  await ask('https://api.example.test/customers', { method: 'PUT', headers, body: '{\"id\":\"in-a-browser\"}' }),",
           "  await ask('https://api.example.test/customers?id=in-a-browser', { headers }),",
           "  await ask('https://api.example.test/customers?id=a%20b', { headers }),",
+          "  await ask('https://api.example.test/customers?id=x', { headers: { 'x-api-key': 'not-k' } }),",
           ']);',
           '',
         ].join('\n'),
@@ -270,6 +271,7 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
           [200, { customer: { id: 'in-a-browser' }, message: 'success', created: true }],
           [200, { id: 'in-a-browser', customerInDB: true }],
           [400, expect.objectContaining({ errors: [expect.objectContaining({ location: 'query.id' })] })],
+          [403, { message: 'Forbidden' }],
         ]);
       } finally {
         await browser.close();

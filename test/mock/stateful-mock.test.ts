@@ -138,8 +138,8 @@ describe('npm run mock:stateful, with two keys in API_KEYS', () => {
 
     expect(refused.status).toBe(400);
     expect(JSON.parse(refused.body)).toEqual({
-      message: 'Invalid request: query.id is required',
-      errors: [{ location: 'query.id', message: 'is required' }],
+      message: 'Invalid request: query.id is missing or empty',
+      errors: [{ location: 'query.id', message: 'is missing or empty' }],
     });
     expect(refused.violations).toEqual([expect.objectContaining({ location: ['request', 'query'], code: 'required' })]);
   });

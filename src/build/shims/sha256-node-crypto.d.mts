@@ -1,4 +1,7 @@
-export function createHash(algorithm: string): {
-  update(text: string): { digest(encoding: string): string };
+interface Hash {
+  update(text: string): Hash;
+  digest(): Uint8Array;
   digest(encoding: string): string;
-};
+}
+export function createHash(algorithm: string): Hash;
+export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;

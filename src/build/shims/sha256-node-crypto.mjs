@@ -1,7 +1,8 @@
 // Stands in for node:crypto in the client package's MSW handlers, which run in browsers too: the precompiled
-// validators are found by a SHA-256 of their schema (src/precompiled-validators.ts), and that is all they ask of
-// node:crypto. SHA-256 (FIPS 180-4) of the UTF-8 text, digested as Node's `base64url`; test/unit/sha256-shim.test.ts
-// holds it to node:crypto's digest.
+// validators are found by a SHA-256 of their schema (src/precompiled-validators.ts), and the gateway layer compares
+// digests of API keys (src/local/gateway/api-gateway.ts); that is all they ask of node:crypto. SHA-256 (FIPS 180-4)
+// of the UTF-8 text, as bytes or Node's `base64url`, and a comparison that reads every byte;
+// test/unit/sha256-shim.test.ts holds them to node:crypto.
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
   0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
@@ -82,8 +83,17 @@ export function createHash(algorithm) {
       return this;
     },
     digest(encoding) {
+      const bytes = sha256(new TextEncoder().encode(parts.join('')));
+      if (encoding === undefined) return bytes;
       if (encoding !== 'base64url') throw new Error(`only base64url digests are available here, not ${encoding}`);
-      return base64url(sha256(new TextEncoder().encode(parts.join(''))));
+      return base64url(bytes);
     },
   };
+}
+
+export function timingSafeEqual(a, b) {
+  if (a.length !== b.length) throw new RangeError('Input buffers must have the same byte length');
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a[i] ^ b[i];
+  return difference === 0;
 }

@@ -89,19 +89,20 @@ export class CustomersApi extends Construct {
           partitionKey: { name: PARTITION_KEY.name, type: dynamodb.AttributeType.STRING },
           billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
           pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-          deletionProtection: true,
           ...(strict ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: strict.key } : {}),
-          // Customer data outlives the stack; but a failed first create rolls back cleanly (no orphan table that
-          // makes the retry fail with "already exists").
-          removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+          ...tableProtection(settings.tableDeletionProtection),
         });
 
-    const logGroup = new logs.LogGroup(this, 'FunctionLogs', {
-      logGroupName: `/aws/lambda/${settings.functionName}`,
-      retention: LOG_RETENTION,
-      ...(strict ? { encryptionKey: strict.key } : {}),
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    const functionLogGroupName = `/aws/lambda/${settings.functionName}`;
+    const logGroup = settings.existingFunctionLogGroup
+      ? // Left behind by a console-built function of this name: adopted as it is (infra/README.md, "Moving in").
+        logs.LogGroup.fromLogGroupName(this, 'FunctionLogs', functionLogGroupName)
+      : new logs.LogGroup(this, 'FunctionLogs', {
+          logGroupName: functionLogGroupName,
+          retention: LOG_RETENTION,
+          ...(strict ? { encryptionKey: strict.key } : {}),
+          removalPolicy: RemovalPolicy.DESTROY,
+        });
 
     // Least privilege, as the seed's custom policy: no managed policy, no wildcard action.
     const role = new iam.Role(this, 'Role', {
@@ -232,6 +233,15 @@ export class CustomersApi extends Construct {
     }
 
     this.auth = addAuthResources(this, this.api, this.stage, settings, spec);
+    if (settings.auth === 'iam' && settings.contractSuiteRoleArn) {
+      // The contract suite signs with this role right after the deploy: the stack attaches the policies itself, so
+      // the permission exists before the suite's first request, on the stack's first deploy too.
+      const suiteRole = iam.Role.fromRoleArn(this, 'ContractSuiteRole', settings.contractSuiteRoleArn, {
+        mutable: false,
+      });
+      this.auth.readPolicy?.attachToRole(suiteRole);
+      if (settings.contractSuiteWrites) this.auth.writePolicy?.attachToRole(suiteRole);
+    }
     this.webAcl = settings.waf ? addWaf(this, this.stage, settings) : undefined;
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -254,10 +264,34 @@ export class CustomersApi extends Construct {
       preTrafficCheckCode: preTrafficCheckCode ?? lambda.Code.fromAsset(PRE_TRAFFIC_CHECK_ASSET_DIR),
       logRetention: LOG_RETENTION,
       strict,
+      ignoreAlarms: settings.ignoreReleaseAlarms,
+      postTraffic: {
+        authMode: settings.auth,
+        stageName: settings.stageName,
+        lookupPath: '/customers',
+        apiKey: this.auth.firstApiKey,
+      },
     });
 
     this.customersUrl = this.api.urlForPath('/customers');
   }
+}
+
+/**
+ * The table's data outlives the stack: kept on update and deletion, and by point-in-time recovery (deleting a table
+ * with PITR leaves a system backup for 35 days). Without deletion protection (the default), the deletion policy is
+ * RetainExceptOnCreate: a failed first create deletes the new, empty table, so the stack rolls back cleanly and a
+ * retry does not hit "already exists". CloudFormation cannot delete a protected table, not even in that rollback,
+ * so with protection on (`tableDeletionProtection`, once the first deploy succeeded) the policy is plain Retain:
+ * the two never meet.
+ */
+export function tableProtection(deletionProtection: boolean): {
+  deletionProtection: boolean;
+  removalPolicy: RemovalPolicy;
+} {
+  return deletionProtection
+    ? { deletionProtection: true, removalPolicy: RemovalPolicy.RETAIN }
+    : { deletionProtection: false, removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE };
 }
 
 function permissionId(path: string): string {

@@ -67,3 +67,6 @@ export async function handler(event: LifecycleHookEvent, _context?: Context): Pr
 function logLine(line: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ level: line.passed === false ? 'ERROR' : 'INFO', ...line })}\n`);
 }
+
+// One bundle for both release hooks: the AfterAllowTraffic hook is this bundle's `postTrafficHandler`.
+export { handler as postTrafficHandler } from './post-traffic-check.js';

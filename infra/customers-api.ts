@@ -267,7 +267,6 @@ export class CustomersApi extends Construct {
       ignoreAlarms: settings.ignoreReleaseAlarms,
       postTraffic: {
         authMode: settings.auth,
-        stageName: settings.stageName,
         lookupPath: '/customers',
         apiKey: this.auth.firstApiKey,
       },

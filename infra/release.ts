@@ -59,7 +59,6 @@ export interface ReleaseProps {
   /** What the post-traffic check needs to call the stage as its callers do. */
   readonly postTraffic: {
     readonly authMode: AuthMode;
-    readonly stageName: string;
     /** The spec's lookup path, e.g. `/customers`. */
     readonly lookupPath: string;
     /** With `auth=apiKey`: the key the check sends. */
@@ -154,6 +153,8 @@ export class Release extends Construct {
   private postTrafficCheckFor(props: ReleaseProps): lambda.Function {
     const { strict, postTraffic } = props;
     const stack = Stack.of(this);
+    // Built from the function's ARN, not the alias's Ref: the alias waits for this check.
+    const aliasArn = `${props.function.functionArn}:${props.alias.aliasName}`;
     const logGroup = new logs.LogGroup(this, 'PostTrafficCheckLogs', {
       retention: props.logRetention,
       ...(strict ? { encryptionKey: strict.key } : {}),
@@ -167,7 +168,7 @@ export class Release extends Construct {
       new iam.PolicyStatement({
         sid: 'ReadWhichStageCallsTheAlias',
         actions: ['lambda:GetPolicy'],
-        resources: [props.alias.functionArn],
+        resources: [aliasArn],
       }),
     );
     if (postTraffic.authMode === 'apiKey' && postTraffic.apiKey) {
@@ -189,13 +190,14 @@ export class Release extends Construct {
         new iam.PolicyStatement({
           sid: 'LookUpThroughTheStage',
           actions: ['execute-api:Invoke'],
-          // Any API id: the API refers to the alias, which waits for this check, so its id cannot be named here.
+          // Any API id and stage: the API and its stage refer to the alias, which waits for this check, so they
+          // cannot be named here. The lookup only, never a write.
           resources: [
             Arn.format(
               {
                 service: 'execute-api',
                 resource: '*',
-                resourceName: `${postTraffic.stageName}/GET${postTraffic.lookupPath}`,
+                resourceName: `*/GET${postTraffic.lookupPath}`,
                 arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
               },
               stack,
@@ -216,7 +218,7 @@ export class Release extends Construct {
       // One lookup through API Gateway, which gives up at 29 s.
       timeout: Duration.seconds(60),
       environment: {
-        [ALIAS_ARN_ENV]: props.alias.functionArn,
+        [ALIAS_ARN_ENV]: aliasArn,
         [AUTH_MODE_ENV]: postTraffic.authMode,
         ...(postTraffic.apiKey ? { [API_KEY_ID_ENV]: postTraffic.apiKey.keyId } : {}),
       },

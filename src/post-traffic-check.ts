@@ -127,7 +127,12 @@ export async function signedHeaders(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Record<string, string>> {
   const url = new URL(request.url);
-  const signer = new SignatureV4({ service, region, credentials: roleCredentials(env), sha256: Hash.bind(null, 'sha256') });
+  const signer = new SignatureV4({
+    service,
+    region,
+    credentials: roleCredentials(env),
+    sha256: Hash.bind(null, 'sha256'),
+  });
   const signed = await signer.sign({
     method: request.method,
     protocol: url.protocol,

@@ -189,8 +189,8 @@ describe("waf=true: the CI runner's address exempt from the per-IP rate rule", (
   });
 
   it('refuses an address that is not an IPv4 CIDR', async () => {
-    await expect(
-      synthesize({ context: { waf: 'true', wafRateLimitExemptAddresses: '203.0.113.7' } }),
-    ).rejects.toThrow(/context wafRateLimitExemptAddresses must be IPv4 CIDRs/);
+    await expect(synthesize({ context: { waf: 'true', wafRateLimitExemptAddresses: '203.0.113.7' } })).rejects.toThrow(
+      /context wafRateLimitExemptAddresses must be IPv4 CIDRs/,
+    );
   });
 });

@@ -97,7 +97,11 @@ export function addWaf(
             aggregateKeyType: 'IP',
             evaluationWindowSec: 300,
             ...(exempt
-              ? { scopeDownStatement: { notStatement: { statement: { ipSetReferenceStatement: { arn: exempt.attrArn } } } } }
+              ? {
+                  scopeDownStatement: {
+                    notStatement: { statement: { ipSetReferenceStatement: { arn: exempt.attrArn } } },
+                  },
+                }
               : {}),
           },
         },

@@ -12,7 +12,7 @@ import { synthesize } from './synth.js';
 type JsonObject = Record<string, unknown>;
 interface Resource {
   readonly Type: string;
-  readonly Properties?: JsonObject;
+  readonly Properties: JsonObject;
   readonly DeletionPolicy?: string;
 }
 
@@ -31,7 +31,7 @@ function undeletableOnFailedCreate(template: Template): string[] {
   return Object.entries(resourcesOf(template))
     .filter(
       ([, resource]) =>
-        resource.DeletionPolicy === 'RetainExceptOnCreate' && resource.Properties?.DeletionProtectionEnabled === true,
+        resource.DeletionPolicy === 'RetainExceptOnCreate' && resource.Properties.DeletionProtectionEnabled === true,
     )
     .map(([logicalId]) => logicalId);
 }
@@ -65,14 +65,14 @@ describe('a failed first create rolls back cleanly (the table)', () => {
     for (const template of [byDefault, strict]) {
       const [, table] = onlyOf(template, 'AWS::DynamoDB::Table');
       expect(table.DeletionPolicy).toBe('RetainExceptOnCreate');
-      expect(table.Properties?.DeletionProtectionEnabled).not.toBe(true);
-      expect(table.Properties?.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+      expect(table.Properties.DeletionProtectionEnabled).not.toBe(true);
+      expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     }
   });
 
   it('-c tableDeletionProtection=true (after the first deploy): protection on, and the table plainly Retained', () => {
     const [, table] = onlyOf(operated, 'AWS::DynamoDB::Table');
-    expect(table.Properties?.DeletionProtectionEnabled).toBe(true);
+    expect(table.Properties.DeletionProtectionEnabled).toBe(true);
     expect(table.DeletionPolicy).toBe('Retain');
     expect(DEFAULT_SETTINGS.tableDeletionProtection).toBe(false);
   });
@@ -83,7 +83,7 @@ describe("moving in: the console-built function's log group", () => {
   const logGroupNames = (template: Template) =>
     Object.values(resourcesOf(template))
       .filter((resource) => resource.Type === 'AWS::Logs::LogGroup')
-      .map((resource) => resource.Properties?.LogGroupName);
+      .map((resource) => resource.Properties.LogGroupName);
 
   it('is created by the stack by default', () => {
     expect(logGroupNames(byDefault)).toContain(name);
@@ -92,12 +92,12 @@ describe("moving in: the console-built function's log group", () => {
   it('-c existingFunctionLogGroup=true adopts it by name: not created, the function logs there and may write it', () => {
     expect(logGroupNames(operated)).not.toContain(name);
     const [, fn] = Object.entries(resourcesOf(operated)).find(
-      ([, resource]) => resource.Properties?.FunctionName === DEFAULT_SETTINGS.functionName,
+      ([, resource]) => resource.Properties.FunctionName === DEFAULT_SETTINGS.functionName,
     ) as [string, Resource];
-    expect((fn.Properties?.LoggingConfig as JsonObject).LogGroup).toBe(name);
+    expect((fn.Properties.LoggingConfig as JsonObject).LogGroup).toBe(name);
     const policies = Object.values(resourcesOf(operated)).filter((resource) => resource.Type === 'AWS::IAM::Policy');
     const writes = policies
-      .flatMap((policy) => (policy.Properties?.PolicyDocument as { Statement: JsonObject[] }).Statement)
+      .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: JsonObject[] }).Statement)
       .filter((statement) => statement.Sid === 'WriteOwnLogs');
     expect(writes.some((statement) => JSON.stringify(statement.Resource).includes(`:log-group:${name}:*`))).toBe(true);
   });
@@ -105,7 +105,7 @@ describe("moving in: the console-built function's log group", () => {
 
 describe('a hotfix while a release alarm is in ALARM', () => {
   const alarmConfiguration = (template: Template) =>
-    onlyOf(template, 'AWS::CodeDeploy::DeploymentGroup')[1].Properties?.AlarmConfiguration as {
+    onlyOf(template, 'AWS::CodeDeploy::DeploymentGroup')[1].Properties.AlarmConfiguration as {
       Enabled: boolean;
       Alarms: unknown[];
     };
@@ -132,8 +132,8 @@ describe("auth=iam: the contract suite's permission exists before the suite runs
     const { template } = await synthesize({ context: { auth: 'iam', ...context } });
     const policies = Object.values(resourcesOf(template)).filter((r) => r.Type === 'AWS::IAM::ManagedPolicy');
     const roles = (method: string) =>
-      policies.find((policy) => JSON.stringify(policy.Properties?.PolicyDocument).includes(`/${method}/customers`))
-        ?.Properties?.Roles;
+      policies.find((policy) => JSON.stringify(policy.Properties.PolicyDocument).includes(`/${method}/customers`))
+        ?.Properties.Roles;
     return { read: roles('GET'), write: roles('PUT') };
   }
 
@@ -160,12 +160,11 @@ describe("auth=iam: the contract suite's permission exists before the suite runs
 });
 
 describe("waf=true: the CI runner's address exempt from the per-IP rate rule", () => {
-  const rateRule = (template: Template) =>
-    (
-      (onlyOf(template, 'AWS::WAFv2::WebACL')[1].Properties?.Rules as JsonObject[]).find(
-        (rule) => rule.Name === 'RateLimitPerIp',
-      )?.Statement as { RateBasedStatement: JsonObject }
-    ).RateBasedStatement;
+  const rateRule = (template: Template): JsonObject => {
+    const rules = onlyOf(template, 'AWS::WAFv2::WebACL')[1].Properties.Rules as JsonObject[];
+    const rule = rules.find((candidate) => candidate.Name === 'RateLimitPerIp') as JsonObject;
+    return (rule.Statement as { RateBasedStatement: JsonObject }).RateBasedStatement;
+  };
 
   it('-c wafRateLimitExemptAddresses=…: those addresses are not counted; everyone else is, at the same limit', async () => {
     const [{ template: exempt }, { template: plain }] = await Promise.all([

@@ -48,7 +48,7 @@ async function runCheck(stageUrl: string, key: string | undefined) {
   const verdict = await checkAfterTraffic(HOOK, {
     stageUrl: async () => stageUrl,
     send: sendOverHttp,
-    credentials: async () => (key ? { 'x-api-key': key } : {}),
+    credentials: async (): Promise<Record<string, string>> => (key ? { 'x-api-key': key } : {}),
     report: async (event, status) => {
       expect(event).toEqual(HOOK);
       reports.push(status);

@@ -486,7 +486,9 @@ describe('configuration from context', () => {
     const readme = await readFile('infra/README.md', 'utf8');
     const rows = [...readme.matchAll(/^\| `(\w+)` \| (`[^`]*`|none) \|/gm)].map(([, key, value]) => [key, value]);
     const shown = (value: unknown) =>
-      value === undefined ? 'none' : `\`${Array.isArray(value) ? value.join(',') : String(value)}\``;
+      value === undefined || (Array.isArray(value) && value.length === 0)
+        ? 'none'
+        : `\`${Array.isArray(value) ? value.join(',') : String(value)}\``;
     expect(Object.fromEntries(rows)).toEqual(
       Object.fromEntries(
         Object.entries(CONTEXT_KEYS).map(([setting, key]) => [

@@ -429,7 +429,15 @@ describe('outputs', () => {
   it('are exactly CustomersUrl and ApiUrl, named as the README says', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     // Beside the two URLs, the default auth mode's outputs (infra/auth.ts; test/infra/auth-modes.test.ts).
-    expect(Object.keys(outputs).sort()).toEqual(['ApiKeyId', 'ApiUrl', 'AuthMode', 'CustomersUrl', 'UsagePlanId']);
+    expect(Object.keys(outputs).sort()).toEqual([
+      'ApiKeyId',
+      'ApiUrl',
+      'AuthMode',
+      'CustomersUrl',
+      'TableName',
+      'UsagePlanId',
+    ]);
+    expect(outputs.TableName?.Value).toEqual({ Ref: onlyResource(template, 'AWS::DynamoDB::Table').logicalId });
     expect(JSON.stringify(outputs.CustomersUrl?.Value)).toMatch(/\/customers"/);
   });
 });

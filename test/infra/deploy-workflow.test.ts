@@ -225,6 +225,23 @@ describe('one environment (deploy-environment.yml)', () => {
   });
 });
 
+describe("staging's test ids do not pile up", () => {
+  it("are deleted after the full suite (also a failed one), never after the read-only one, from the stack's table", async () => {
+    const { steps } = await environmentJob();
+    const contract = steps.findIndex((step) => step.run === 'npm run test:contract');
+    const purge = steps.findIndex((step) => step.run?.includes('npm run purge:contract-ids') ?? false);
+    expect(purge).toBeGreaterThan(contract);
+    expect(steps[purge]?.if).toBe(
+      expression("always() && !inputs.contract-read-only && steps.outputs.outcome == 'success'"),
+    );
+    expect(steps[purge]?.run).toMatch(
+      /TABLE_NAME="\$\(node -p "require\('\.\/cdk-outputs\.json'\)\.CustomersApiStack\.TableName"\)"/,
+    );
+    const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['purge:contract-ids']).toBe('tsx src/build/purge-contract-ids.ts');
+  });
+});
+
 describe("the deploy workflow's outputs step, run by bash with a stand-in aws CLI", () => {
   const KEY = 'k3y-from-api-gateway-0123456789';
 

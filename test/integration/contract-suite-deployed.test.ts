@@ -68,7 +68,7 @@ async function stagingExemptsTheRunner(): Promise<boolean> {
   const runner = steps.find((step) => step.id === 'runner');
   const deploy = steps.find((step) => step.run?.startsWith('npx cdk deploy') ?? false);
   return (
-    runner?.if === '${{ !inputs.contract-read-only }}' &&
+    runner?.if === `\${{ !inputs.contract-read-only }}` &&
     (deploy?.run ?? '').includes('-c wafRateLimitExemptAddresses=$RUNNER_ADDRESS')
   );
 }

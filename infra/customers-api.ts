@@ -35,6 +35,32 @@ export const LIVE_ALIAS = 'live';
 /** Days the function's and the API's logs are kept. */
 export const LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
 
+/**
+ * The access log's JSON fields (one line per request): who called and how, what API Gateway answered, and why when it
+ * refused (the gateway response type, the integration's error, the WAF's verdict), how long it took, and which API
+ * key was used (its id, never the key). Every value is a `$context` variable of AWS's access-logging list.
+ */
+export const ACCESS_LOG_FIELDS = {
+  requestId: apigateway.AccessLogField.contextRequestId(),
+  extendedRequestId: apigateway.AccessLogField.contextExtendedRequestId(),
+  ip: apigateway.AccessLogField.contextIdentitySourceIp(),
+  userAgent: apigateway.AccessLogField.contextIdentityUserAgent(),
+  requestTime: apigateway.AccessLogField.contextRequestTime(),
+  httpMethod: apigateway.AccessLogField.contextHttpMethod(),
+  resourcePath: apigateway.AccessLogField.contextResourcePath(),
+  protocol: apigateway.AccessLogField.contextProtocol(),
+  status: apigateway.AccessLogField.contextStatus(),
+  responseLength: apigateway.AccessLogField.contextResponseLength(),
+  responseLatency: apigateway.AccessLogField.contextResponseLatency(),
+  integrationLatency: apigateway.AccessLogField.contextIntegrationLatency(),
+  integrationStatus: apigateway.AccessLogField.contextIntegrationStatus(),
+  errorType: apigateway.AccessLogField.contextErrorResponseType(),
+  integrationError: apigateway.AccessLogField.contextIntegrationErrorMessage(),
+  apiKeyId: apigateway.AccessLogField.contextIdentityApiKeyId(),
+  wafStatus: apigateway.AccessLogField.contextWafStatus(),
+  wafResponse: apigateway.AccessLogField.contextWafResponseCode(),
+} as const;
+
 export interface CustomersApiProps extends Partial<CustomersApiSettings> {
   /** The OpenAPI document, dereferenced. @default the generated openapi/openapi.yaml */
   readonly spec?: object;
@@ -208,8 +234,10 @@ export class CustomersApi extends Construct {
         throttlingRateLimit: settings.throttlingRateLimit,
         throttlingBurstLimit: settings.throttlingBurstLimit,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
-        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
-        metricsEnabled: true,
+        accessLogFormat: apigateway.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+        // No per-method (detailed, billed) metrics: every alarm and graph reads the API-level ones (ApiName, Stage),
+        // which API Gateway publishes anyway (infra/README.md, "What an operator sees").
+        metricsEnabled: false,
         // Execution logs of failures only: what went wrong between the gateway and the function, at little cost.
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
@@ -221,6 +249,15 @@ export class CustomersApi extends Construct {
     // SpecRestApi adds its own `Endpoint` output; the stack outputs ApiUrl and CustomersUrl instead.
     this.api.node.tryRemoveChild('Endpoint');
     this.stage = this.api.deploymentStage;
+    // The execution log group API Gateway would create on the first error, without retention or key: the stack
+    // creates it first (the stage waits for it), kept a year and, in strict, encrypted like every other log group.
+    const executionLogs = new logs.LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${settings.stageName}`,
+      retention: LOG_RETENTION,
+      ...(strict ? { encryptionKey: strict.key } : {}),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage.node.addDependency(executionLogs);
 
     // SpecRestApi adds no invoke permission: allow this API's stage, on the spec's paths only, to invoke the alias
     // (not the function: API Gateway has no business calling a version that is not live). Every method of a path

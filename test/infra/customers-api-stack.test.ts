@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { AccessLogField } from 'aws-cdk-lib/aws-apigateway';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { acknowledgementsFor } from '../../infra/acknowledged-findings.js';
 import { HTTP_METHODS, KEYWORDS_GATEWAY_REJECTS, translateSchema } from '../../infra/api-definition.js';
@@ -123,9 +124,9 @@ describe('function', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/lambda/dynamodb-rest-api' });
   });
 
-  it("keeps the function's, the two release checks' and the API's logs one year", () => {
+  it("keeps the function's, the two release checks' and the API's (access and execution) logs one year", () => {
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup')) as { Properties: JsonObject }[];
-    expect(logGroups).toHaveLength(4);
+    expect(logGroups).toHaveLength(5);
     for (const { Properties: group } of logGroups) expect(group.RetentionInDays).toBe(365);
   });
 
@@ -274,7 +275,7 @@ describe('REST API', () => {
 });
 
 describe('stage', () => {
-  it('is prod, throttled, with JSON access logs, execution logs of errors (no request data) and metrics', () => {
+  it('is prod, throttled, with JSON access logs, execution logs of errors (no request data), no per-method metrics', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'prod',
       MethodSettings: Match.arrayWith([
@@ -283,7 +284,7 @@ describe('stage', () => {
           ResourcePath: '/*',
           ThrottlingRateLimit: 100,
           ThrottlingBurstLimit: 200,
-          MetricsEnabled: true,
+          MetricsEnabled: false,
           LoggingLevel: 'ERROR',
           DataTraceEnabled: false,
         }),
@@ -293,6 +294,68 @@ describe('stage', () => {
         Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
       },
     });
+  });
+});
+
+describe('stage logs and metrics', () => {
+  const stage = () => Object.entries(template.findResources('AWS::ApiGateway::Stage'))[0] as [string, JsonObject];
+
+  it('creates the execution log group API Gateway would create (named for this API and stage), before the stage', () => {
+    const api = onlyResource(template, 'AWS::ApiGateway::RestApi').logicalId;
+    const [id, group] = Object.entries(
+      template.findResources('AWS::Logs::LogGroup', {
+        Properties: { LogGroupName: { 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: api }, '/prod']] } },
+      }),
+    )[0] as [string, { Properties: JsonObject }];
+    expect(group.Properties.RetentionInDays).toBe(365);
+    expect(stage()[1].DependsOn).toContain(id);
+  });
+
+  it('logs each request as JSON with the error type, integration error, latencies, API key id and WAF status', () => {
+    const format = ((stage()[1].Properties as JsonObject).AccessLogSetting as { Format: string }).Format;
+    const fields = JSON.parse(format) as Record<string, string>;
+    expect(Object.keys(fields)).toEqual(
+      expect.arrayContaining([
+        'requestId',
+        'errorType',
+        'integrationError',
+        'responseLatency',
+        'apiKeyId',
+        'wafStatus',
+      ]),
+    );
+    // every value is one $context variable of AWS's access-logging list, as the CDK's AccessLogField spells them
+    const known = new Set(
+      Object.getOwnPropertyNames(AccessLogField)
+        .filter((name) => /^context[A-Z]/.test(name) && !/AccountId$/.test(name))
+        .map((name) => (AccessLogField as unknown as Record<string, unknown>)[name])
+        .filter((field): field is () => unknown => typeof field === 'function' && field.length === 0)
+        .map((field) => String(field())),
+    );
+    expect(known.size).toBeGreaterThan(30);
+    for (const [name, value] of Object.entries(fields)) expect(known.has(value), `${name}: ${value}`).toBe(true);
+    expect(fields.requestId).toBe('$context.requestId');
+    expect(fields.errorType).toBe('$context.error.responseType');
+    expect(fields.apiKeyId).toBe('$context.identity.apiKeyId');
+    expect(fields.wafStatus).toBe('$context.waf.status');
+  });
+
+  it('turns on per-method (detailed, billed) metrics only if an alarm reads a per-method metric', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: JsonObject }[];
+    const dimensions = alarms.flatMap(({ Properties: alarm }) =>
+      [
+        alarm,
+        ...((alarm.Metrics as { MetricStat?: { Metric: JsonObject } }[] | undefined) ?? []).map(
+          (q) => q.MetricStat?.Metric ?? {},
+        ),
+      ]
+        .filter((metric) => metric.Namespace === 'AWS/ApiGateway')
+        .flatMap((metric) => ((metric.Dimensions as { Name: string }[] | undefined) ?? []).map((d) => d.Name)),
+    );
+    expect(dimensions, 'some alarm reads API Gateway').toContain('ApiName');
+    const perMethod = dimensions.some((name) => name === 'Method' || name === 'Resource');
+    const settings = (stage()[1].Properties as { MethodSettings: { MetricsEnabled?: boolean }[] }).MethodSettings;
+    expect(settings.some((setting) => setting.MetricsEnabled === true)).toBe(perMethod);
   });
 });
 

@@ -112,7 +112,7 @@ export class Release extends Construct {
       // The probe's invocation includes the new version's cold start; the API's function gives up at 15 s.
       timeout: Duration.seconds(60),
       environment: { [TARGET_VERSION_ENV]: newVersion.functionArn },
-      description: 'customers-api: CodeDeploy BeforeAllowTraffic hook, a GET /customers lookup on the new version',
+      description: 'customers-api: CodeDeploy BeforeAllowTraffic hook, a lookup, a refused PUT and a preflight',
       ...(strict && network
         ? {
             vpc: strict.vpc,

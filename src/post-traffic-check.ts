@@ -12,7 +12,7 @@ import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { LifecycleHookEvent } from './pre-traffic-check.js';
 import { type HookStatus, reportHookStatus } from './release-hook-calls.js';
-import { judgeProbeAnswer, type ProbeVerdict } from './release-probe.js';
+import { judgePreflight, judgeProbeAnswer, type ProbeVerdict } from './release-probe.js';
 
 /** The id the post-traffic lookup asks for (any valid id: a lookup is a 200 either way). */
 export const POST_TRAFFIC_PROBE_ID = 'post-traffic-check-probe';
@@ -30,7 +30,7 @@ export const API_KEY_ID_ENV = 'API_KEY_ID';
 
 /** An HTTP request the check sends, before it is authenticated. */
 export interface ProbeRequest {
-  readonly method: 'GET';
+  readonly method: 'GET' | 'OPTIONS';
   readonly url: string;
   readonly headers: Record<string, string>;
 }
@@ -47,8 +47,12 @@ export interface PostTrafficCheckCalls {
   readonly stageUrl: () => Promise<string>;
   /** Sends `request` as it is (the check has added the credentials). */
   readonly send: (request: ProbeRequest) => Promise<HttpAnswer>;
-  /** Headers that authenticate `request` at the stage; `{}` when the stage checks no credentials. */
-  readonly credentials: (request: ProbeRequest) => Promise<Record<string, string>>;
+  /**
+   * Headers that authenticate `request` at the stage; `{}` when the stage checks no credentials; undefined when it
+   * checks them but the check has none (`apiKey` with `createApiKey=false`): it then sends only a CORS preflight,
+   * which needs no credentials and still reaches the new version through the stage.
+   */
+  readonly credentials: (request: ProbeRequest) => Promise<Record<string, string> | undefined>;
   readonly report: (event: LifecycleHookEvent, status: HookStatus) => Promise<void>;
   readonly log?: (line: Record<string, unknown>) => void;
 }
@@ -74,6 +78,28 @@ export function postTrafficRequest(stageUrl: string, id: string = POST_TRAFFIC_P
   };
 }
 
+/** The CORS preflight for `PUT <stage>/customers`, which needs no credentials in any mode. */
+export function postTrafficPreflight(stageUrl: string): ProbeRequest {
+  const base = stageUrl.endsWith('/') ? stageUrl : `${stageUrl}/`;
+  return {
+    method: 'OPTIONS',
+    url: `${base}customers`,
+    headers: {
+      origin: 'https://post-traffic-check.invalid',
+      'access-control-request-method': 'PUT',
+      'user-agent': 'customers-api-post-traffic-check',
+    },
+  };
+}
+
+/** An HTTP answer as the proxy response the verdicts of src/release-probe.ts read. */
+function asInvokeAnswer(answer: HttpAnswer) {
+  return {
+    statusCode: 200,
+    payload: JSON.stringify({ statusCode: answer.status, headers: answer.headers, body: answer.body }),
+  };
+}
+
 /** Looks the probe id up through the stage, reports the verdict to CodeDeploy, and returns it. */
 export async function checkAfterTraffic(
   event: LifecycleHookEvent,
@@ -81,17 +107,17 @@ export async function checkAfterTraffic(
 ): Promise<ProbeVerdict> {
   let verdict: ProbeVerdict;
   try {
-    const request = postTrafficRequest(await calls.stageUrl());
-    const authenticated = { ...request, headers: { ...request.headers, ...(await calls.credentials(request)) } };
-    const answer = await calls.send(authenticated);
-    // The same verdict as the pre-traffic check's, on the answer as API Gateway gave it.
-    verdict = judgeProbeAnswer(
-      {
-        statusCode: 200,
-        payload: JSON.stringify({ statusCode: answer.status, headers: answer.headers, body: answer.body }),
-      },
-      POST_TRAFFIC_PROBE_ID,
-    );
+    const stageUrl = await calls.stageUrl();
+    const request = postTrafficRequest(stageUrl);
+    const credentials = await calls.credentials(request);
+    // The same verdicts as the pre-traffic check's, on the answer as API Gateway gave it.
+    verdict =
+      credentials === undefined
+        ? judgePreflight(asInvokeAnswer(await calls.send(postTrafficPreflight(stageUrl))))
+        : judgeProbeAnswer(
+            asInvokeAnswer(await calls.send({ ...request, headers: { ...request.headers, ...credentials } })),
+            POST_TRAFFIC_PROBE_ID,
+          );
   } catch (error) {
     verdict = { passed: false, reason: `the stage could not be reached: ${String(error)}` };
   }
@@ -187,7 +213,7 @@ export async function handler(event: LifecycleHookEvent): Promise<ProbeVerdict> 
     send: sendOverHttp,
     credentials: async (request) => {
       if (mode === 'iam') return signedHeaders(request, 'execute-api', region);
-      if (mode === 'apiKey' && keyId) return { 'x-api-key': await readApiKey(keyId, region) };
+      if (mode === 'apiKey') return keyId ? { 'x-api-key': await readApiKey(keyId, region) } : undefined;
       return {};
     },
     report: (hook, status) =>

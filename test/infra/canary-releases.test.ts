@@ -288,14 +288,18 @@ describe('the post-traffic check (AfterAllowTraffic), through the real stage', (
   });
 
   it.each([
-    ['iam', ['execute-api:Invoke'], /\*\/\*\/GET\/customers/],
-    ['none', [], undefined],
+    ['iam', {}, ['execute-api:Invoke'], /\*\/\*\/GET\/customers/],
+    ['none', {}, [], undefined],
+    // no key to send: a CORS preflight through the stage instead (src/post-traffic-check.ts)
+    ['apiKey', { createApiKey: 'false' }, [], undefined],
   ] as const)(
-    'auth=%s: signs with its own role (GET only) or sends no credentials',
-    async (auth, extra, resource) => {
-      const { template: mode } = await synthesize({ context: { auth } });
+    'auth=%s %o: signs with its own role (GET only), sends no credentials, or has no key to read',
+    async (auth, more, extra, resource) => {
+      const { template: mode } = await synthesize({ context: { auth, ...more } });
       const hook = postTrafficHook(mode).resource;
-      expect((hook.Properties.Environment as { Variables: JsonObject }).Variables).toMatchObject({ AUTH_MODE: auth });
+      const variables = (hook.Properties.Environment as { Variables: JsonObject }).Variables;
+      expect(variables).toMatchObject({ AUTH_MODE: auth });
+      expect(variables.API_KEY_ID).toBeUndefined();
       const grants = grantsOf(mode, hook);
       expect(Object.keys(grants).sort()).toEqual(
         [

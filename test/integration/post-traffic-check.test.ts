@@ -95,6 +95,25 @@ describe('the lookup through the stage URL', () => {
     expect(closed.reports).toEqual(['Failed']);
   });
 
+  it('sends only a CORS preflight, and judges it, when the stage wants credentials the check does not have', async () => {
+    const sent: string[] = [];
+    const check = (send: typeof sendOverHttp) =>
+      checkAfterTraffic(HOOK, {
+        stageUrl: async () => `${stage.url}/`,
+        send: async (request) => {
+          sent.push(`${request.method} ${new URL(request.url).pathname}`);
+          return send(request);
+        },
+        credentials: async () => undefined,
+        report: async () => undefined,
+        log: () => undefined,
+      });
+    await expect(check(sendOverHttp)).resolves.toEqual({ passed: true });
+    expect(sent).toEqual(['OPTIONS /prod/customers']);
+    const refused = await check(async () => ({ status: 403, headers: {}, body: '{"message":"Forbidden"}' }));
+    expect(refused).toEqual({ passed: false, reason: expect.stringMatching(/preflight was answered 403/) });
+  });
+
   it('asks for the probe id with GET only, whatever the stage URL looks like', () => {
     for (const base of ['https://a1b2c3.execute-api.eu-west-1.amazonaws.com/prod', 'https://x.example/prod/']) {
       const request = postTrafficRequest(base);

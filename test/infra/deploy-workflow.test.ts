@@ -374,3 +374,32 @@ describe("the deploy step's command, run by bash with a stand-in npx", () => {
     ]);
   });
 });
+
+describe("the runner's address step (staging), run by bash with a stand-in curl", () => {
+  async function runnerOutput(curlAnswer: string | undefined): Promise<string> {
+    const { steps } = await environmentJob();
+    const script = steps.find((step) => step.id === 'runner')?.run;
+    if (!script) throw new Error('no runner step');
+    const dir = await mkdtemp(join(tmpdir(), 'runner-address-'));
+    await mkdir(join(dir, 'bin'));
+    const curl = curlAnswer === undefined ? 'exit 22' : `printf '%s\\n' '${curlAnswer}'`;
+    await writeFile(join(dir, 'bin', 'curl'), `#!/bin/sh\n${curl}\n`, { mode: 0o755 });
+    await writeFile(join(dir, 'output'), '');
+    execFileSync('bash', ['-e', '-o', 'pipefail', '-c', script], {
+      cwd: dir,
+      env: { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, GITHUB_OUTPUT: join(dir, 'output') },
+    });
+    const output = await readFile(join(dir, 'output'), 'utf8');
+    await rm(dir, { recursive: true });
+    return output;
+  }
+
+  it('gives the deploy the runner address as one /32', async () => {
+    expect(await runnerOutput('203.0.113.7')).toBe('address=203.0.113.7/32\n');
+  });
+
+  it('gives nothing (no exemption, the deploy goes on) when the lookup fails or answers nonsense', async () => {
+    expect(await runnerOutput(undefined)).toBe('');
+    expect(await runnerOutput('<html>rate limited</html>')).toBe('');
+  });
+});

@@ -177,10 +177,17 @@ export class Release extends Construct {
           sid: 'ReadTheFirstApiKey',
           actions: ['apigateway:GET'],
           resources: [
+            // arn:<partition>:apigateway:<region>::/apikeys/<id>
             Arn.format(
-              { service: 'apigateway', account: '', resource: '/apikeys', resourceName: postTraffic.apiKey.keyId },
+              {
+                service: 'apigateway',
+                account: '',
+                resource: '/apikeys',
+                resourceName: postTraffic.apiKey.keyId,
+                arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+              },
               stack,
-            ).replace('/apikeys:', '/apikeys/'),
+            ),
           ],
         }),
       );

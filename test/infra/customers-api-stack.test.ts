@@ -8,6 +8,7 @@ import { POLICY_PLUGINS } from '../../infra/policy-checks.js';
 import { CONTEXT_KEYS, DEFAULT_SETTINGS } from '../../infra/settings.js';
 import { gatewayDefinition } from '../../src/generated/gateway-definition.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
+import { undeletableOnFailedCreate } from './failed-create.js';
 import { synthesize } from './synth.js';
 
 type JsonObject = Record<string, unknown>;
@@ -100,6 +101,10 @@ describe('table', () => {
     });
     // CloudFormation cannot delete a protected table, not even to roll back its failed create.
     expect(onlyResource(template, 'AWS::DynamoDB::Table').properties.DeletionProtectionEnabled).not.toBe(true);
+  });
+
+  it('combines RetainExceptOnCreate with deletion protection on no resource (CloudFormation could not roll back)', () => {
+    expect(undeletableOnFailedCreate(template)).toEqual([]);
   });
 
   it('is kept on update and stack deletion, but not when a failed first create rolls back', () => {
@@ -698,6 +703,17 @@ describe('the strict compliance profile (-c compliance=strict)', () => {
   beforeAll(async () => {
     ({ template: strict } = await synthesize({ context: { compliance: 'strict' } }));
   }, 60_000);
+
+  it('leaves the table deletable by a rolled-back first create: RetainExceptOnCreate, no deletion protection, PITR', () => {
+    expect(undeletableOnFailedCreate(strict)).toEqual([]);
+    const table = Object.values(strict.findResources('AWS::DynamoDB::Table'))[0] as {
+      DeletionPolicy: string;
+      Properties: JsonObject;
+    };
+    expect(table.DeletionPolicy).toBe('RetainExceptOnCreate');
+    expect(table.Properties.DeletionProtectionEnabled).not.toBe(true);
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+  });
 
   it('encrypts the table and every log group with one customer-managed key, rotated, kept with the table', () => {
     const key = onlyResource(strict, 'AWS::KMS::Key');

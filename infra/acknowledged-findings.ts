@@ -180,6 +180,56 @@ export const ACKNOWLEDGED_FINDINGS: readonly AcknowledgedFinding[] = [
     profiles: STANDARD,
     on: (api) => api.release.preTrafficCheck,
   },
+  {
+    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::<CustomersApiReleasePostTrafficCheck89809DDD.Arn>:*]',
+    reason:
+      "CodeDeploy's role may invoke the post-traffic check and its versions (<check ARN>:*, no other function), as " +
+      "the CDK's LambdaDeploymentGroup grants it; CodeDeploy invokes the hook it is given, unqualified.",
+    profiles: BOTH,
+    on: (api) => api.release.deploymentGroup.role,
+  },
+  {
+    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:*/*/GET/customers]',
+    reason:
+      'With auth=iam the post-traffic check signs its one lookup (GET /customers, never a write) with its own role. The ' +
+      "API and its stage refer to the live alias, whose update waits for the check: naming the API's id here would be " +
+      'a dependency cycle, so the grant names the method and path in any API of this account and region.',
+    profiles: BOTH,
+    on: (api) => api.release.postTrafficCheck.role,
+    when: (settings) => settings.auth === 'iam',
+  },
+  {
+    id: 'Serverless::Serverless-LambdaDLQ',
+    reason:
+      'The post-traffic check is invoked by CodeDeploy once per deployment. If it fails without reporting, CodeDeploy ' +
+      'fails the deployment when the hook times out and rolls back; a dead-letter queue would hold an event nobody ' +
+      'replays.',
+    profiles: BOTH,
+    on: (api) => api.release.postTrafficCheck,
+  },
+  {
+    id: 'Serverless::Serverless-LambdaTracing',
+    reason: `X-Ray is off by default: the post-traffic check makes one lookup and one CodeDeploy call per deployment, and logs its verdict. ${STRICT_FIXES}`,
+    profiles: STANDARD,
+    on: (api) => api.release.postTrafficCheck,
+  },
+  {
+    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'The post-traffic check, traced in the strict profile: X-Ray (xray:PutTraceSegments, xray:PutTelemetryRecords) ' +
+      'supports no resource-level permissions; every action is named, none is a wildcard.',
+    profiles: STRICT,
+    on: (api) => api.release.postTrafficCheck.role,
+  },
+  {
+    id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
+    reason:
+      "CT.LAMBDA.PR.3: the post-traffic check calls the stage's public URL, as clients do; the strict profile's VPC has " +
+      'no route out, and an execute-api interface endpoint with private DNS would cut the VPC off from regional APIs. ' +
+      'It accepts no inbound connection and makes one read-only lookup per deployment. Not fixed by any profile.',
+    profiles: BOTH,
+    on: (api) => api.release.postTrafficCheck,
+  },
 ];
 
 /** The acknowledgements that apply to the API's settings (its compliance profile, its WAF). */

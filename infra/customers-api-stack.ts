@@ -24,6 +24,11 @@ export class CustomersApiStack extends Stack {
     output('CustomersUrl', customersApi.customersUrl, 'GET ?id=… and PUT {"id": …}');
     output('ApiUrl', customersApi.api.url, 'Base URL: API_URL for npm run test:contract');
     output(
+      'TableName',
+      customersApi.table.tableName,
+      'The table (staging: npm run purge:contract-ids after the suite)',
+    );
+    output(
       'AuthMode',
       settings.auth,
       'Who may call: -c auth=apiKey|iam|none (CONTRACT_AUTH for npm run test:contract)',

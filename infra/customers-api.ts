@@ -35,6 +35,32 @@ export const LIVE_ALIAS = 'live';
 /** Days the function's and the API's logs are kept. */
 export const LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
 
+/**
+ * The access log's JSON fields (one line per request): who called and how, what API Gateway answered, and why when it
+ * refused (the gateway response type, the integration's error, the WAF's verdict), how long it took, and which API
+ * key was used (its id, never the key). Every value is a `$context` variable of AWS's access-logging list.
+ */
+export const ACCESS_LOG_FIELDS = {
+  requestId: apigateway.AccessLogField.contextRequestId(),
+  extendedRequestId: apigateway.AccessLogField.contextExtendedRequestId(),
+  ip: apigateway.AccessLogField.contextIdentitySourceIp(),
+  userAgent: apigateway.AccessLogField.contextIdentityUserAgent(),
+  requestTime: apigateway.AccessLogField.contextRequestTime(),
+  httpMethod: apigateway.AccessLogField.contextHttpMethod(),
+  resourcePath: apigateway.AccessLogField.contextResourcePath(),
+  protocol: apigateway.AccessLogField.contextProtocol(),
+  status: apigateway.AccessLogField.contextStatus(),
+  responseLength: apigateway.AccessLogField.contextResponseLength(),
+  responseLatency: apigateway.AccessLogField.contextResponseLatency(),
+  integrationLatency: apigateway.AccessLogField.contextIntegrationLatency(),
+  integrationStatus: apigateway.AccessLogField.contextIntegrationStatus(),
+  errorType: apigateway.AccessLogField.contextErrorResponseType(),
+  integrationError: apigateway.AccessLogField.contextIntegrationErrorMessage(),
+  apiKeyId: apigateway.AccessLogField.contextIdentityApiKeyId(),
+  wafStatus: apigateway.AccessLogField.contextWafStatus(),
+  wafResponse: apigateway.AccessLogField.contextWafResponseCode(),
+} as const;
+
 export interface CustomersApiProps extends Partial<CustomersApiSettings> {
   /** The OpenAPI document, dereferenced. @default the generated openapi/openapi.yaml */
   readonly spec?: object;
@@ -89,19 +115,20 @@ export class CustomersApi extends Construct {
           partitionKey: { name: PARTITION_KEY.name, type: dynamodb.AttributeType.STRING },
           billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
           pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-          deletionProtection: true,
           ...(strict ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: strict.key } : {}),
-          // Customer data outlives the stack; but a failed first create rolls back cleanly (no orphan table that
-          // makes the retry fail with "already exists").
-          removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+          ...tableProtection(settings.tableDeletionProtection),
         });
 
-    const logGroup = new logs.LogGroup(this, 'FunctionLogs', {
-      logGroupName: `/aws/lambda/${settings.functionName}`,
-      retention: LOG_RETENTION,
-      ...(strict ? { encryptionKey: strict.key } : {}),
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    const functionLogGroupName = `/aws/lambda/${settings.functionName}`;
+    const logGroup = settings.existingFunctionLogGroup
+      ? // Left behind by a console-built function of this name: adopted as it is (infra/README.md, "Moving in").
+        logs.LogGroup.fromLogGroupName(this, 'FunctionLogs', functionLogGroupName)
+      : new logs.LogGroup(this, 'FunctionLogs', {
+          logGroupName: functionLogGroupName,
+          retention: LOG_RETENTION,
+          ...(strict ? { encryptionKey: strict.key } : {}),
+          removalPolicy: RemovalPolicy.DESTROY,
+        });
 
     // Least privilege, as the seed's custom policy: no managed policy, no wildcard action.
     const role = new iam.Role(this, 'Role', {
@@ -194,8 +221,10 @@ export class CustomersApi extends Construct {
         throttlingRateLimit: settings.throttlingRateLimit,
         throttlingBurstLimit: settings.throttlingBurstLimit,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
-        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
-        metricsEnabled: true,
+        accessLogFormat: apigateway.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+        // No per-method (detailed, billed) metrics: every alarm and graph reads the API-level ones (ApiName, Stage),
+        // which API Gateway publishes anyway (infra/README.md, "What an operator sees").
+        metricsEnabled: false,
         // Execution logs of failures only: what went wrong between the gateway and the function, at little cost.
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
@@ -207,6 +236,15 @@ export class CustomersApi extends Construct {
     // SpecRestApi adds its own `Endpoint` output; the stack outputs ApiUrl and CustomersUrl instead.
     this.api.node.tryRemoveChild('Endpoint');
     this.stage = this.api.deploymentStage;
+    // The execution log group API Gateway would create on the first error, without retention or key: the stack
+    // creates it first (the stage waits for it), kept a year and, in strict, encrypted like every other log group.
+    const executionLogs = new logs.LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${settings.stageName}`,
+      retention: LOG_RETENTION,
+      ...(strict ? { encryptionKey: strict.key } : {}),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage.node.addDependency(executionLogs);
 
     // SpecRestApi adds no invoke permission: allow this API's stage, on the spec's paths only, to invoke the alias
     // (not the function: API Gateway has no business calling a version that is not live). Every method of a path
@@ -219,6 +257,15 @@ export class CustomersApi extends Construct {
     }
 
     this.auth = addAuthResources(this, this.api, this.stage, settings, spec);
+    if (settings.auth === 'iam' && settings.contractSuiteRoleArn) {
+      // The contract suite signs with this role right after the deploy: the stack attaches the policies itself, so
+      // the permission exists before the suite's first request, on the stack's first deploy too.
+      const suiteRole = iam.Role.fromRoleArn(this, 'ContractSuiteRole', settings.contractSuiteRoleArn, {
+        mutable: false,
+      });
+      this.auth.readPolicy?.attachToRole(suiteRole);
+      if (settings.contractSuiteWrites) this.auth.writePolicy?.attachToRole(suiteRole);
+    }
     this.webAcl = settings.waf ? addWaf(this, this.stage, settings) : undefined;
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -241,10 +288,33 @@ export class CustomersApi extends Construct {
       preTrafficCheckCode: preTrafficCheckCode ?? lambda.Code.fromAsset(PRE_TRAFFIC_CHECK_ASSET_DIR),
       logRetention: LOG_RETENTION,
       strict,
+      ignoreAlarms: settings.ignoreReleaseAlarms,
+      postTraffic: {
+        authMode: settings.auth,
+        lookupPath: '/customers',
+        apiKey: this.auth.firstApiKey,
+      },
     });
 
     this.customersUrl = this.api.urlForPath('/customers');
   }
+}
+
+/**
+ * The table's data outlives the stack: kept on update and deletion, and by point-in-time recovery (deleting a table
+ * with PITR leaves a system backup for 35 days). Without deletion protection (the default), the deletion policy is
+ * RetainExceptOnCreate: a failed first create deletes the new, empty table, so the stack rolls back cleanly and a
+ * retry does not hit "already exists". CloudFormation cannot delete a protected table, not even in that rollback,
+ * so with protection on (`tableDeletionProtection`, once the first deploy succeeded) the policy is plain Retain:
+ * the two never meet.
+ */
+export function tableProtection(deletionProtection: boolean): {
+  deletionProtection: boolean;
+  removalPolicy: RemovalPolicy;
+} {
+  return deletionProtection
+    ? { deletionProtection: true, removalPolicy: RemovalPolicy.RETAIN }
+    : { deletionProtection: false, removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE };
 }
 
 function permissionId(path: string): string {

@@ -6,7 +6,8 @@
  * release alarms (infra/monitoring.ts) are watched. A failed check or an alarm rolls the alias back, and the stack
  * update fails. infra/README.md, "Releases".
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -14,9 +15,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ALIAS_ARN_ENV, API_KEY_ID_ENV, AUTH_MODE_ENV } from '../src/post-traffic-check.js';
 import { TARGET_VERSION_ENV } from '../src/pre-traffic-check.js';
 import { writeOwnLogs } from './function-logs.js';
-import type { DeploymentStrategy } from './settings.js';
+import type { AuthMode, DeploymentStrategy } from './settings.js';
 import type { StrictCompliance } from './strict-compliance.js';
 
 /** The CodeDeploy configuration of each `deployment` setting. */
@@ -24,6 +26,19 @@ export const DEPLOYMENT_CONFIGS: Readonly<Record<DeploymentStrategy, codedeploy.
   canary: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
   linear: codedeploy.LambdaDeploymentConfig.LINEAR_10PERCENT_EVERY_1MINUTE,
   allAtOnce: codedeploy.LambdaDeploymentConfig.ALL_AT_ONCE,
+};
+
+/**
+ * Minutes CodeDeploy waits for a lifecycle hook that never reports before it fails the deployment (AWS: one hour).
+ * A job that waits for a deploy must wait longer (.github/workflows/deploy-environment.yml).
+ */
+export const HOOK_WAIT_MINUTES = 60;
+
+/** Minutes each configuration takes to move all traffic, hooks aside (its name says it). */
+export const TRAFFIC_SHIFT_MINUTES: Readonly<Record<DeploymentStrategy, number>> = {
+  canary: 5,
+  linear: 10,
+  allAtOnce: 0,
 };
 
 export interface ReleaseProps {
@@ -39,12 +54,24 @@ export interface ReleaseProps {
   readonly logRetention: logs.RetentionDays;
   /** With `-c compliance=strict`: the check runs in the VPC, reaching Lambda and CodeDeploy through endpoints. */
   readonly strict?: StrictCompliance | undefined;
+  /** Deploy without reading the alarms (`ignoreReleaseAlarms`: a hotfix while one is in ALARM). */
+  readonly ignoreAlarms?: boolean;
+  /** What the post-traffic check needs to call the stage as its callers do. */
+  readonly postTraffic: {
+    readonly authMode: AuthMode;
+    /** The spec's lookup path, e.g. `/customers`. */
+    readonly lookupPath: string;
+    /** With `auth=apiKey`: the key the check sends. */
+    readonly apiKey?: apigateway.IApiKey | undefined;
+  };
 }
 
 export class Release extends Construct {
   readonly deploymentGroup: codedeploy.LambdaDeploymentGroup;
   /** CodeDeploy's BeforeAllowTraffic hook. */
   readonly preTrafficCheck: lambda.Function;
+  /** CodeDeploy's AfterAllowTraffic hook: a lookup through the stage once all traffic has moved. */
+  readonly postTrafficCheck: lambda.Function;
 
   constructor(scope: Construct, id: string, props: ReleaseProps) {
     super(scope, id);
@@ -85,7 +112,7 @@ export class Release extends Construct {
       // The probe's invocation includes the new version's cold start; the API's function gives up at 15 s.
       timeout: Duration.seconds(60),
       environment: { [TARGET_VERSION_ENV]: newVersion.functionArn },
-      description: 'customers-api: CodeDeploy BeforeAllowTraffic hook, a GET /customers lookup on the new version',
+      description: 'customers-api: CodeDeploy BeforeAllowTraffic hook, a lookup, a refused PUT and a preflight',
       ...(strict && network
         ? {
             vpc: strict.vpc,
@@ -97,18 +124,118 @@ export class Release extends Construct {
     });
     this.preTrafficCheck.node.addDependency(role);
 
+    this.postTrafficCheck = this.postTrafficCheckFor(props);
+
     this.deploymentGroup = new codedeploy.LambdaDeploymentGroup(this, 'DeploymentGroup', {
       alias: props.alias,
       deploymentConfig: DEPLOYMENT_CONFIGS[props.deployment],
       alarms: [...props.alarms],
+      // A hotfix during an incident: CodeDeploy does not read the alarms (an alarm already in ALARM otherwise fails
+      // every deployment at once); both checks still run.
+      ignoreAlarmConfiguration: props.ignoreAlarms ?? false,
       preHook: this.preTrafficCheck,
+      postHook: this.postTrafficCheck,
       autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
     });
     // The alias moves only once the check knows the version it is to probe, and the deployment group watches the
     // alarms on it (the new version's alarm changes with each version).
     const aliasResource = props.alias.node.defaultChild as lambda.CfnAlias;
     aliasResource.addResourceDependency(this.preTrafficCheck.node.defaultChild as lambda.CfnFunction);
+    aliasResource.addResourceDependency(this.postTrafficCheck.node.defaultChild as lambda.CfnFunction);
     aliasResource.addResourceDependency(this.deploymentGroup.node.defaultChild as codedeploy.CfnDeploymentGroup);
+  }
+
+  /**
+   * The AfterAllowTraffic hook: the pre-traffic check's bundle, its `postTrafficHandler`. Read-only: it may read the
+   * alias's resource policy (to find the stage that calls it), the first API key (`apiKey`), and invoke the lookup
+   * (`iam`); it references neither the API nor the stage, which wait for the alias (and so for it).
+   */
+  private postTrafficCheckFor(props: ReleaseProps): lambda.Function {
+    const { strict, postTraffic } = props;
+    const stack = Stack.of(this);
+    // Built from the function's ARN, not the alias's Ref: the alias waits for this check.
+    const aliasArn = `${props.function.functionArn}:${props.alias.aliasName}`;
+    const logGroup = new logs.LogGroup(this, 'PostTrafficCheckLogs', {
+      retention: props.logRetention,
+      ...(strict ? { encryptionKey: strict.key } : {}),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(this, 'PostTrafficCheckRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'customers-api post-traffic check: one lookup through the stage, report to CodeDeploy, log',
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadWhichStageCallsTheAlias',
+        actions: ['lambda:GetPolicy'],
+        resources: [aliasArn],
+      }),
+    );
+    if (postTraffic.authMode === 'apiKey' && postTraffic.apiKey) {
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadTheFirstApiKey',
+          actions: ['apigateway:GET'],
+          resources: [
+            // arn:<partition>:apigateway:<region>::/apikeys/<id>
+            Arn.format(
+              {
+                service: 'apigateway',
+                account: '',
+                resource: '/apikeys',
+                resourceName: postTraffic.apiKey.keyId,
+                arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+              },
+              stack,
+            ),
+          ],
+        }),
+      );
+    }
+    if (postTraffic.authMode === 'iam') {
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'LookUpThroughTheStage',
+          actions: ['execute-api:Invoke'],
+          // Any API id and stage: the API and its stage refer to the alias, which waits for this check, so they
+          // cannot be named here. The lookup only, never a write.
+          resources: [
+            Arn.format(
+              {
+                service: 'execute-api',
+                resource: '*',
+                resourceName: `*/GET${postTraffic.lookupPath}`,
+                arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+              },
+              stack,
+            ),
+          ],
+        }),
+      );
+    }
+    role.addToPolicy(writeOwnLogs(logGroup));
+    const check = new lambda.Function(this, 'PostTrafficCheck', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.postTrafficHandler',
+      code: props.preTrafficCheckCode,
+      role,
+      logGroup,
+      memorySize: 256,
+      // One lookup through API Gateway, which gives up at 29 s.
+      timeout: Duration.seconds(60),
+      environment: {
+        [ALIAS_ARN_ENV]: aliasArn,
+        [AUTH_MODE_ENV]: postTraffic.authMode,
+        ...(postTraffic.apiKey ? { [API_KEY_ID_ENV]: postTraffic.apiKey.keyId } : {}),
+      },
+      description: 'customers-api: CodeDeploy AfterAllowTraffic hook, a GET /customers lookup through the stage',
+      // Never in the strict profile's VPC: it calls the stage's public URL, as clients do, and the VPC has no route
+      // out (an execute-api endpoint with private DNS would cut it off from regional APIs).
+      ...(strict ? { tracing: lambda.Tracing.ACTIVE } : {}),
+    });
+    check.node.addDependency(role);
+    return check;
   }
 
   /**

@@ -68,6 +68,35 @@ export interface CustomersApiSettings {
   readonly wafRateLimit: number;
   /** How a new version takes the traffic: `canary`, `linear` or `allAtOnce` (`deployment`; infra/release.ts). */
   readonly deployment: DeploymentStrategy;
+  /**
+   * DynamoDB deletion protection on the table (`tableDeletionProtection`). Off by default: CloudFormation cannot
+   * delete a protected table, so a failed first create could not roll back. Turn it on once the first deploy has
+   * succeeded; the table's deletion policy then becomes `Retain` (infra/README.md, "The first deploy").
+   */
+  readonly tableDeletionProtection: boolean;
+  /**
+   * Adopt the log group `/aws/lambda/<functionName>` that already exists (left by a console-built function of that
+   * name) instead of creating it (`existingFunctionLogGroup`); the stack then neither changes nor deletes it.
+   */
+  readonly existingFunctionLogGroup: boolean;
+  /**
+   * Deploy while a release alarm is in ALARM (`ignoreReleaseAlarms`, a hotfix during an incident): CodeDeploy does
+   * not read the alarms for this deployment. Off by default; the next deploy without it watches them again.
+   */
+  readonly ignoreReleaseAlarms: boolean;
+  /**
+   * With `auth=iam`: the role the contract suite signs with (the deploy role, `contractSuiteRoleArn`); the stack
+   * attaches its read policy to it (and its write policy with `contractSuiteWrites`), so the permission exists
+   * before the suite runs, on the first deploy too.
+   */
+  readonly contractSuiteRoleArn: string | undefined;
+  /** With `contractSuiteRoleArn`: attach the write policy too (staging's full suite) (`contractSuiteWrites`). */
+  readonly contractSuiteWrites: boolean;
+  /**
+   * With `waf`: IPv4 addresses (CIDR, comma-separated) the per-IP rate rule does not count (`wafRateLimitExemptAddresses`),
+   * e.g. the CI runner that runs the whole contract suite against staging; none by default.
+   */
+  readonly wafRateLimitExemptAddresses: readonly string[];
 }
 
 export const DEFAULT_SETTINGS: CustomersApiSettings = {
@@ -92,6 +121,12 @@ export const DEFAULT_SETTINGS: CustomersApiSettings = {
   waf: false,
   wafRateLimit: 1000,
   deployment: 'canary',
+  tableDeletionProtection: false,
+  existingFunctionLogGroup: false,
+  ignoreReleaseAlarms: false,
+  contractSuiteRoleArn: undefined,
+  contractSuiteWrites: false,
+  wafRateLimitExemptAddresses: [],
 };
 
 /** Context key of each setting (the CLI's `-c key=value`). */
@@ -117,6 +152,12 @@ export const CONTEXT_KEYS = {
   waf: 'waf',
   wafRateLimit: 'wafRateLimit',
   deployment: 'deployment',
+  tableDeletionProtection: 'tableDeletionProtection',
+  existingFunctionLogGroup: 'existingFunctionLogGroup',
+  ignoreReleaseAlarms: 'ignoreReleaseAlarms',
+  contractSuiteRoleArn: 'contractSuiteRoleArn',
+  contractSuiteWrites: 'contractSuiteWrites',
+  wafRateLimitExemptAddresses: 'wafRateLimitExemptAddresses',
 } as const satisfies Record<keyof CustomersApiSettings, string>;
 
 export class SettingsError extends Error {
@@ -158,6 +199,12 @@ export function settingsFromContext(node: Node): Partial<CustomersApiSettings> {
   set('waf', flag);
   set('wafRateLimit', wafRateLimit);
   set('deployment', oneOf(DEPLOYMENT_STRATEGIES));
+  set('tableDeletionProtection', flag);
+  set('existingFunctionLogGroup', flag);
+  set('ignoreReleaseAlarms', flag);
+  set('contractSuiteRoleArn', roleArn);
+  set('contractSuiteWrites', flag);
+  set('wafRateLimitExemptAddresses', cidrs);
   return settings as Partial<CustomersApiSettings>;
 }
 
@@ -239,6 +286,28 @@ function reservedConcurrency(value: unknown, key: string): number {
     );
   }
   return number;
+}
+
+function roleArn(value: unknown, key: string): string {
+  const arn = text(value, key);
+  if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn))
+    throw new SettingsError(
+      `context ${key} must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got ${JSON.stringify(arn)}`,
+    );
+  return arn;
+}
+
+/** IPv4 CIDRs, comma-separated (a WAF IP set holds one IP version; CI runners call from IPv4). */
+function cidrs(value: unknown, key: string): readonly string[] {
+  const list = text(value, key)
+    .split(',')
+    .map((cidr) => cidr.trim())
+    .filter(Boolean);
+  for (const cidr of list) {
+    if (!/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/.test(cidr))
+      throw new SettingsError(`context ${key} must be IPv4 CIDRs such as 203.0.113.7/32, got ${JSON.stringify(cidr)}`);
+  }
+  return list;
 }
 
 function topicArn(value: unknown, key: string): string {

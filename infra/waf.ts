@@ -58,8 +58,18 @@ const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigPropert
 export function addWaf(
   scope: Construct,
   stage: apigateway.Stage,
-  settings: Pick<CustomersApiSettings, 'wafRateLimit' | 'corsAllowedOrigins'>,
+  settings: Pick<CustomersApiSettings, 'wafRateLimit' | 'corsAllowedOrigins' | 'wafRateLimitExemptAddresses'>,
 ): wafv2.CfnWebACL {
+  // Addresses the rate rule does not count (staging's CI runner, which sends the whole contract suite at once).
+  const exempt =
+    settings.wafRateLimitExemptAddresses.length > 0
+      ? new wafv2.CfnIPSet(scope, 'RateLimitExemptAddresses', {
+          scope: 'REGIONAL',
+          ipAddressVersion: 'IPV4',
+          addresses: [...settings.wafRateLimitExemptAddresses],
+          description: 'customers-api: addresses the per-IP rate rule does not count (wafRateLimitExemptAddresses)',
+        })
+      : undefined;
   // The headers the API's own errors carry: CORS (so that a browser can read the answer) and no-store.
   const responseHeaders = [
     { name: 'Access-Control-Allow-Origin', value: fixedCorsOrigin(settings) },
@@ -86,6 +96,13 @@ export function addWaf(
             limit: settings.wafRateLimit,
             aggregateKeyType: 'IP',
             evaluationWindowSec: 300,
+            ...(exempt
+              ? {
+                  scopeDownStatement: {
+                    notStatement: { statement: { ipSetReferenceStatement: { arn: exempt.attrArn } } },
+                  },
+                }
+              : {}),
           },
         },
         action: {

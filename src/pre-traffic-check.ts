@@ -1,20 +1,14 @@
 /**
  * CodeDeploy's `BeforeAllowTraffic` hook (infra/release.ts): before the live alias sends any request to a new
- * version, invoke that version directly with a lookup (src/release-probe.ts) and tell CodeDeploy whether it answered
- * as the spec says. `Failed` stops the deployment: the alias stays on the old version and the stack update fails.
+ * version, invoke that version directly with a lookup, a PUT it must refuse and a CORS preflight
+ * (src/release-probe.ts; none writes) and tell CodeDeploy whether it answered as the spec says. `Failed` stops the deployment: the alias stays on the old version and the stack update fails.
  *
  * It invokes the function, not the API, so it needs no API key or signature in any auth mode (the function itself
  * checks neither: API Gateway does).
  */
 import type { Context } from 'aws-lambda';
 import { type HookStatus, invokeVersion, reportHookStatus } from './release-hook-calls.js';
-import {
-  type InvokeAnswer,
-  judgeProbeAnswer,
-  PROBE_CUSTOMER_ID,
-  type ProbeVerdict,
-  probeEvent,
-} from './release-probe.js';
+import { type InvokeAnswer, type ProbeVerdict, releaseProbes } from './release-probe.js';
 
 /** What CodeDeploy sends a lifecycle hook. */
 export interface LifecycleHookEvent {
@@ -37,11 +31,16 @@ export async function checkBeforeTraffic(
   event: LifecycleHookEvent,
   calls: PreTrafficCheckCalls,
 ): Promise<ProbeVerdict> {
-  let verdict: ProbeVerdict;
-  try {
-    verdict = judgeProbeAnswer(await calls.invoke(probeEvent(PROBE_CUSTOMER_ID)), PROBE_CUSTOMER_ID);
-  } catch (error) {
-    verdict = { passed: false, reason: `the new version could not be invoked: ${String(error)}` };
+  let verdict: ProbeVerdict = { passed: true };
+  // A lookup, a write it must refuse and a preflight, in order; the first that fails decides. None writes.
+  for (const probe of releaseProbes()) {
+    try {
+      const judged = probe.judge(await calls.invoke(probe.event));
+      if (!judged.passed) verdict = { passed: false, reason: `${probe.name}: ${judged.reason}` };
+    } catch (error) {
+      verdict = { passed: false, reason: `the new version could not be invoked: ${String(error)}` };
+    }
+    if (!verdict.passed) break;
   }
   (calls.log ?? logLine)({ message: 'pre-traffic check', deploymentId: event.DeploymentId, ...verdict });
   await calls.report(event, verdict.passed ? 'Succeeded' : 'Failed');
@@ -67,3 +66,6 @@ export async function handler(event: LifecycleHookEvent, _context?: Context): Pr
 function logLine(line: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ level: line.passed === false ? 'ERROR' : 'INFO', ...line })}\n`);
 }
+
+// One bundle for both release hooks: the AfterAllowTraffic hook is this bundle's `postTrafficHandler`.
+export { handler as postTrafficHandler } from './post-traffic-check.js';

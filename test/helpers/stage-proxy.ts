@@ -9,13 +9,17 @@ import type { AddressInfo } from 'node:net';
 export interface StageProxy {
   /** The API's base URL through the proxy: `http://127.0.0.1:<port><basePath>`. */
   readonly url: string;
+  /** Requests received so far, under the base path or not (what a per-address rate limit in front would count). */
+  readonly requests: number;
   close(): Promise<void>;
 }
 
 export async function startStageProxy(targetUrl: string, basePath: string): Promise<StageProxy> {
   if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(basePath)) throw new Error(`basePath must look like /prod, got ${basePath}`);
   const target = new URL(targetUrl);
+  let requests = 0;
   const server = createServer((incoming, outgoing) => {
+    requests++;
     const path = incoming.url ?? '/';
     const under = path === basePath || path.startsWith(`${basePath}/`) || path.startsWith(`${basePath}?`);
     if (!under) {
@@ -46,6 +50,9 @@ export async function startStageProxy(targetUrl: string, basePath: string): Prom
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}${basePath}`,
+    get requests() {
+      return requests;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

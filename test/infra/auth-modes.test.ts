@@ -146,6 +146,14 @@ describe('auth=iam', () => {
     ({ template } = await synthesize({ context: { auth: 'iam' } }));
   }, 240_000);
 
+  it('attaches its read and write policies to no role unless -c contractSuiteRoleArn names one', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy')) as {
+      Properties: Record<string, unknown>;
+    }[];
+    expect(policies).toHaveLength(2);
+    for (const { Properties: policy } of policies) expect(policy.Roles).toBeUndefined();
+  });
+
   it('makes every operation of the spec AWS_IAM (SigV4)', () => {
     for (const [operation, requirements] of Object.entries(securityByOperation(template))) {
       expect(requirements, operation).toEqual([{ sigv4: [] }]);

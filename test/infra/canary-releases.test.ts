@@ -220,6 +220,101 @@ describe('the pre-traffic check (BeforeAllowTraffic)', () => {
   }, 120_000);
 });
 
+/** The function CodeDeploy runs after all traffic has moved, named by the alias's update policy. */
+function postTrafficHook(template: Template): { logicalId: string; resource: Resource } {
+  const policy = only(template, 'AWS::Lambda::Alias').resource.UpdatePolicy?.CodeDeployLambdaAliasUpdate as JsonObject;
+  const logicalId = (policy.AfterAllowTrafficHook as { Ref: string } | undefined)?.Ref ?? '';
+  return { logicalId, resource: resources(template)[logicalId] as Resource };
+}
+
+/** Every statement of the policies attached to `hook`'s role, keyed by action. */
+function grantsOf(template: Template, hook: Resource): Record<string, unknown> {
+  const roleId = (hook.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Resource[];
+  return Object.fromEntries(
+    policies
+      .filter(({ Properties: p }) => JSON.stringify(p.Roles) === JSON.stringify([{ Ref: roleId }]))
+      .flatMap(({ Properties: p }) => (p.PolicyDocument as { Statement: JsonObject[] }).Statement)
+      .map((statement) => [String(statement.Action), statement.Resource]),
+  );
+}
+
+describe('the post-traffic check (AfterAllowTraffic), through the real stage', () => {
+  it("is the alias's AfterAllowTraffic hook (a Failed report rolls the alias back), set up before the alias moves", () => {
+    const hook = postTrafficHook(template);
+    expect(hook.resource?.Properties).toBeDefined();
+    expect(hook.logicalId).not.toBe(preTrafficHook(template).logicalId);
+    expect(only(template, 'AWS::Lambda::Alias').resource.DependsOn).toContain(hook.logicalId);
+    // CodeDeploy may invoke it
+    const group = only(template, 'AWS::CodeDeploy::DeploymentGroup').resource.Properties;
+    const serviceRole = (group.ServiceRoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const invokes = (Object.values(template.findResources('AWS::IAM::Policy')) as Resource[])
+      .filter(({ Properties: p }) => JSON.stringify(p.Roles).includes(serviceRole))
+      .flatMap(({ Properties: p }) => (p.PolicyDocument as { Statement: JsonObject[] }).Statement)
+      .filter((statement) => statement.Action === 'lambda:InvokeFunction');
+    expect(JSON.stringify(invokes)).toContain(hook.logicalId);
+  });
+
+  it("reuses the pre-traffic check's bundle, and finds the stage from the live alias's policy (not the API: a cycle)", () => {
+    const { Properties: post } = postTrafficHook(template).resource;
+    const { Properties: pre } = preTrafficHook(template).resource;
+    expect(post.Code).toEqual(pre.Code);
+    expect(post).toMatchObject({
+      Handler: 'index.postTrafficHandler',
+      Architectures: ['arm64'],
+      Environment: {
+        Variables: {
+          ALIAS_ARN: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [functionId, 'Arn'] }, `:${LIVE_ALIAS}`]] },
+          AUTH_MODE: 'apiKey',
+          API_KEY_ID: { Ref: expect.stringMatching(/FirstApiKey/) },
+        },
+      },
+    });
+  });
+
+  it("may read the alias's policy and the first key, report to this deployment group, log: nothing that writes", () => {
+    const hook = postTrafficHook(template).resource;
+    const grants = grantsOf(template, hook);
+    expect(Object.keys(grants).sort()).toEqual([
+      'apigateway:GET',
+      'codedeploy:PutLifecycleEventHookExecutionStatus',
+      'lambda:GetPolicy',
+      'logs:CreateLogStream,logs:PutLogEvents',
+    ]);
+    expect(grants['lambda:GetPolicy']).toEqual(
+      hook.Properties.Environment && (hook.Properties.Environment as { Variables: JsonObject }).Variables.ALIAS_ARN,
+    );
+    expect(JSON.stringify(grants['apigateway:GET'])).toMatch(/\/apikeys\/",\{"Ref":"[^"]*FirstApiKey/);
+  });
+
+  it.each([
+    ['iam', {}, ['execute-api:Invoke'], /\*\/\*\/GET\/customers/],
+    ['none', {}, [], undefined],
+    // no key to send: a CORS preflight through the stage instead (src/post-traffic-check.ts)
+    ['apiKey', { createApiKey: 'false' }, [], undefined],
+  ] as const)(
+    'auth=%s %o: signs with its own role (GET only), sends no credentials, or has no key to read',
+    async (auth, more, extra, resource) => {
+      const { template: mode } = await synthesize({ context: { auth, ...more } });
+      const hook = postTrafficHook(mode).resource;
+      const variables = (hook.Properties.Environment as { Variables: JsonObject }).Variables;
+      expect(variables).toMatchObject({ AUTH_MODE: auth });
+      expect(variables.API_KEY_ID).toBeUndefined();
+      const grants = grantsOf(mode, hook);
+      expect(Object.keys(grants).sort()).toEqual(
+        [
+          'codedeploy:PutLifecycleEventHookExecutionStatus',
+          'lambda:GetPolicy',
+          'logs:CreateLogStream,logs:PutLogEvents',
+          ...extra,
+        ].sort(),
+      );
+      if (resource) expect(JSON.stringify(grants['execute-api:Invoke'])).toMatch(resource);
+    },
+    120_000,
+  );
+});
+
 describe("AWS's rule packs with every deployment mode", () => {
   it.each([
     [{ deployment: 'linear' }],

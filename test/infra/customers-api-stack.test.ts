@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { AccessLogField } from 'aws-cdk-lib/aws-apigateway';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { acknowledgementsFor } from '../../infra/acknowledged-findings.js';
 import { HTTP_METHODS, KEYWORDS_GATEWAY_REJECTS, translateSchema } from '../../infra/api-definition.js';
@@ -7,6 +8,7 @@ import { POLICY_PLUGINS } from '../../infra/policy-checks.js';
 import { CONTEXT_KEYS, DEFAULT_SETTINGS } from '../../infra/settings.js';
 import { gatewayDefinition } from '../../src/generated/gateway-definition.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
+import { undeletableOnFailedCreate } from './failed-create.js';
 import { synthesize } from './synth.js';
 
 type JsonObject = Record<string, unknown>;
@@ -89,15 +91,20 @@ function functionRole(template: Template): { logicalId: string; properties: Json
 }
 
 describe('table', () => {
-  it('is customer_ids keyed by the string id, on demand, with point-in-time recovery and deletion protection', () => {
+  it('is customer_ids keyed by the string id, on demand, with point-in-time recovery, no deletion protection by default', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       TableName: 'customer_ids',
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
       AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      DeletionProtectionEnabled: true,
     });
+    // CloudFormation cannot delete a protected table, not even to roll back its failed create.
+    expect(onlyResource(template, 'AWS::DynamoDB::Table').properties.DeletionProtectionEnabled).not.toBe(true);
+  });
+
+  it('combines RetainExceptOnCreate with deletion protection on no resource (CloudFormation could not roll back)', () => {
+    expect(undeletableOnFailedCreate(template)).toEqual([]);
   });
 
   it('is kept on update and stack deletion, but not when a failed first create rolls back', () => {
@@ -123,9 +130,9 @@ describe('function', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/lambda/dynamodb-rest-api' });
   });
 
-  it("keeps the function's, the pre-traffic check's and the API's logs one year", () => {
+  it("keeps the function's, the two release checks' and the API's (access and execution) logs one year", () => {
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup')) as { Properties: JsonObject }[];
-    expect(logGroups).toHaveLength(3);
+    expect(logGroups).toHaveLength(5);
     for (const { Properties: group } of logGroups) expect(group.RetentionInDays).toBe(365);
   });
 
@@ -290,7 +297,7 @@ describe('REST API', () => {
 });
 
 describe('stage', () => {
-  it('is prod, throttled, with JSON access logs, execution logs of errors (no request data) and metrics', () => {
+  it('is prod, throttled, with JSON access logs, execution logs of errors (no request data), no per-method metrics', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'prod',
       MethodSettings: Match.arrayWith([
@@ -299,7 +306,7 @@ describe('stage', () => {
           ResourcePath: '/*',
           ThrottlingRateLimit: 100,
           ThrottlingBurstLimit: 200,
-          MetricsEnabled: true,
+          MetricsEnabled: false,
           LoggingLevel: 'ERROR',
           DataTraceEnabled: false,
         }),
@@ -309,6 +316,68 @@ describe('stage', () => {
         Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
       },
     });
+  });
+});
+
+describe('stage logs and metrics', () => {
+  const stage = () => Object.entries(template.findResources('AWS::ApiGateway::Stage'))[0] as [string, JsonObject];
+
+  it('creates the execution log group API Gateway would create (named for this API and stage), before the stage', () => {
+    const api = onlyResource(template, 'AWS::ApiGateway::RestApi').logicalId;
+    const [id, group] = Object.entries(
+      template.findResources('AWS::Logs::LogGroup', {
+        Properties: { LogGroupName: { 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: api }, '/prod']] } },
+      }),
+    )[0] as [string, { Properties: JsonObject }];
+    expect(group.Properties.RetentionInDays).toBe(365);
+    expect(stage()[1].DependsOn).toContain(id);
+  });
+
+  it('logs each request as JSON with the error type, integration error, latencies, API key id and WAF status', () => {
+    const format = ((stage()[1].Properties as JsonObject).AccessLogSetting as { Format: string }).Format;
+    const fields = JSON.parse(format) as Record<string, string>;
+    expect(Object.keys(fields)).toEqual(
+      expect.arrayContaining([
+        'requestId',
+        'errorType',
+        'integrationError',
+        'responseLatency',
+        'apiKeyId',
+        'wafStatus',
+      ]),
+    );
+    // every value is one $context variable of AWS's access-logging list, as the CDK's AccessLogField spells them
+    const known = new Set(
+      Object.getOwnPropertyNames(AccessLogField)
+        .filter((name) => /^context[A-Z]/.test(name) && !/AccountId$/.test(name))
+        .map((name) => (AccessLogField as unknown as Record<string, unknown>)[name])
+        .filter((field): field is () => unknown => typeof field === 'function' && field.length === 0)
+        .map((field) => String(field())),
+    );
+    expect(known.size).toBeGreaterThan(30);
+    for (const [name, value] of Object.entries(fields)) expect(known.has(value), `${name}: ${value}`).toBe(true);
+    expect(fields.requestId).toBe('$context.requestId');
+    expect(fields.errorType).toBe('$context.error.responseType');
+    expect(fields.apiKeyId).toBe('$context.identity.apiKeyId');
+    expect(fields.wafStatus).toBe('$context.waf.status');
+  });
+
+  it('turns on per-method (detailed, billed) metrics only if an alarm reads a per-method metric', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: JsonObject }[];
+    const dimensions = alarms.flatMap(({ Properties: alarm }) =>
+      [
+        alarm,
+        ...((alarm.Metrics as { MetricStat?: { Metric: JsonObject } }[] | undefined) ?? []).map(
+          (q) => q.MetricStat?.Metric ?? {},
+        ),
+      ]
+        .filter((metric) => metric.Namespace === 'AWS/ApiGateway')
+        .flatMap((metric) => ((metric.Dimensions as { Name: string }[] | undefined) ?? []).map((d) => d.Name)),
+    );
+    expect(dimensions, 'some alarm reads API Gateway').toContain('ApiName');
+    const perMethod = dimensions.some((name) => name === 'Method' || name === 'Resource');
+    const settings = (stage()[1].Properties as { MethodSettings: { MetricsEnabled?: boolean }[] }).MethodSettings;
+    expect(settings.some((setting) => setting.MetricsEnabled === true)).toBe(perMethod);
   });
 });
 
@@ -445,7 +514,15 @@ describe('outputs', () => {
   it('are exactly CustomersUrl and ApiUrl, named as the README says', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     // Beside the two URLs, the default auth mode's outputs (infra/auth.ts; test/infra/auth-modes.test.ts).
-    expect(Object.keys(outputs).sort()).toEqual(['ApiKeyId', 'ApiUrl', 'AuthMode', 'CustomersUrl', 'UsagePlanId']);
+    expect(Object.keys(outputs).sort()).toEqual([
+      'ApiKeyId',
+      'ApiUrl',
+      'AuthMode',
+      'CustomersUrl',
+      'TableName',
+      'UsagePlanId',
+    ]);
+    expect(outputs.TableName?.Value).toEqual({ Ref: onlyResource(template, 'AWS::DynamoDB::Table').logicalId });
     expect(JSON.stringify(outputs.CustomersUrl?.Value)).toMatch(/\/customers"/);
   });
 });
@@ -502,7 +579,9 @@ describe('configuration from context', () => {
     const readme = await readFile('infra/README.md', 'utf8');
     const rows = [...readme.matchAll(/^\| `(\w+)` \| (`[^`]*`|none) \|/gm)].map(([, key, value]) => [key, value]);
     const shown = (value: unknown) =>
-      value === undefined ? 'none' : `\`${Array.isArray(value) ? value.join(',') : String(value)}\``;
+      value === undefined || (Array.isArray(value) && value.length === 0)
+        ? 'none'
+        : `\`${Array.isArray(value) ? value.join(',') : String(value)}\``;
     expect(Object.fromEntries(rows)).toEqual(
       Object.fromEntries(
         Object.entries(CONTEXT_KEYS).map(([setting, key]) => [
@@ -605,8 +684,16 @@ describe("AWS's rule packs on every synth: cdk-nag AwsSolutions and Serverless, 
     expect(acknowledgementsIn(findings.acknowledged)).toEqual(
       acknowledgementsIn(acknowledgementsFor({ compliance: 'strict' })),
     );
-    expect(findings.acknowledged.filter((finding) => finding.id.startsWith('cdk-validator-cfnguard::'))).toEqual([
-      expect.objectContaining({ id: 'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check' }),
+    // CT.LAMBDA.PR.2 (cfn-guard cannot resolve the SourceArn) and CT.LAMBDA.PR.3 for the post-traffic check alone,
+    // which calls the stage's public URL and so cannot live in the isolated VPC.
+    expect(
+      findings.acknowledged
+        .filter((finding) => finding.id.startsWith('cdk-validator-cfnguard::'))
+        .map((finding) => finding.id)
+        .sort(),
+    ).toEqual([
+      'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check',
+      'cdk-validator-cfnguard::lambda_inside_vpc_check',
     ]);
   });
 });
@@ -616,6 +703,17 @@ describe('the strict compliance profile (-c compliance=strict)', () => {
   beforeAll(async () => {
     ({ template: strict } = await synthesize({ context: { compliance: 'strict' } }));
   }, 60_000);
+
+  it('leaves the table deletable by a rolled-back first create: RetainExceptOnCreate, no deletion protection, PITR', () => {
+    expect(undeletableOnFailedCreate(strict)).toEqual([]);
+    const table = Object.values(strict.findResources('AWS::DynamoDB::Table'))[0] as {
+      DeletionPolicy: string;
+      Properties: JsonObject;
+    };
+    expect(table.DeletionPolicy).toBe('RetainExceptOnCreate');
+    expect(table.Properties.DeletionProtectionEnabled).not.toBe(true);
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+  });
 
   it('encrypts the table and every log group with one customer-managed key, rotated, kept with the table', () => {
     const key = onlyResource(strict, 'AWS::KMS::Key');

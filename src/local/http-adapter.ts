@@ -17,7 +17,7 @@ import { PayloadTooLargeError, RequestTimeoutError } from '../errors.js';
 import type { FinishResponse, RequestSummary } from '../finish-response.js';
 import { MAX_BODY_BYTES, type ProxyHandler } from '../request-handler.js';
 import { answerProtocolErrors, ClientClosedRequestError, mayContinue, requestErrorFor } from './protocol-errors.js';
-import { toProxyEvent, writeProxyResult } from './proxy-event.js';
+import { targetUrl, toProxyEvent, writeProxyResult } from './proxy-event.js';
 import { readBody, refuseSlowBody, refuseUnreadBody } from './request-body.js';
 import { summaryOf } from './request-summary.js';
 
@@ -158,7 +158,7 @@ function checkKey(check: KeyCheck | undefined, request: IncomingMessage, summary
   const raw = request.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) headers[(raw[i] as string).toLowerCase()] ??= raw[i + 1] as string;
   // Routed by its path alone (an absolute-form target's too), as the handler routes the event.
-  const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+  const path = targetUrl(request.url ?? '/').pathname;
   const routed: RequestSummary = { ...summary, path };
   try {
     check(routed, headers);

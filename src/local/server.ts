@@ -48,14 +48,16 @@ export async function startLocalServer({ config, logger, store }: LocalServerOpt
       ? { endpoint: emulator.endpoint, credentials: EMULATOR_CREDENTIALS, region: EMULATOR_REGION }
       : { region: config.externalDynamoDbRegion }),
   });
-  // What the HTTP adapter calls for each request: the Lambda's handler, as API Gateway calls it, with what API
-  // Gateway checks before the Lambda runs (the API key the spec requires). The adapter's own refusals and the
-  // handler's answers leave through one finishing step.
+  // What the HTTP adapter calls for each request: the Lambda's handler, as API Gateway calls it. The adapter's own
+  // refusals and the handler's answers leave through one finishing step.
   const contract = new Contract();
   const finish = createResponseFinisher({ config, logger });
+  const handler = createApiHandler({ config, client, contract, finish, ...(store ? { store } : {}) });
+  // What API Gateway checks before the Lambda runs, checked once, by the adapter, before anything else about the
+  // request is read (a request without its key is a 403 before its size or bytes are). The handler is given no
+  // guard: the adapter and the event route the same target (targetUrl), so the key was checked for the operation the
+  // handler runs.
   const guard = apiKeyGate({ apiKeys: config.apiKeys, contract });
-  const handler = createApiHandler({ config, client, contract, finish, guard, ...(store ? { store } : {}) });
-  // The same gate, asked first by the adapter: a request without its key is a 403 before its size or bytes are read.
   const checkKey: KeyCheck = (request, headers) => {
     const operation = contract.match(request.method, request.path);
     if (!operation) return;

@@ -42,6 +42,8 @@ export function createHttpServer(handler: ProxyHandler, finish: FinishResponse, 
   const turns = new WeakMap<Socket, Promise<void>>();
   // How many requests of each connection the listener holds (served or waiting for their turn).
   const serving = new WeakMap<Duplex, number>();
+  // Connections an answer closes (`Connection: close`, either side's): nothing pipelined after it is served.
+  const closing = new WeakSet<Duplex>();
   const server = createServer(
     {
       // A missing Host is answered in the API's shape by requestErrorFor, not with Node's empty 400.
@@ -65,7 +67,7 @@ export function createHttpServer(handler: ProxyHandler, finish: FinishResponse, 
             return void response.destroy();
           }
           if (!keepsAlive(request)) closing.add(socket);
-          return serve(handler, finish, options, summary, request, response).catch((error: unknown) => {
+          return serve(handler, finish, options, closing, summary, request, response).catch((error: unknown) => {
             if (error instanceof ClientClosedRequestError) {
               // Nobody to answer: the `request` line says the client went away (499), not that the server failed.
               finish(summary, { error });
@@ -104,9 +106,6 @@ export async function listen(server: Server, port: number, host: string): Promis
   return `http://${shown}:${bound}`;
 }
 
-/** Connections an answer closes (`Connection: close`, either side's): nothing pipelined after it is served. */
-const closing = new WeakSet<Duplex>();
-
 function keepsAlive(request: IncomingMessage): boolean {
   const connection = request.headers.connection ?? '';
   if (/(^|,)\s*close\s*(,|$)/i.test(connection)) return false;
@@ -117,6 +116,7 @@ async function serve(
   handler: ProxyHandler,
   finish: FinishResponse,
   options: HttpServerOptions,
+  closing: WeakSet<Duplex>,
   summary: RequestSummary,
   request: IncomingMessage,
   response: ServerResponse,

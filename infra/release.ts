@@ -14,7 +14,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { TARGET_VERSION_ENV } from '../src/pre-traffic-check.js';
+import { TARGET_VERSION_ENV } from '../src/config.js';
 import { writeOwnLogs } from './function-logs.js';
 import type { DeploymentStrategy } from './settings.js';
 import type { StrictCompliance } from './strict-compliance.js';

@@ -32,7 +32,8 @@ export const ACKNOWLEDGED_FINDINGS: readonly AcknowledgedFinding[] = [
     id: 'AwsSolutions::AwsSolutions-APIG2',
     reason:
       'Request validation is enabled in the imported OpenAPI body (x-amazon-apigateway-request-validators, validator ' +
-      '"all" on every operation), which cdk-nag cannot see; infra tests assert it. The Lambda validates the full contract.',
+      '"parameters" on every operation), which cdk-nag cannot see; infra tests assert it. Bodies are validated by the ' +
+      'Lambda, which validates the full contract and names the failing property (infra/README.md).',
     profiles: BOTH,
     on: (api) => api.api,
   },

@@ -71,6 +71,19 @@ export const KEYWORDS_GATEWAY_REJECTS = [
   '$ref',
 ] as const;
 
+/**
+ * What API Gateway validates before the Lambda runs: that each required parameter is there (all it can check of a
+ * parameter), not the body. A body the gateway's model refused would be a 400 naming only `body` ("does not match
+ * the operation's request schema": a gateway response template is static and cannot name the property), where the
+ * Lambda, which checks every body anyway, names it (`body.id must be string`) and checks what the model cannot
+ * (`pattern` and `maxLength` in code points). So every body is the Lambda's to judge, and a client gets one answer
+ * for one mistake, whatever layer it meets first (infra/README.md, "How the spec becomes the API").
+ */
+export const REQUEST_VALIDATOR = 'parameters';
+export const REQUEST_VALIDATORS: JsonObject = {
+  [REQUEST_VALIDATOR]: { validateRequestBody: false, validateRequestParameters: true },
+};
+
 /** Fields that only document, and that API Gateway has no use for. */
 const DOCUMENTATION_FIELDS = new Set(['example', 'examples', 'externalDocs', 'deprecated']);
 
@@ -180,10 +193,8 @@ class Translation {
       info: { title: asString(info.title), version: asString(info.version), description: asString(info.description) },
       ...root,
       paths,
-      'x-amazon-apigateway-request-validators': {
-        all: { validateRequestBody: true, validateRequestParameters: true },
-      },
-      'x-amazon-apigateway-request-validator': 'all',
+      'x-amazon-apigateway-request-validators': REQUEST_VALIDATORS,
+      'x-amazon-apigateway-request-validator': REQUEST_VALIDATOR,
       'x-amazon-apigateway-gateway-responses': mapValues(
         responses as JsonObject,
         (response) => withExposedHeaders(response as GatewayResponse) as JsonObject,
@@ -268,7 +279,7 @@ class Translation {
     translated.responses = mapValues(this.object(operation.responses, `${pointer}/responses`), (response, code) =>
       this.response(response, `${pointer}/responses/${code}`),
     );
-    translated['x-amazon-apigateway-request-validator'] = 'all';
+    translated['x-amazon-apigateway-request-validator'] = REQUEST_VALIDATOR;
     return translated;
   }
 

@@ -16,15 +16,15 @@ import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { PARTITION_KEY } from '../src/customer-table.js';
 import { openapiDocument } from '../src/generated/openapi-document.js';
-import { executeApiPath, type GatewayDefinitionOptions, operationsOf, toGatewayDefinition } from './api-definition.js';
-import { type AuthResources, addAuthResources, authDefinitionExtensions } from './auth.js';
-import { specForAuthMode } from './auth-spec.js';
+import { executeApiPath, type GatewayDefinitionOptions, operationsOf } from './api-definition.js';
+import { type AuthResources, addAuthResources } from './auth.js';
 import { writeOwnLogs } from './function-logs.js';
+import { importedDefinition } from './imported-definition.js';
 import { Monitoring } from './monitoring.js';
 import { Release } from './release.js';
-import { type CustomersApiSettings, fixedCorsOrigin, withDefaults } from './settings.js';
+import { type CustomersApiSettings, withDefaults } from './settings.js';
 import { StrictCompliance } from './strict-compliance.js';
-import { addWaf, wafGatewayResponses } from './waf.js';
+import { addWaf } from './waf.js';
 
 export const LAMBDA_ASSET_DIR = fileURLToPath(new URL('../dist/lambda', import.meta.url));
 export const PRE_TRAFFIC_CHECK_ASSET_DIR = fileURLToPath(new URL('../dist/pre-traffic-check', import.meta.url));
@@ -169,20 +169,7 @@ export class CustomersApi extends Construct {
       description: 'What API Gateway calls; moved to each new version by CodeDeploy',
     });
     const integrationUri = `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}:lambda:path/2015-03-31/functions/${this.alias.functionArn}/invocations`;
-    const corsAllowOrigin = fixedCorsOrigin(settings);
-    const auth = authDefinitionExtensions(settings.auth, spec, corsAllowOrigin);
-    // The document as this mode's callers read it (infra/auth-spec.ts): `none` imports no 401/403 answer.
-    const definition = toGatewayDefinition(specForAuthMode(spec, settings.auth), {
-      ...auth,
-      ...definitionExtensions,
-      gatewayResponses: {
-        ...auth.gatewayResponses,
-        ...(settings.waf ? wafGatewayResponses(corsAllowOrigin) : {}),
-        ...definitionExtensions?.gatewayResponses,
-      },
-      integrationUri,
-      corsAllowOrigin,
-    });
+    const definition = importedDefinition({ settings, integrationUri, spec, extensions: definitionExtensions });
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: LOG_RETENTION,

@@ -1,6 +1,7 @@
 /**
  * The one place the API's request handler is put together from its parts: the contract, the table store (over a
- * DynamoDB client), the operations, the finishing step (configuration and logger) and, locally, the API-key guard.
+ * DynamoDB client), the operations and the finishing step (configuration and logger). API keys are API Gateway's to
+ * check (locally: src/local/gateway/), never the Lambda's.
  * The Lambda, the local server, the tests and the benchmark all build their handler here, so they run the same wiring.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -11,7 +12,7 @@ import { createDynamoDbClient } from './dynamodb-client.js';
 import { createResponseFinisher, type FinishResponse } from './finish-response.js';
 import { createLogger, type Logger } from './logger.js';
 import { createOperations } from './operations.js';
-import { createRequestHandler, type ProxyHandler, type RequestGuard } from './request-handler.js';
+import { createRequestHandler, type ProxyHandler } from './request-handler.js';
 
 export interface ApiHandlerParts {
   readonly config: HandlerConfig;
@@ -25,25 +26,14 @@ export interface ApiHandlerParts {
   readonly logger?: Logger;
   /** The finishing step, when shared with another exit (the local HTTP adapter). @default one from config and logger */
   readonly finish?: FinishResponse;
-  /** @default none (the Lambda: API Gateway checks keys) */
-  readonly guard?: RequestGuard;
 }
 
-export function createApiHandler({
-  config,
-  store,
-  client,
-  contract,
-  logger,
-  finish,
-  guard,
-}: ApiHandlerParts): ProxyHandler {
+export function createApiHandler({ config, store, client, contract, logger, finish }: ApiHandlerParts): ProxyHandler {
   return createRequestHandler({
     contract: contract ?? new Contract(),
     operations: createOperations(
       store ?? new DynamoDbCustomerStore(client ?? createDynamoDbClient(config), config.tableName),
     ),
     finish: finish ?? createResponseFinisher({ config, logger: logger ?? createLogger(config.logLevel) }),
-    ...(guard ? { guard } : {}),
   });
 }

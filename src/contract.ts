@@ -7,7 +7,6 @@
 import type { ErrorObject } from 'ajv';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { OpenAPIRouter, OpenAPIValidator, type Operation, type Request } from 'openapi-backend';
-import { apiKeyHeaders } from './api-key-scheme.js';
 import { runtimeDocument } from './generated/runtime-document.js';
 import { type QueryParameterKind, toOpenApiRequest } from './openapi-request.js';
 import { AJV_OPTIONS, usePrecompiledValidators } from './precompiled-validators.js';
@@ -32,8 +31,6 @@ interface OperationFacts {
   /** Whether its requests need openapi-backend's parsing (path templates, cookies, JSON or delimited query values). */
   readonly needsParsing: boolean;
   readonly acceptedMediaTypes: readonly string[];
-  /** The header its `apiKey`-type security scheme reads (lower case); undefined when it requires none. */
-  readonly apiKeyHeader: string | undefined;
 }
 
 export interface ContractOptions {
@@ -86,20 +83,7 @@ export class Contract {
     return this.facts(operation).acceptedMediaTypes;
   }
 
-  /**
-   * The header that must carry an API key for this operation, as its security names an `apiKey` scheme of the spec
-   * (lower case); undefined when the operation requires no key.
-   */
-  apiKeyHeader(operation: ContractOperation): string | undefined {
-    return this.facts(operation).apiKeyHeader;
-  }
-
   private readonly operationFacts = new Map<string, OperationFacts>();
-
-  private apiKeyHeaderOf(operation: ContractOperation): string | undefined {
-    const names = (operation.security ?? []).flatMap((requirement) => Object.keys(requirement));
-    return apiKeyHeaders(this.router.definition, names)[0];
-  }
 
   private facts(operation: ContractOperation): OperationFacts {
     const key = `${operation.method} ${operation.path}`;
@@ -132,7 +116,6 @@ export class Contract {
               parameter.in === 'cookie' ||
               (parameter.in === 'query' && (parameter.content !== undefined || parameter.explode === false)),
           ),
-        apiKeyHeader: this.apiKeyHeaderOf(operation),
       };
       this.operationFacts.set(key, facts);
     }

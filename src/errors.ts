@@ -19,6 +19,8 @@ export interface HttpErrorParts {
   readonly cause?: unknown;
   /** Whether it is the API's fault, logged in full (`request failed`). @default a 5xx status */
   readonly serverFault?: boolean;
+  /** A body rendered elsewhere, sent as it is (a gateway response's template, locally). @default `{message, errors?}` */
+  readonly renderedBody?: string;
 }
 
 /** An error whose status, message and details are meant for the client. */
@@ -27,15 +29,17 @@ export abstract class HttpError extends Error {
   readonly headers: Readonly<Record<string, string>>;
   readonly reason: string | undefined;
   readonly serverFault: boolean;
+  readonly renderedBody: string | undefined;
 
   constructor(
     /** The class's name, kept in the log where a minified bundle would rename the class. */
     override readonly name: string,
     readonly statusCode: number,
     message: string,
-    { details, headers = {}, reason, cause, serverFault = statusCode >= 500 }: HttpErrorParts = {},
+    { details, headers = {}, reason, cause, serverFault = statusCode >= 500, renderedBody }: HttpErrorParts = {},
   ) {
     super(message, cause === undefined ? {} : { cause });
+    this.renderedBody = renderedBody;
     this.details = details;
     this.headers = headers;
     this.reason = reason;

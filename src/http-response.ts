@@ -23,6 +23,13 @@ export function jsonResponse(
  */
 export function toErrorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof HttpError) {
+    if (error.renderedBody !== undefined) {
+      return {
+        statusCode: error.statusCode,
+        headers: { 'Content-Type': 'application/json', ...error.headers },
+        body: error.renderedBody,
+      };
+    }
     const body: ErrorBody =
       error.details === undefined ? { message: error.message } : { message: error.message, errors: [...error.details] };
     return jsonResponse(error.statusCode, body, error.headers);

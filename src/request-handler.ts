@@ -29,27 +29,14 @@ export const MAX_BODY_BYTES = 16 * 1024;
 
 export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
-/**
- * A check made once the operation is known and before its input is read, as API Gateway checks an API key before
- * validating the request: it throws the HttpError to answer with (the local server's API-key gate).
- */
-export type RequestGuard = (operation: ContractOperation, headers: Readonly<Record<string, string>>) => void;
-
 export interface RequestHandlerDependencies {
   readonly contract: Contract;
   readonly operations: OperationHandlers;
   /** Every answer leaves through it. */
   readonly finish: FinishResponse;
-  /** @default none: on AWS, API Gateway checks keys before the Lambda runs */
-  readonly guard?: RequestGuard;
 }
 
-export function createRequestHandler({
-  contract,
-  operations,
-  finish,
-  guard,
-}: RequestHandlerDependencies): ProxyHandler {
+export function createRequestHandler({ contract, operations, finish }: RequestHandlerDependencies): ProxyHandler {
   async function respond(
     event: APIGatewayProxyEvent,
     headers: Readonly<Record<string, string>>,
@@ -65,7 +52,6 @@ export function createRequestHandler({
     const operation = contract.match(method, path);
     if (!operation) throw new MethodNotAllowedError(method, path, [...knownMethods(contract, path), 'OPTIONS']);
     request.operationId = operation.operationId;
-    guard?.(operation, headers);
     const input = validatedInput(contract, operation, event, headers);
     const handle = operations[operation.operationId as OperationId] as (input: unknown) => Promise<unknown>;
     return jsonResponse(200, await handle(input));

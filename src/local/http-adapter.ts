@@ -4,8 +4,10 @@
  * a v1 proxy event (proxy-event.ts) and the result back into HTTP. What it refuses itself (a header or target the API
  * does not take, a query or header that is not UTF-8, a body over the limit or too slow, and what Node would answer
  * by itself: protocol-errors.ts) leaves through the same finishing step as the handler's answers
- * (src/finish-response.ts): CORS, Cache-Control and the `request` log line. As API Gateway, it checks the API key
- * first: a request without the key its operation needs is a 403 before any refusal of its size or bytes.
+ * (src/finish-response.ts): CORS, Cache-Control and the `request` log line. In front of the handler stands the
+ * gateway layer (gateway/api-gateway.ts), as API Gateway stands in front of the Lambda: it routes and checks the API
+ * key before anything else is read (a request without its key is a 403 before any refusal of its size or bytes), and
+ * runs the method's request validator on the whole request before the handler sees it.
  *
  * Requests pipelined on one connection are served one after the other (RFC 9112 §9.3.2): Node answers them in order
  * but would run their handlers at once, so a GET could miss the PUT sent before it.
@@ -16,23 +18,18 @@ import type { Duplex } from 'node:stream';
 import { PayloadTooLargeError, RequestTimeoutError } from '../errors.js';
 import type { FinishResponse, RequestSummary } from '../finish-response.js';
 import { MAX_BODY_BYTES, type ProxyHandler } from '../request-handler.js';
+import type { ApiGateway } from './gateway/api-gateway.js';
+import type { GatewayRoute } from './gateway/imported-definition.js';
 import { answerProtocolErrors, ClientClosedRequestError, mayContinue, requestErrorFor } from './protocol-errors.js';
 import { targetUrl, toProxyEvent, writeProxyResult } from './proxy-event.js';
 import { readBody, refuseSlowBody, refuseUnreadBody } from './request-body.js';
 import { summaryOf } from './request-summary.js';
 
-/**
- * The API-key check for a request, before anything else about it is read: throws the 403 when its operation needs a
- * key it does not carry, and names the operation it found in `request` (for the log line). `request.path` is the
- * path alone, as routed; `headers` are lower case, one value each.
- */
-export type KeyCheck = (request: RequestSummary, headers: Readonly<Record<string, string>>) => void;
-
 export interface HttpServerOptions {
   /** Time allowed for a request's headers, and then for its body, ms (LocalServerConfig.requestTimeoutMs). */
   readonly requestTimeoutMs: number;
   /** @default none: every request goes on to the handler's own checks */
-  readonly checkKey?: KeyCheck;
+  readonly gateway?: ApiGateway;
 }
 
 /** An HTTP server (not yet listening) that answers every request with `handler`, and refuses through `finish`. */
@@ -124,9 +121,10 @@ async function serve(
   // A request refused before the handler (a header sent twice, no key, a URI too long…) is no failure: its HttpError
   // is the answer, finished as any other; a body it came with is read and discarded so that the client reads it.
   let refused: unknown;
+  let route: GatewayRoute | undefined;
   try {
     refused = requestErrorFor(request);
-    if (!refused) checkKey(options.checkKey, request, summary);
+    if (!refused && options.gateway) route = admit(options.gateway, request, summary);
   } catch (error) {
     refused = error;
   }
@@ -145,24 +143,24 @@ async function serve(
   try {
     // Every body goes on as bytes (as with binaryMediaTypes */*), so the handler can refuse what is not UTF-8.
     event = toProxyEvent(request, body, { binaryMediaTypes: ['*/*'] });
+    if (route) options.gateway?.validate(route, event);
   } catch (error) {
     return writeProxyResult(response, finish(summary, { error }));
   }
   writeProxyResult(response, await handler(event));
 }
 
-/** Runs the key check on the request as it arrived (each header once: requestErrorFor refused repeats). */
-function checkKey(check: KeyCheck | undefined, request: IncomingMessage, summary: RequestSummary): void {
-  if (!check) return;
+/** The gateway's routing and key check on the request as it arrived (each header once: requestErrorFor refused repeats). */
+function admit(gateway: ApiGateway, request: IncomingMessage, summary: RequestSummary): GatewayRoute {
   const headers: Record<string, string> = Object.create(null);
   const raw = request.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) headers[(raw[i] as string).toLowerCase()] ??= raw[i + 1] as string;
   // Routed by its path alone (an absolute-form target's too), as the handler routes the event.
   const path = targetUrl(request.url ?? '/').pathname;
-  const routed: RequestSummary = { ...summary, path };
-  try {
-    check(routed, headers);
-  } finally {
-    if (routed.operationId !== undefined) summary.operationId = routed.operationId;
-  }
+  const arrived = { method: summary.method, path, headers, requestId: summary.requestId ?? '' };
+  const route = gateway.route(arrived);
+  // Named before the key is checked, so that a refused request's log line says which operation it was for.
+  if (route.operation.operationId !== undefined) summary.operationId = route.operation.operationId;
+  gateway.authorize(route, arrived);
+  return route;
 }

@@ -6,14 +6,14 @@
  */
 import { createApiHandler } from '../api-handler.js';
 import type { LocalServerConfig } from '../config.js';
-import { Contract } from '../contract.js';
 import type { CustomerStore } from '../customer-store.js';
 import { createDynamoDbClient } from '../dynamodb-client.js';
 import { createResponseFinisher } from '../finish-response.js';
+import { gatewayDefinition } from '../generated/gateway-definition.js';
 import type { Logger } from '../logger.js';
-import { apiKeyGate } from './api-key-gate.js';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator } from './embedded-dynamodb.js';
-import { createHttpServer, type KeyCheck, listen } from './http-adapter.js';
+import { createApiGateway } from './gateway/api-gateway.js';
+import { createHttpServer, listen } from './http-adapter.js';
 import { drainOnClose } from './shutdown.js';
 import { emulatorFailure, listenFailure, tableFailure } from './startup-errors.js';
 import { ensureTable } from './table.js';
@@ -48,23 +48,13 @@ export async function startLocalServer({ config, logger, store }: LocalServerOpt
       ? { endpoint: emulator.endpoint, credentials: EMULATOR_CREDENTIALS, region: EMULATOR_REGION }
       : { region: config.externalDynamoDbRegion }),
   });
-  // What the HTTP adapter calls for each request: the Lambda's handler, as API Gateway calls it. The adapter's own
-  // refusals and the handler's answers leave through one finishing step.
-  const contract = new Contract();
+  // What the HTTP adapter calls for each request: the Lambda's handler, as API Gateway calls it, behind the gateway
+  // layer that applies what API Gateway imports (routing, the API key, the request validators, the gateway
+  // responses). The adapter's own refusals, the gateway's and the handler's answers leave through one finishing step.
   const finish = createResponseFinisher({ config, logger });
-  const handler = createApiHandler({ config, client, contract, finish, ...(store ? { store } : {}) });
-  // What API Gateway checks before the Lambda runs, checked once, by the adapter, before anything else about the
-  // request is read (a request without its key is a 403 before its size or bytes are). The handler is given no
-  // guard: the adapter and the event route the same target (targetUrl), so the key was checked for the operation the
-  // handler runs.
-  const guard = apiKeyGate({ apiKeys: config.apiKeys, contract });
-  const checkKey: KeyCheck = (request, headers) => {
-    const operation = contract.match(request.method, request.path);
-    if (!operation) return;
-    request.operationId = operation.operationId;
-    guard(operation, headers);
-  };
-  const server = createHttpServer(handler, finish, { requestTimeoutMs: config.requestTimeoutMs, checkKey });
+  const handler = createApiHandler({ config, client, finish, ...(store ? { store } : {}) });
+  const gateway = createApiGateway({ definition: gatewayDefinition, apiKeys: config.apiKeys });
+  const server = createHttpServer(handler, finish, { requestTimeoutMs: config.requestTimeoutMs, gateway });
   const closeHttp = drainOnClose(server);
   let url: string;
   try {

@@ -5,6 +5,7 @@ import { acknowledgementsFor } from '../../infra/acknowledged-findings.js';
 import { HTTP_METHODS, KEYWORDS_GATEWAY_REJECTS, translateSchema } from '../../infra/api-definition.js';
 import { POLICY_PLUGINS } from '../../infra/policy-checks.js';
 import { CONTEXT_KEYS, DEFAULT_SETTINGS } from '../../infra/settings.js';
+import { gatewayDefinition } from '../../src/generated/gateway-definition.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
 import { synthesize } from './synth.js';
 
@@ -237,15 +238,31 @@ describe('REST API', () => {
     expect(keys.filter((key) => key.startsWith('x-') && !key.startsWith('x-amazon-apigateway-'))).toEqual([]);
   });
 
-  it('validates request bodies and parameters at the gateway, on every operation', () => {
+  it('imports exactly the definition the local gateway layer applies (src/generated/gateway-definition.ts), but for the integration URI', () => {
+    const body = structuredClone(apiBody(template)) as JsonObject;
+    const uris = valuesOf(body, 'x-amazon-apigateway-integration').map(
+      (integration) => (integration as JsonObject).uri,
+    );
+    // Every operation calls the live alias: one URI (a CloudFormation expression), the same everywhere.
+    expect(new Set(uris.map((uri) => JSON.stringify(uri))).size).toBe(1);
+    expect(JSON.stringify(uris[0])).toContain(`{"Ref":"${aliasLogicalId}"}`);
+    const local = structuredClone(gatewayDefinition) as unknown as JsonObject;
+    for (const integration of valuesOf(local, 'x-amazon-apigateway-integration')) {
+      (integration as JsonObject).uri = uris[0] as JsonObject;
+    }
+    expect(body).toEqual(local);
+  });
+
+  it('validates parameters at the gateway, on every operation, and leaves every body to the Lambda', () => {
     const body = apiBody(template);
     expect(body['x-amazon-apigateway-request-validators']).toEqual({
-      all: { validateRequestBody: true, validateRequestParameters: true },
+      parameters: { validateRequestBody: false, validateRequestParameters: true },
     });
+    expect(body['x-amazon-apigateway-request-validator']).toBe('parameters');
     for (const item of Object.values(body.paths)) {
       for (const [method, operation] of Object.entries(item)) {
         if ((HTTP_METHODS as readonly string[]).includes(method)) {
-          expect(operation['x-amazon-apigateway-request-validator']).toBe('all');
+          expect(operation['x-amazon-apigateway-request-validator']).toBe('parameters');
         }
       }
     }

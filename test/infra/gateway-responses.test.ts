@@ -6,6 +6,7 @@
 
 import { Ajv } from 'ajv';
 import type { Template } from 'aws-cdk-lib/assertions';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GATEWAY_RESPONSES_NOT_IMPORTED, type JsonObject, operationsOf } from '../../infra/api-definition.js';
 import { specForAuthMode } from '../../infra/auth-spec.js';
@@ -15,30 +16,14 @@ import { COMMON_RULES_COUNTED } from '../../infra/waf.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
 import { synthesize } from './synth.js';
 
-/** Every gateway response type AWS documents (API reference, GatewayResponse.responseType). */
-const AWS_RESPONSE_TYPES = [
-  'DEFAULT_4XX',
-  'DEFAULT_5XX',
-  'RESOURCE_NOT_FOUND',
-  'UNAUTHORIZED',
-  'INVALID_API_KEY',
-  'ACCESS_DENIED',
-  'AUTHORIZER_FAILURE',
-  'AUTHORIZER_CONFIGURATION_ERROR',
-  'INVALID_SIGNATURE',
-  'EXPIRED_TOKEN',
-  'MISSING_AUTHENTICATION_TOKEN',
-  'INTEGRATION_FAILURE',
-  'INTEGRATION_TIMEOUT',
-  'API_CONFIGURATION_ERROR',
-  'UNSUPPORTED_MEDIA_TYPE',
-  'BAD_REQUEST_PARAMETERS',
-  'BAD_REQUEST_BODY',
-  'REQUEST_TOO_LARGE',
-  'THROTTLED',
-  'QUOTA_EXCEEDED',
-  'WAF_FILTERED',
-] as const;
+/**
+ * Every gateway response type API Gateway accepts, read from aws-cdk-lib's own `ResponseType` (which mirrors the API
+ * reference's GatewayResponse.responseType), not typed by hand: a type that is not among them fails an import under
+ * FailOnWarnings.
+ */
+const AWS_RESPONSE_TYPES: readonly string[] = Object.values(apigateway.ResponseType)
+  .filter((value): value is apigateway.ResponseType => value instanceof apigateway.ResponseType)
+  .map((value) => value.responseType);
 
 /** The ways a SigV4 check fails: each must answer in the spec's 401/403 words in `iam` mode. */
 const SIGNATURE_FAILURES = {
@@ -46,7 +31,6 @@ const SIGNATURE_FAILURES = {
   UNAUTHORIZED: '401',
   ACCESS_DENIED: '403',
   INVALID_SIGNATURE: '403',
-  INCOMPLETE_SIGNATURE: '403',
   EXPIRED_TOKEN: '403',
 } as const;
 
@@ -258,6 +242,28 @@ describe('credential failures', () => {
       expect(imported, type).not.toContain(type);
       expect(reason.length, type).toBeGreaterThan(20);
     }
+  });
+});
+
+describe('every imported gateway response type is one API Gateway knows', () => {
+  it('aws-cdk-lib lists the 21 types AWS documents', () => {
+    expect(AWS_RESPONSE_TYPES).toHaveLength(21);
+    expect(AWS_RESPONSE_TYPES).not.toContain('INCOMPLETE_SIGNATURE');
+  });
+
+  it.each(Object.keys(configurations) as Configuration[])(
+    '-c %s imports no type outside them (FailOnWarnings would fail the import)',
+    (name) => {
+      const unknown = Object.keys(gatewayResponses(name)).filter((type) => !AWS_RESPONSE_TYPES.includes(type));
+      expect(unknown).toEqual([]);
+    },
+  );
+
+  it('-c auth=iam answers what falls to DEFAULT_4XX (an incomplete signature) in the spec’s Forbidden words, with no AWS text and the type’s own status', () => {
+    const response = gatewayResponses('iam').DEFAULT_4XX as GatewayResponse;
+    expect(response.statusCode).toBeUndefined();
+    expect(response.responseTemplates?.['application/json']).not.toContain('$context');
+    expect(render(response)).toEqual({ message: specMessageFor('iam', '403') });
   });
 });
 

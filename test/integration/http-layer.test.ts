@@ -11,7 +11,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiKeyHeaders } from '../../src/api-key-scheme.js';
 import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
-import { Contract } from '../../src/contract.js';
 import { runtimeDocument } from '../../src/generated/runtime-document.js';
 import { MAX_HEADER_COUNT } from '../../src/local/protocol-errors.js';
 import type { LocalServer } from '../../src/local/server.js';
@@ -218,14 +217,14 @@ describe("what the HTTP layer answers itself is in the API's shape, and never ro
       'PUT //evil/customers HTTP/1.1',
       ['Host: x', 'Connection: close', KEY, json],
       404,
-      /^No resource at \/\/evil\/customers$/,
+      /^Not Found$/,
     ],
     [
       'an absolute-form target whose path starts // (an unknown path)',
       'PUT http://x//customers HTTP/1.1',
       ['Host: x', 'Connection: close', KEY, json],
       404,
-      /^No resource at \/\/customers$/,
+      /^Not Found$/,
     ],
     ['the asterisk form', 'PUT * HTTP/1.1', ['Host: x', 'Connection: close', KEY, json], 400, /must be a path/],
     [
@@ -253,11 +252,14 @@ describe("what the HTTP layer answers itself is in the API's shape, and never ro
   it('GET * is refused as no path; GET //evil/customers is the path //evil/customers (RFC 9112 origin-form), unknown', async () => {
     const star = await exchange(server.url, head(['GET * HTTP/1.1', 'Host: x', KEY]));
     expectApiError(star.responses[0], 400, /must be a path/);
-    const evil = await exchange(server.url, head(['GET //evil/customers?id=a HTTP/1.1', 'Host: x', KEY]));
-    expectApiError(evil.responses[0], 404, /^No resource at \/\/evil\/customers$/);
-    // without the key too: an unknown path needs none, as API Gateway routes it without one
-    const keyless = await exchange(server.url, head(['GET //evil/customers?id=a HTTP/1.1', 'Host: x']));
-    expectApiError(keyless.responses[0], 404, /^No resource at \/\/evil\/customers$/);
+    // answered as any unknown path is, with the key or without it (an unknown path needs none)
+    const unknown = await exchange(server.url, head(['GET /orders?id=a HTTP/1.1', 'Host: x', KEY]));
+    expectApiError(unknown.responses[0], 404);
+    for (const lines of [['Host: x', KEY], ['Host: x']]) {
+      const evil = await exchange(server.url, head(['GET //evil/customers?id=a HTTP/1.1', ...lines]));
+      expectApiError(evil.responses[0], 404);
+      expect(evil.responses[0]?.body).toBe(unknown.responses[0]?.body);
+    }
   });
 
   it('an absolute-form target (RFC 9112 §3.2.2: a server accepts it) is routed by its path only', async () => {
@@ -315,32 +317,6 @@ describe('the API key first, as API Gateway: 403 before size, encoding or query 
   it('a keyless PUT gzip-encoded is a 403, not a 415', async () => {
     const lines = ['PUT /customers HTTP/1.1', 'Host: x', 'Content-Encoding: gzip', 'Connection: close'];
     await expectRefusedAndNothingStored(put(lines, newId('keyless-gzip')), 403, /^Forbidden$/);
-  });
-});
-
-describe('the API key is checked once per request', () => {
-  it('one look at the key for a GET, a PUT and a keyless GET (the adapter checks; the handler does not again)', async () => {
-    const looks = vi.spyOn(Contract.prototype, 'apiKeyHeader');
-    try {
-      const requests = [
-        head(['GET /customers?id=once HTTP/1.1', 'Host: x', KEY, 'Connection: close']),
-        put(
-          ['PUT /customers HTTP/1.1', 'Host: x', KEY, 'Content-Type: application/json', 'Connection: close'],
-          newId('once'),
-        ),
-        head(['GET /customers?id=once HTTP/1.1', 'Host: x', 'Connection: close']),
-      ];
-      const statuses: number[] = [];
-      for (const bytes of requests) {
-        const before = looks.mock.calls.length;
-        const { responses } = await exchange(server.url, bytes);
-        statuses.push(responses[0]?.status ?? 0);
-        expect(looks.mock.calls.length - before).toBe(1);
-      }
-      expect(statuses).toEqual([200, 200, 403]);
-    } finally {
-      looks.mockRestore();
-    }
   });
 });
 

@@ -117,12 +117,6 @@ describe('Contract', () => {
     expect(contract.allowedMethods('/nowhere')).toEqual([]);
   });
 
-  it('takes the API-key header from the security scheme an operation names, and none without security', () => {
-    const contract = fresh();
-    expect(contract.apiKeyHeader(contract.match('PUT', '/things/1') as never)).toBe('x-thing-key');
-    expect(contract.apiKeyHeader(contract.match('GET', '/plain') as never)).toBeUndefined();
-  });
-
   it('knows the media types an operation takes, and none for one without a body', () => {
     const contract = fresh();
     expect(contract.acceptedMediaTypes(contract.match('PUT', '/things/1') as never)).toEqual(['application/json']);

@@ -34,8 +34,8 @@ const HEADERS_READ = new Set([
 /**
  * The URL a request target names, read as RFC 9112 §3.2 reads it: an origin-form target (`/…`) is a path and a
  * query, even when it starts `//` (`//evil/customers` is the path `//evil/customers`, not the host `evil`, as a
- * relative reference would be read); an absolute-form target (`http://host/…`) is routed by its path. Both the
- * API-key check and the event read the target here, so they route it alike.
+ * relative reference would be read); an absolute-form target (`http://host/…`) is routed by its path. The gateway
+ * layer (http-adapter.ts) and the event both read the target here, so they route it alike.
  */
 export function targetUrl(target: string): URL {
   return target.startsWith('/') ? new URL(`http://localhost${target}`) : new URL(target, 'http://localhost');

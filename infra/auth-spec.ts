@@ -25,6 +25,9 @@ const SIGV4: JsonObject = {
 /** The authentication errors, which a stage that checks no credentials never answers. */
 const AUTH_ERRORS = ['401', '403'];
 
+/** How a paragraph of an answer's description that holds only with API keys starts (the 429's quotas). */
+const API_KEYS_ONLY = 'With API keys (the default):';
+
 /** A copy of `spec` (raw or dereferenced) for `mode`; `apiKey` gives it back unchanged. */
 export function specForAuthMode(spec: object, mode: AuthMode): JsonObject {
   const document = structuredClone(spec) as JsonObject;
@@ -41,6 +44,14 @@ export function specForAuthMode(spec: object, mode: AuthMode): JsonObject {
       const responses = operation.responses as JsonObject;
       for (const status of AUTH_ERRORS) delete responses[status];
     }
+  }
+  // A stage without API keys has no key rates or quotas: an answer's paragraph about them is left out.
+  for (const response of Object.values((components.responses ?? {}) as Record<string, JsonObject>)) {
+    if (typeof response.description !== 'string') continue;
+    response.description = response.description
+      .split('\n\n')
+      .filter((paragraph) => !paragraph.startsWith(API_KEYS_ONLY))
+      .join('\n\n');
   }
   if (mode === 'none') {
     const info = document.info as JsonObject;

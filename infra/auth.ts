@@ -11,6 +11,7 @@
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { API_KEY_HEADER } from '../src/api-key-scheme.js';
 import {
   executeApiPath,
   type GatewayDefinitionOptions,
@@ -21,9 +22,6 @@ import {
 } from './api-definition.js';
 import { isSecured, SIGV4_SCHEME, specForAuthMode } from './auth-spec.js';
 import type { AuthMode, CustomersApiSettings } from './settings.js';
-
-/** The header API Gateway reads API keys from (its only one). */
-const API_KEY_HEADER = 'x-api-key';
 
 export class UnsupportedSecurityError extends Error {
   override readonly name = 'UnsupportedSecurityError';

@@ -5,6 +5,13 @@
  */
 import type { Document } from 'openapi-backend';
 
+/**
+ * The header API keys travel in: API Gateway reads keys from this one only, so the spec's `apiKey` scheme names it
+ * (infra/auth.ts refuses a spec whose scheme names another; test/unit/spec-security.test.ts holds the spec to it).
+ * The local gateway layer reads keys from it as API Gateway does; the typed client sends keys in it.
+ */
+export const API_KEY_HEADER = 'x-api-key';
+
 type SecurityScheme = { readonly type?: string; readonly in?: string; readonly name?: string };
 
 /**

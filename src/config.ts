@@ -111,6 +111,32 @@ export function readStatefulMockConfig(env: Env = process.env): StatefulMockConf
   };
 }
 
+/** The variable naming the version the pre-traffic check probes (infra/release.ts sets it). */
+export const TARGET_VERSION_ENV = 'TARGET_VERSION_ARN';
+
+/**
+ * The version the pre-traffic check (src/pre-traffic-check.ts) probes: `TARGET_VERSION_ARN`, which has no default.
+ * Its shape is checked where it is split (src/release-hook-calls.ts), so that a bad one is also a failed check.
+ */
+export function readTargetVersionArn(env: Env = process.env): string {
+  const arn = env[TARGET_VERSION_ENV]?.trim();
+  if (!arn) {
+    throw new ConfigError(
+      `${TARGET_VERSION_ENV} must be set to the ARN of the Lambda version to check (infra/release.ts sets it)`,
+    );
+  }
+  return arn;
+}
+
+/**
+ * The region a Lambda function runs in: `AWS_REGION`, which Lambda always sets (the pre-traffic check tells
+ * CodeDeploy its verdict there). Read apart from the version, so that a check without one can still report it failed.
+ * Default: none (empty), the AWS SDK's own resolution.
+ */
+export function readFunctionRegion(env: Env = process.env): string {
+  return readString(env, 'AWS_REGION', '');
+}
+
 function readApiKeys(env: Env, host: string): readonly string[] {
   const keys = readList(env, 'API_KEYS', []);
   if (keys.length === 0) {

@@ -2,3 +2,6 @@
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** The safe ones (RFC 9110 §9.2.1): a request with one asks the server to change nothing. */
+export const SAFE_METHODS: ReadonlySet<HttpMethod> = new Set(['get', 'head', 'options', 'trace']);

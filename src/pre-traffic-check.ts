@@ -7,6 +7,7 @@
  * checks neither: API Gateway does).
  */
 import type { Context } from 'aws-lambda';
+import { readFunctionRegion, readTargetVersionArn } from './config.js';
 import { type HookStatus, invokeVersion, reportHookStatus } from './release-hook-calls.js';
 import { type InvokeAnswer, type ProbeVerdict, releaseProbes } from './release-probe.js';
 
@@ -15,9 +16,6 @@ export interface LifecycleHookEvent {
   readonly DeploymentId: string;
   readonly LifecycleEventHookExecutionId: string;
 }
-
-/** The environment variable that names the version to check (set by infra/release.ts). */
-export const TARGET_VERSION_ENV = 'TARGET_VERSION_ARN';
 
 /** The AWS calls the check makes, handed in so that the check runs against anything that answers like them. */
 export interface PreTrafficCheckCalls {
@@ -47,13 +45,13 @@ export async function checkBeforeTraffic(
   return verdict;
 }
 
-/** The Lambda entry: checks the version `TARGET_VERSION_ARN` names. */
+/** The Lambda entry: checks the version `TARGET_VERSION_ARN` names (src/config.ts reads the settings). */
 export async function handler(event: LifecycleHookEvent, _context?: Context): Promise<ProbeVerdict> {
-  const versionArn = process.env[TARGET_VERSION_ENV] ?? '';
-  // The function's own region (Lambda sets it): a bad ARN still ends in a Failed report, never in silence.
-  const region = process.env.AWS_REGION ?? '';
+  // The function's own region: a missing or bad ARN still ends in a Failed report (its reason names the setting),
+  // never in silence until CodeDeploy's timeout.
+  const region = readFunctionRegion();
   return checkBeforeTraffic(event, {
-    invoke: (probe) => invokeVersion(versionArn, probe),
+    invoke: (probe) => invokeVersion(readTargetVersionArn(), probe),
     report: (hook, status) =>
       reportHookStatus(
         region,

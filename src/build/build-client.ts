@@ -27,8 +27,11 @@ const PACKAGE_README = fileURLToPath(new URL('./client-package/README.md', impor
 const DEPENDENCY = 'openapi-fetch';
 /** The MSW handlers' one import, which the frontend has installed for its tests. */
 const MSW = 'msw';
-/** What the client bundle may take in: the client and its retries, nothing else of this repository. */
-const CLIENT_SOURCES = ['src/client.ts', 'src/retry.ts'];
+/**
+ * What the client bundle may take in: the client, its retries, and the key header's one home (its constant only;
+ * esbuild drops the rest), nothing else of this repository. Sorted, as the check compares them.
+ */
+const CLIENT_SOURCES = ['src/api-key-scheme.ts', 'src/client.ts', 'src/retry.ts'];
 /** The declarations shipped; the MSW handlers' are their public surface alone. */
 const DECLARATIONS = new Set(['client.d.ts', 'retry.d.ts', 'client-msw.d.ts', 'generated/openapi-types.d.ts']);
 const shim = (name: string) => fileURLToPath(new URL(`./shims/${name}`, import.meta.url));

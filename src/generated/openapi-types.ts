@@ -177,10 +177,12 @@ export interface components {
             };
         };
         /**
-         * @description The deployed API refused the request: over your API key's rate or burst, over its monthly quota, over the
-         *     stage's throttle, or (with the optional firewall) too many requests from your address. API Gateway or the
-         *     firewall answers it; the local server and the mock never throttle. Nothing was changed. Wait `Retry-After`
-         *     seconds when it is sent, else retry with backoff; a monthly quota resets at the start of the next month (UTC).
+         * @description The deployed API refused the request: over the stage's throttle, or (with the optional firewall) too many
+         *     requests from your address. API Gateway or the firewall answers it; the local server and the mock never
+         *     throttle. Nothing was changed. Wait `Retry-After` seconds when it is sent, else retry with backoff.
+         *
+         *     With API keys (the default): also over your key's rate or burst, or over its monthly quota, which resets at
+         *     the start of the next month (UTC).
          */
         TooManyRequests: {
             headers: {

@@ -21,7 +21,7 @@ import { MAX_BODY_BYTES, type ProxyHandler } from '../request-handler.js';
 import type { ApiGateway } from './gateway/api-gateway.js';
 import type { GatewayRoute } from './gateway/imported-definition.js';
 import { answerProtocolErrors, ClientClosedRequestError, mayContinue, requestErrorFor } from './protocol-errors.js';
-import { toProxyEvent, writeProxyResult } from './proxy-event.js';
+import { targetUrl, toProxyEvent, writeProxyResult } from './proxy-event.js';
 import { readBody, refuseSlowBody, refuseUnreadBody } from './request-body.js';
 import { summaryOf } from './request-summary.js';
 
@@ -39,6 +39,8 @@ export function createHttpServer(handler: ProxyHandler, finish: FinishResponse, 
   const turns = new WeakMap<Socket, Promise<void>>();
   // How many requests of each connection the listener holds (served or waiting for their turn).
   const serving = new WeakMap<Duplex, number>();
+  // Connections an answer closes (`Connection: close`, either side's): nothing pipelined after it is served.
+  const closing = new WeakSet<Duplex>();
   const server = createServer(
     {
       // A missing Host is answered in the API's shape by requestErrorFor, not with Node's empty 400.
@@ -62,7 +64,7 @@ export function createHttpServer(handler: ProxyHandler, finish: FinishResponse, 
             return void response.destroy();
           }
           if (!keepsAlive(request)) closing.add(socket);
-          return serve(handler, finish, options, summary, request, response).catch((error: unknown) => {
+          return serve(handler, finish, options, closing, summary, request, response).catch((error: unknown) => {
             if (error instanceof ClientClosedRequestError) {
               // Nobody to answer: the `request` line says the client went away (499), not that the server failed.
               finish(summary, { error });
@@ -101,9 +103,6 @@ export async function listen(server: Server, port: number, host: string): Promis
   return `http://${shown}:${bound}`;
 }
 
-/** Connections an answer closes (`Connection: close`, either side's): nothing pipelined after it is served. */
-const closing = new WeakSet<Duplex>();
-
 function keepsAlive(request: IncomingMessage): boolean {
   const connection = request.headers.connection ?? '';
   if (/(^|,)\s*close\s*(,|$)/i.test(connection)) return false;
@@ -114,6 +113,7 @@ async function serve(
   handler: ProxyHandler,
   finish: FinishResponse,
   options: HttpServerOptions,
+  closing: WeakSet<Duplex>,
   summary: RequestSummary,
   request: IncomingMessage,
   response: ServerResponse,
@@ -156,7 +156,7 @@ function admit(gateway: ApiGateway, request: IncomingMessage, summary: RequestSu
   const raw = request.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) headers[(raw[i] as string).toLowerCase()] ??= raw[i + 1] as string;
   // Routed by its path alone (an absolute-form target's too), as the handler routes the event.
-  const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+  const path = targetUrl(request.url ?? '/').pathname;
   const arrived = { method: summary.method, path, headers, requestId: summary.requestId ?? '' };
   const route = gateway.route(arrived);
   // Named before the key is checked, so that a refused request's log line says which operation it was for.

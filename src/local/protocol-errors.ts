@@ -169,8 +169,8 @@ export function mayContinue(request: IncomingMessage, maxBodyBytes: number): boo
 /**
  * The API's error for a request Node parsed but the API does not take: an HTTP version other than 1.x, a URI over
  * the limit, more headers than MAX_HEADER_COUNT, a header the API reads sent twice, no `Host` in HTTP/1.1, a request
- * target that is neither a path (`/…`, not `//…`) nor an absolute `http(s)` URI (which RFC 9112 §3.2.2 has a server
- * accept; its path is the one routed).
+ * target that is neither a path (origin-form `/…`, `//…` included: RFC 9112 §3.2.1 has no authority there) nor an
+ * absolute `http(s)` URI (which RFC 9112 §3.2.2 has a server accept; its path is the one routed).
  */
 export function requestErrorFor(request: IncomingMessage): HttpError | undefined {
   if (request.httpVersionMajor !== 1) return new HttpVersionNotSupportedError();
@@ -193,6 +193,5 @@ export function requestErrorFor(request: IncomingMessage): HttpError | undefined
 }
 
 function isRoutableTarget(target: string): boolean {
-  if (target.startsWith('/')) return !target.startsWith('//');
-  return /^https?:\/\/[^/?#]+\/(?!\/)/i.test(target);
+  return target.startsWith('/') || /^https?:\/\/[^/?#]+\//i.test(target);
 }

@@ -31,6 +31,16 @@ const HEADERS_READ = new Set([
   ...apiKeyHeaders(runtimeDocument),
 ]);
 
+/**
+ * The URL a request target names, read as RFC 9112 §3.2 reads it: an origin-form target (`/…`) is a path and a
+ * query, even when it starts `//` (`//evil/customers` is the path `//evil/customers`, not the host `evil`, as a
+ * relative reference would be read); an absolute-form target (`http://host/…`) is routed by its path. The gateway
+ * layer (http-adapter.ts) and the event both read the target here, so they route it alike.
+ */
+export function targetUrl(target: string): URL {
+  return target.startsWith('/') ? new URL(`http://localhost${target}`) : new URL(target, 'http://localhost');
+}
+
 /** Builds the event; throws BadRequestError when the query string or a header the API reads is not UTF-8. */
 export function toProxyEvent(
   request: IncomingMessage,
@@ -38,7 +48,7 @@ export function toProxyEvent(
   options: ProxyEventOptions = {},
 ): APIGatewayProxyEvent {
   const stage = options.stage ?? 'local';
-  const url = new URL(request.url ?? '/', 'http://localhost');
+  const url = targetUrl(request.url ?? '/');
   const method = request.method ?? 'GET';
   const { single: headers, multi: multiValueHeaders } = collect(decodedHeaders(request.rawHeaders));
   const { single: query, multi: multiValueQuery } = collect(queryEntries(url.search));

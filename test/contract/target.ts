@@ -13,6 +13,7 @@
  */
 import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
+import { HTTP_METHODS, SAFE_METHODS } from '../../src/http-methods.js';
 import { startTestServer } from '../helpers/local-server.js';
 import { startPrismMock } from '../helpers/prism.js';
 
@@ -43,13 +44,19 @@ export interface Target {
 /** Every id the suite writes starts with this, so an operator can find (and delete) them in a staging table. */
 export const CONTRACT_ID_PREFIX = 'contract-test-';
 
-/** Methods of the spec's operations that are not safe (RFC 9110 §9.2.1): the writes a read-only run never sends. */
-export const WRITE_METHODS: ReadonlySet<string> = new Set(
-  Object.values((openapiDocument as { paths: Record<string, object> }).paths)
-    .flatMap((item) => Object.keys(item))
-    .map((method) => method.toUpperCase())
-    .filter((method) => ['PUT', 'POST', 'PATCH', 'DELETE'].includes(method)),
-);
+/** Methods (upper case) of a document's operations that are not safe (src/http-methods.ts): its writes. */
+export function writeMethods(document: { readonly paths: Readonly<Record<string, object>> }): ReadonlySet<string> {
+  return new Set(
+    Object.values(document.paths).flatMap((item) =>
+      HTTP_METHODS.filter((method) => Object.hasOwn(item, method) && !SAFE_METHODS.has(method)).map((method) =>
+        method.toUpperCase(),
+      ),
+    ),
+  );
+}
+
+/** The spec's writes: what a read-only run never sends. */
+export const WRITE_METHODS = writeMethods(openapiDocument as { paths: Record<string, object> });
 
 /** `CONTRACT_READ_ONLY=true`: only the cases that write nothing (production). Known before the suite starts. */
 export function contractReadOnly(env: NodeJS.ProcessEnv = process.env): boolean {

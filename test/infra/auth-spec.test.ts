@@ -37,6 +37,19 @@ describe('specForAuthMode', () => {
     for (const operation of secured) expect(Object.keys(operation.responses as JsonObject)).toContain('401');
   });
 
+  it("iam and none: the 429 says nothing of API keys or their quotas (they have none); apiKey's does", () => {
+    const tooMany = (document: JsonObject) =>
+      String(
+        ((document.components as JsonObject).responses as Record<string, JsonObject>).TooManyRequests?.description,
+      );
+    for (const mode of ['iam', 'none'] as const) {
+      const description = tooMany(specForAuthMode(spec, mode));
+      expect(description).not.toMatch(/API key|quota/i);
+      expect(description).toMatch(/stage's throttle/);
+    }
+    expect(tooMany(specForAuthMode(spec, 'apiKey'))).toMatch(/your key's rate or burst, or over its monthly quota/);
+  });
+
   it('none: no scheme, no requirement, and no 401/403 in the operations or in the errors table', () => {
     const none = specForAuthMode(spec, 'none');
     expect(schemesOf(spec)).toBeDefined();

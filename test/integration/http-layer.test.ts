@@ -213,18 +213,18 @@ describe("what the HTTP layer answers itself is in the API's shape, and never ro
       /HTTP version not supported/,
     ],
     [
-      'a target with an authority, //evil/customers',
+      'an origin-form target starting //, //evil/customers (a path, not a host: an unknown path)',
       'PUT //evil/customers HTTP/1.1',
       ['Host: x', 'Connection: close', KEY, json],
-      400,
-      /must be a path/,
+      404,
+      /^Not Found$/,
     ],
     [
-      'an absolute-form target whose path starts //',
+      'an absolute-form target whose path starts // (an unknown path)',
       'PUT http://x//customers HTTP/1.1',
       ['Host: x', 'Connection: close', KEY, json],
-      400,
-      /must be a path/,
+      404,
+      /^Not Found$/,
     ],
     ['the asterisk form', 'PUT * HTTP/1.1', ['Host: x', 'Connection: close', KEY, json], 400, /must be a path/],
     [
@@ -249,10 +249,16 @@ describe("what the HTTP layer answers itself is in the API's shape, and never ro
     expect(await storedIds(dynamo)).toEqual(before);
   });
 
-  it('GET * and GET //evil/customers are not routed to /customers', async () => {
-    for (const target of ['*', '//evil/customers?id=a']) {
-      const { responses } = await exchange(server.url, head([`GET ${target} HTTP/1.1`, 'Host: x', KEY]));
-      expectApiError(responses[0], 400, /must be a path/);
+  it('GET * is refused as no path; GET //evil/customers is the path //evil/customers (RFC 9112 origin-form), unknown', async () => {
+    const star = await exchange(server.url, head(['GET * HTTP/1.1', 'Host: x', KEY]));
+    expectApiError(star.responses[0], 400, /must be a path/);
+    // answered as any unknown path is, with the key or without it (an unknown path needs none)
+    const unknown = await exchange(server.url, head(['GET /orders?id=a HTTP/1.1', 'Host: x', KEY]));
+    expectApiError(unknown.responses[0], 404);
+    for (const lines of [['Host: x', KEY], ['Host: x']]) {
+      const evil = await exchange(server.url, head(['GET //evil/customers?id=a HTTP/1.1', ...lines]));
+      expectApiError(evil.responses[0], 404);
+      expect(evil.responses[0]?.body).toBe(unknown.responses[0]?.body);
     }
   });
 
@@ -311,6 +317,38 @@ describe('the API key first, as API Gateway: 403 before size, encoding or query 
   it('a keyless PUT gzip-encoded is a 403, not a 415', async () => {
     const lines = ['PUT /customers HTTP/1.1', 'Host: x', 'Content-Encoding: gzip', 'Connection: close'];
     await expectRefusedAndNothingStored(put(lines, newId('keyless-gzip')), 403, /^Forbidden$/);
+  });
+});
+
+describe('a GET with a chunked body is answered as the same GET with a Content-Length', () => {
+  const framed = (frame: 'chunked' | 'length', body: Buffer, lines: string[]) => {
+    const withFrame =
+      frame === 'chunked' ? [...lines, 'Transfer-Encoding: chunked'] : [...lines, `Content-Length: ${body.length}`];
+    const payload =
+      frame === 'chunked'
+        ? Buffer.concat([
+            Buffer.from(body.length > 0 ? `${body.length.toString(16)}\r\n` : ''),
+            body,
+            Buffer.from(body.length > 0 ? '\r\n0\r\n\r\n' : '0\r\n\r\n'),
+          ])
+        : body;
+    return Buffer.concat([Buffer.from(head(withFrame), 'latin1'), payload]);
+  };
+  it.each([
+    ['a small body', Buffer.from('{"id":"x"}'), true, 200],
+    ['an empty body', Buffer.alloc(0), true, 200],
+    ['bytes that are not UTF-8', Buffer.from([0xff, 0xfe, 0x41]), true, 200],
+    ['a body over the limit', Buffer.alloc(MAX_BODY_BYTES + 1, 0x61), true, 413],
+    ['no key', Buffer.from('{"id":"x"}'), false, 403],
+  ])('%s', async (_, body, keyed, status) => {
+    const lines = ['GET /customers?id=chunked-get HTTP/1.1', 'Host: x', ...(keyed ? [KEY] : []), 'Connection: close'];
+    const answers = [];
+    for (const frame of ['chunked', 'length'] as const) {
+      const { responses } = await exchange(server.url, framed(frame, body, lines));
+      expect(responses.map((response) => response.status)).toEqual([status]);
+      answers.push(responses[0]?.body);
+    }
+    expect(answers[0]).toBe(answers[1]);
   });
 });
 

@@ -102,6 +102,20 @@ describe('the pre-traffic check, deployed', () => {
     expect(store.ids.size).toBe(0);
   });
 
+  it('reports Failed, naming the setting, when TARGET_VERSION_ARN is not set, and invokes nothing', async () => {
+    vi.stubEnv('TARGET_VERSION_ARN', '');
+    try {
+      await expect(preTrafficCheck(HOOK)).resolves.toMatchObject({
+        passed: false,
+        reason: expect.stringMatching(/TARGET_VERSION_ARN must be set/),
+      });
+    } finally {
+      vi.stubEnv('TARGET_VERSION_ARN', VERSION_ARN);
+    }
+    expect(invocations).toHaveLength(0);
+    expect(JSON.parse((reports[0] as Received).body)).toMatchObject({ status: 'Failed' });
+  });
+
   it('reports Failed when the version answers 500', async () => {
     lambda = async () => ({ statusCode: 500, headers: {}, body: '{"message":"Internal server error"}' });
     await expect(preTrafficCheck(HOOK)).resolves.toMatchObject({ passed: false });

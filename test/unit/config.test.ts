@@ -1,10 +1,13 @@
+import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
   IN_MEMORY,
+  readFunctionRegion,
   readHandlerConfig,
   readLocalServerConfig,
   readStatefulMockConfig,
+  readTargetVersionArn,
 } from '../../src/config.js';
 
 describe('configuration', () => {
@@ -96,5 +99,41 @@ describe('configuration of npm run mock:stateful', () => {
   it('fails on a MOCK_PORT that is not a port, naming it', () => {
     expect(() => readStatefulMockConfig({ MOCK_PORT: '70000' })).toThrow(ConfigError);
     expect(() => readStatefulMockConfig({ MOCK_PORT: '70000' })).toThrow(/MOCK_PORT must be a whole number/);
+  });
+});
+
+describe("the pre-traffic check's settings", () => {
+  it('reads the version to check from TARGET_VERSION_ARN, trimmed', () => {
+    const arn = 'arn:aws:lambda:eu-west-1:123456789012:function:dynamodb-rest-api:7';
+    expect(readTargetVersionArn({ TARGET_VERSION_ARN: ` ${arn} ` })).toBe(arn);
+  });
+
+  it.each([[{}], [{ TARGET_VERSION_ARN: '' }], [{ TARGET_VERSION_ARN: '  ' }]])(
+    'fails without a version to check, naming TARGET_VERSION_ARN (%j)',
+    (env) => {
+      expect(() => readTargetVersionArn(env)).toThrow(ConfigError);
+      expect(() => readTargetVersionArn(env)).toThrow(/^TARGET_VERSION_ARN must be set/);
+    },
+  );
+
+  it("reads the function's region from AWS_REGION; none (the SDK's own resolution) when unset", () => {
+    expect(readFunctionRegion({ AWS_REGION: 'eu-west-1' })).toBe('eu-west-1');
+    expect(readFunctionRegion({})).toBe('');
+  });
+});
+
+describe('where configuration is read', () => {
+  it('no code the API or the local server runs reads a setting from process.env but src/config.ts', async () => {
+    const folders = ['src', 'src/local'];
+    const readers: string[] = [];
+    for (const folder of folders) {
+      for (const name of await readdir(folder)) {
+        if (!name.endsWith('.ts') || `${folder}/${name}` === 'src/config.ts') continue;
+        const text = await readFile(`${folder}/${name}`, 'utf8');
+        // a read of one variable; handing the whole environment on to a child process reads none
+        if (/process\.env(\.\w|\[)/.test(text)) readers.push(`${folder}/${name}`);
+      }
+    }
+    expect(readers).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@
  * domain with or without a base path), and the read-only switch that keeps it from writing to production.
  */
 import { describe, expect, it } from 'vitest';
-import { contractReadOnly, ReadOnlyViolation, startTarget, WRITE_METHODS } from '../contract/target.js';
+import { HTTP_METHODS, SAFE_METHODS } from '../../src/http-methods.js';
+import { contractReadOnly, ReadOnlyViolation, startTarget, WRITE_METHODS, writeMethods } from '../contract/target.js';
 import { specPath } from '../helpers/contract-assertions.js';
 
 describe('specPath', () => {
@@ -46,6 +47,19 @@ describe('CONTRACT_READ_ONLY', () => {
 
   it('refuses a value that is neither true nor false, naming the setting', () => {
     expect(() => contractReadOnly({ CONTRACT_READ_ONLY: 'yes' })).toThrow(/CONTRACT_READ_ONLY must be true or false/);
+  });
+
+  it('derives the writes from the methods of src/http-methods.ts: every unsafe one a document holds, nothing else', () => {
+    const item = Object.fromEntries([...HTTP_METHODS.map((method) => [method, {}]), ['parameters', []]]);
+    expect([...writeMethods({ paths: { '/a': item } })].sort()).toEqual(['DELETE', 'PATCH', 'POST', 'PUT']);
+    expect([...writeMethods({ paths: { '/a': { get: {}, head: {}, summary: 'x' }, '/b': { delete: {} } } })]).toEqual([
+      'DELETE',
+    ]);
+    for (const method of HTTP_METHODS) {
+      expect(writeMethods({ paths: { '/a': { [method]: {} } } }).has(method.toUpperCase())).toBe(
+        !SAFE_METHODS.has(method),
+      );
+    }
   });
 
   it("counts the spec's PUT as a write, and its GET as none", () => {

@@ -61,6 +61,19 @@ describe('headersToExpose (the one rule for the API and the gateway)', () => {
     expect(headersToExpose(['WWW-Authenticate', 'Retry-After', 'Retry-After'])).toBe('WWW-Authenticate, Retry-After');
     expect(headersToExpose(['Content-Type', 'Cache-Control'])).toBeUndefined();
   });
+
+  it.each([
+    'Cache-Control',
+    'Content-Language',
+    'Content-Length',
+    'Content-Type',
+    'Expires',
+    'Last-Modified',
+    'Pragma',
+  ])('leaves out %s, a CORS-safelisted response header (Fetch standard), whatever its case', (name) => {
+    expect(headersToExpose([name, 'Retry-After'])).toBe('Retry-After');
+    expect(headersToExpose([name.toUpperCase()])).toBeUndefined();
+  });
 });
 
 describe('Access-Control-Expose-Headers on the API’s answers', () => {

@@ -4,6 +4,8 @@
  * an operation added without it fails here (and in `redocly lint`'s security-defined rule).
  */
 import { describe, expect, it } from 'vitest';
+import { API_KEY_HEADER, apiKeyHeaders } from '../../src/api-key-scheme.js';
+import { API_KEY_HEADER as CLIENT_API_KEY_HEADER } from '../../src/client.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
 import { responseExamples, specOperations } from '../helpers/spec-examples.js';
 
@@ -23,6 +25,12 @@ describe('the spec’s security', () => {
     expect(document.components.securitySchemes).toEqual({
       apiKey: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'x-api-key' }),
     });
+  });
+
+  it('names the header that has one home, src/api-key-scheme.ts, where the client and infra/auth.ts read it', () => {
+    expect(API_KEY_HEADER).toBe('x-api-key');
+    expect(apiKeyHeaders(openapiDocument as never)).toEqual([API_KEY_HEADER]);
+    expect(CLIENT_API_KEY_HEADER).toBe(API_KEY_HEADER);
   });
 
   it('has no root-level security, which API Gateway would ignore: each operation states its own', () => {

@@ -93,6 +93,13 @@ describe('parseJson', () => {
     const key = 'k'.repeat(500);
     expect(() => parseJson(`{"${key}":1,"${key}":2}`)).toThrow(`must not repeat the key "${'k'.repeat(64)}…"`);
   });
+
+  it('quotes a repeated key of exactly 64 characters whole, and one of 65 cut', () => {
+    const whole = 'w'.repeat(64);
+    expect(() => parseJson(`{"${whole}":1,"${whole}":2}`)).toThrow(`must not repeat the key "${whole}"`);
+    const cut = 'c'.repeat(65);
+    expect(() => parseJson(`{"${cut}":1,"${cut}":2}`)).toThrow(`must not repeat the key "${'c'.repeat(64)}…"`);
+  });
 });
 
 describe('decodeUtf8', () => {

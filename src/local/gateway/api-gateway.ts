@@ -15,6 +15,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { API_KEY_HEADER } from '../../api-key-scheme.js';
 import { type GatewayErrorContext, type LocalResponseType, renderGatewayResponse } from './gateway-responses.js';
 import { type GatewayDefinition, type GatewayRoute, type RequestValidator, routeOf } from './imported-definition.js';
 
@@ -157,8 +158,8 @@ function apiKeyHeaders(definition: GatewayDefinition): Map<string, string> {
   const headers = new Map<string, string>();
   if ((definition['x-amazon-apigateway-api-key-source'] ?? 'HEADER') !== 'HEADER') return headers;
   for (const [name, scheme] of Object.entries(definition.components?.securitySchemes ?? {})) {
-    if (scheme.type === 'apiKey' && scheme.in === 'header' && scheme.name?.toLowerCase() === 'x-api-key') {
-      headers.set(name, 'x-api-key');
+    if (scheme.type === 'apiKey' && scheme.in === 'header' && scheme.name?.toLowerCase() === API_KEY_HEADER) {
+      headers.set(name, API_KEY_HEADER);
     }
   }
   return headers;

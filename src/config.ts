@@ -137,6 +137,43 @@ export function readFunctionRegion(env: Env = process.env): string {
   return readString(env, 'AWS_REGION', '');
 }
 
+/** The variables naming what the post-traffic check (src/post-traffic-check.ts) checks; infra/release.ts sets them. */
+export const ALIAS_ARN_ENV = 'ALIAS_ARN';
+export const AUTH_MODE_ENV = 'AUTH_MODE';
+export const API_KEY_ID_ENV = 'API_KEY_ID';
+
+/** How the stage's callers authenticate, as the post-traffic check must. */
+export const POST_TRAFFIC_AUTH_MODES = ['apiKey', 'iam', 'none'] as const;
+
+/** Settings of the post-traffic check (src/post-traffic-check.ts). */
+export interface PostTrafficCheckConfig {
+  /**
+   * `ALIAS_ARN`: the alias API Gateway calls (`…:function:NAME:live`). The stack cannot hand the check the stage's
+   * URL (the API refers to the alias, which waits for this check: a cycle), so the check reads it from the alias's
+   * resource policy. No default: without it the check reports itself failed.
+   */
+  readonly aliasArn: string;
+  /** `AUTH_MODE`: `apiKey`, `iam` or `none`; default `none`. */
+  readonly authMode: (typeof POST_TRAFFIC_AUTH_MODES)[number];
+  /** `API_KEY_ID`, with `apiKey`: the id of the key the check sends (its value is read at run time, never stored). */
+  readonly apiKeyId: string | undefined;
+  /** `AWS_REGION`, as {@link readFunctionRegion}. */
+  readonly region: string;
+  /** `AWS_ENDPOINT_URL_API_GATEWAY`: API Gateway's endpoint; default its regional one (`https://apigateway.<region>.amazonaws.com`). */
+  readonly apiGatewayEndpoint: string;
+}
+
+export function readPostTrafficCheckConfig(env: Env = process.env): PostTrafficCheckConfig {
+  const region = readFunctionRegion(env);
+  return {
+    aliasArn: readString(env, ALIAS_ARN_ENV, ''),
+    authMode: readChoice(env, AUTH_MODE_ENV, POST_TRAFFIC_AUTH_MODES, 'none'),
+    apiKeyId: env[API_KEY_ID_ENV]?.trim() || undefined,
+    region,
+    apiGatewayEndpoint: readString(env, 'AWS_ENDPOINT_URL_API_GATEWAY', `https://apigateway.${region}.amazonaws.com`),
+  };
+}
+
 function readApiKeys(env: Env, host: string): readonly string[] {
   const keys = readList(env, 'API_KEYS', []);
   if (keys.length === 0) {
@@ -193,11 +230,13 @@ function readInteger(env: Env, name: string, fallback: number, min: number, max:
   return value;
 }
 
+/** One of `choices`, matched without regard to case (each choice is given as it is spelled in `choices`). */
 function readChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
-  const raw = env[name]?.trim().toLowerCase();
+  const raw = env[name]?.trim();
   if (!raw) return fallback;
-  if (!(choices as readonly string[]).includes(raw)) {
+  const choice = choices.find((candidate) => candidate.toLowerCase() === raw.toLowerCase());
+  if (choice === undefined) {
     throw new ConfigError(`${name} must be one of ${choices.join(', ')}, got '${raw}'`);
   }
-  return raw as T;
+  return choice;
 }

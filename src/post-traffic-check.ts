@@ -10,23 +10,14 @@
 import { GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { API_KEY_HEADER } from './api-key-scheme.js';
+import { readPostTrafficCheckConfig } from './config.js';
 import type { LifecycleHookEvent } from './pre-traffic-check.js';
 import { type HookStatus, reportHookStatus } from './release-hook-calls.js';
 import { judgePreflight, judgeProbeAnswer, type ProbeVerdict } from './release-probe.js';
 
 /** The id the post-traffic lookup asks for (any valid id: a lookup is a 200 either way). */
 export const POST_TRAFFIC_PROBE_ID = 'post-traffic-check-probe';
-
-/**
- * The alias API Gateway calls (`…:function:NAME:live`, set by infra/release.ts). The stack cannot hand the check
- * the stage's URL (the API refers to the alias, which waits for this check: a cycle), so the check reads it from
- * the alias's resource policy, whose `AWS:SourceArn` names the one API and stage allowed to invoke it.
- */
-export const ALIAS_ARN_ENV = 'ALIAS_ARN';
-/** `apiKey`, `iam` or `none`: how the stage's callers authenticate. */
-export const AUTH_MODE_ENV = 'AUTH_MODE';
-/** With `apiKey`: the id of the key the check sends (its value is read at run time, never stored). */
-export const API_KEY_ID_ENV = 'API_KEY_ID';
 
 /** An HTTP request the check sends, before it is authenticated. */
 export interface ProbeRequest {
@@ -181,7 +172,7 @@ export async function readApiKey(
   keyId: string,
   region: string,
   send: (request: ProbeRequest) => Promise<HttpAnswer> = sendOverHttp,
-  endpoint = process.env.AWS_ENDPOINT_URL_API_GATEWAY ?? `https://apigateway.${region}.amazonaws.com`,
+  endpoint = `https://apigateway.${region}.amazonaws.com`,
 ): Promise<string> {
   const request: ProbeRequest = {
     method: 'GET',
@@ -203,17 +194,18 @@ async function aliasPolicy(aliasArn: string, region: string): Promise<string> {
   return answer.Policy ?? '';
 }
 
-/** The Lambda entry: checks the stage that may invoke `ALIAS_ARN`, authenticated as `AUTH_MODE` says. */
+/** The Lambda entry: checks the stage that may invoke `ALIAS_ARN`, authenticated as `AUTH_MODE` says (src/config.ts). */
 export async function handler(event: LifecycleHookEvent): Promise<ProbeVerdict> {
-  const region = process.env.AWS_REGION ?? '';
-  const mode = process.env[AUTH_MODE_ENV];
-  const keyId = process.env[API_KEY_ID_ENV];
+  const { aliasArn, authMode, apiKeyId, region, apiGatewayEndpoint } = readPostTrafficCheckConfig();
   return checkAfterTraffic(event, {
-    stageUrl: async () => stageUrlFromPolicy(await aliasPolicy(process.env[ALIAS_ARN_ENV] ?? '', region)),
+    stageUrl: async () => stageUrlFromPolicy(await aliasPolicy(aliasArn, region)),
     send: sendOverHttp,
     credentials: async (request) => {
-      if (mode === 'iam') return signedHeaders(request, 'execute-api', region);
-      if (mode === 'apiKey') return keyId ? { 'x-api-key': await readApiKey(keyId, region) } : undefined;
+      if (authMode === 'iam') return signedHeaders(request, 'execute-api', region);
+      if (authMode === 'apiKey')
+        return apiKeyId
+          ? { [API_KEY_HEADER]: await readApiKey(apiKeyId, region, sendOverHttp, apiGatewayEndpoint) }
+          : undefined;
       return {};
     },
     report: (hook, status) =>

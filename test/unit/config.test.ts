@@ -6,6 +6,7 @@ import {
   readFunctionRegion,
   readHandlerConfig,
   readLocalServerConfig,
+  readPostTrafficCheckConfig,
   readStatefulMockConfig,
   readTargetVersionArn,
 } from '../../src/config.js';
@@ -119,6 +120,37 @@ describe("the pre-traffic check's settings", () => {
   it("reads the function's region from AWS_REGION; none (the SDK's own resolution) when unset", () => {
     expect(readFunctionRegion({ AWS_REGION: 'eu-west-1' })).toBe('eu-west-1');
     expect(readFunctionRegion({})).toBe('');
+  });
+});
+
+describe("the post-traffic check's settings", () => {
+  const aliasArn = 'arn:aws:lambda:eu-west-1:123456789012:function:dynamodb-rest-api:live';
+
+  it('reads the alias, the auth mode, the key id and the region; API Gateway at its regional endpoint', () => {
+    expect(
+      readPostTrafficCheckConfig({
+        ALIAS_ARN: aliasArn,
+        AUTH_MODE: 'apiKey',
+        API_KEY_ID: ' k1 ',
+        AWS_REGION: 'eu-west-1',
+      }),
+    ).toEqual({
+      aliasArn,
+      authMode: 'apiKey',
+      apiKeyId: 'k1',
+      region: 'eu-west-1',
+      apiGatewayEndpoint: 'https://apigateway.eu-west-1.amazonaws.com',
+    });
+  });
+
+  it('defaults to no authentication and no key; AWS_ENDPOINT_URL_API_GATEWAY overrides the endpoint', () => {
+    const config = readPostTrafficCheckConfig({ AWS_ENDPOINT_URL_API_GATEWAY: 'http://127.0.0.1:9' });
+    expect(config).toMatchObject({ authMode: 'none', apiKeyId: undefined, apiGatewayEndpoint: 'http://127.0.0.1:9' });
+  });
+
+  it('refuses an AUTH_MODE it does not know, naming the setting', () => {
+    expect(() => readPostTrafficCheckConfig({ AUTH_MODE: 'cognito' })).toThrow(ConfigError);
+    expect(() => readPostTrafficCheckConfig({ AUTH_MODE: 'cognito' })).toThrow(/AUTH_MODE/);
   });
 });
 

@@ -1,7 +1,7 @@
 // Mutation testing of the request path (`npm run test:mutation`; not part of `npm test`): Stryker changes the code
 // one small way at a time (a `>` to `>=`, `true` to `false`, a string emptied) and runs the tests that cover it; a
 // mutant no test notices is a gap in the tests. Score and the survivors judged equivalent: test/README.md.
-// Needs Node.js 22 or later. While iterating, one module at a time: `npm run test:mutation -- --mutate src/cors.ts`.
+// Needs Node.js 22 or later. While iterating, one module at a time: `npm run test:mutation -- --mutate src/api/cors.ts`.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
@@ -9,14 +9,14 @@ export default {
   plugins: ['@stryker-mutator/vitest-runner'],
   coverageAnalysis: 'perTest',
   mutate: [
-    'src/request-handler.ts',
-    'src/finish-response.ts',
-    'src/contract.ts',
-    'src/customer-store.ts',
-    'src/http-response.ts',
-    'src/cors.ts',
-    'src/validation-errors.ts',
-    'src/local/api-key-gate.ts',
+    'src/api/request-handler.ts',
+    'src/api/finish-response.ts',
+    'src/api/contract.ts',
+    'src/api/customer-store.ts',
+    'src/api/http-response.ts',
+    'src/api/cors.ts',
+    'src/api/validation-errors.ts',
+    'src/local/gateway/api-gateway.ts',
   ],
   // two shared cores: other work runs beside it
   concurrency: 1,

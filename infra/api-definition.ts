@@ -8,7 +8,7 @@
  * synth fails naming it and where it is. Nothing is dropped because nobody thought about it.
  */
 
-import { HTTP_METHODS } from '../src/http-methods.js';
+import { HTTP_METHODS } from '../src/shared/http-methods.js';
 import { headersToExpose } from './exposed-headers.js';
 
 export { HTTP_METHODS };

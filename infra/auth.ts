@@ -11,7 +11,7 @@
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { API_KEY_HEADER } from '../src/api-key-scheme.js';
+import { API_KEY_HEADER } from '../src/shared/api-key-scheme.js';
 import {
   executeApiPath,
   type GatewayDefinitionOptions,

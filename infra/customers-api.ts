@@ -14,8 +14,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { PARTITION_KEY } from '../src/customer-table.js';
 import { openapiDocument } from '../src/generated/openapi-document.js';
+import { PARTITION_KEY } from '../src/shared/customer-table.js';
 import { executeApiPath, type GatewayDefinitionOptions, operationsOf } from './api-definition.js';
 import { type AuthResources, addAuthResources } from './auth.js';
 import { writeOwnLogs } from './function-logs.js';
@@ -164,7 +164,7 @@ export class CustomersApi extends Construct {
       role,
       logGroup,
       memorySize: 512,
-      // DynamoDB calls are bounded to ~10 s (src/dynamodb-client.ts); API Gateway gives up at 29 s.
+      // DynamoDB calls are bounded to ~10 s (src/api/dynamodb-client.ts); API Gateway gives up at 29 s.
       timeout: Duration.seconds(15),
       // strict: in isolated subnets whose only route out is the DynamoDB endpoint; traced with X-Ray.
       ...(strict

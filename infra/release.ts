@@ -2,7 +2,7 @@
  * How a new version of the function reaches the traffic: API Gateway calls the `live` alias, and every deploy that
  * makes a new version becomes an AWS CodeDeploy deployment that moves the alias to it — 10 % for 5 minutes then all
  * (`canary`, the default), 10 % more every minute (`linear`), or at once (`allAtOnce`). Before any traffic moves, the
- * pre-traffic check (src/pre-traffic-check.ts) invokes the new version with a lookup; while traffic moves, the
+ * pre-traffic check (src/release-check/pre-traffic-check.ts) invokes the new version with a lookup; while traffic moves, the
  * release alarms (infra/monitoring.ts) are watched. A failed check or an alarm rolls the alias back, and the stack
  * update fails. infra/README.md, "Releases".
  */
@@ -15,7 +15,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ALIAS_ARN_ENV, API_KEY_ID_ENV, AUTH_MODE_ENV, TARGET_VERSION_ENV } from '../src/config.js';
+import { ALIAS_ARN_ENV, API_KEY_ID_ENV, AUTH_MODE_ENV, TARGET_VERSION_ENV } from '../src/shared/config.js';
 import { writeOwnLogs } from './function-logs.js';
 import type { AuthMode, DeploymentStrategy } from './settings.js';
 import type { StrictCompliance } from './strict-compliance.js';

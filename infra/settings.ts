@@ -3,7 +3,7 @@
  * of cdk.json) overrides them key by key. A bad value fails the synth with a message naming the key and the fix.
  */
 import type { Node } from 'constructs';
-import { DEFAULT_TABLE_NAME } from '../src/customer-table.js';
+import { DEFAULT_TABLE_NAME } from '../src/shared/customer-table.js';
 
 export const COMPLIANCE_PROFILES = ['standard', 'strict'] as const;
 /** Who may call (infra/auth.ts): an API key per client (default), AWS IAM (SigV4), or anyone. */

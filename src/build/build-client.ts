@@ -1,6 +1,6 @@
 /**
  * `npm run build:client [-- --release-tag client-v<version>] [-- --repository <url>]`: the typed client
- * (src/client.ts) as a package others install, in dist/client/: ES-module JavaScript (esbuild) and declarations
+ * (src/client/client.ts) as a package others install, in dist/client/: ES-module JavaScript (esbuild) and declarations
  * (the TypeScript compiler) that stand on their own, `openapi-fetch` its only dependency, versioned as the spec's
  * `info.version`. With `--release-tag` (the release workflow passes the pushed tag) it refuses a tag that does not
  * name that version, before writing anything.
@@ -20,8 +20,8 @@ export const CLIENT_OUTDIR = fileURLToPath(new URL('../../dist/client', import.m
 export const RELEASE_TAG_PREFIX = 'client-v';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLIENT_ENTRY = fileURLToPath(new URL('../client.ts', import.meta.url));
-const MSW_ENTRY = fileURLToPath(new URL('../client-msw.ts', import.meta.url));
+const CLIENT_ENTRY = fileURLToPath(new URL('../client/client.ts', import.meta.url));
+const MSW_ENTRY = fileURLToPath(new URL('../client/client-msw.ts', import.meta.url));
 const SOURCE_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const PACKAGE_README = fileURLToPath(new URL('./client-package/README.md', import.meta.url));
 const DEPENDENCY = 'openapi-fetch';
@@ -31,7 +31,7 @@ const MSW = 'msw';
  * What the client bundle may take in: the client, its retries, and the key header's one home (its constant only;
  * esbuild drops the rest), nothing else of this repository. Sorted, as the check compares them.
  */
-const CLIENT_SOURCES = ['src/api-key-scheme.ts', 'src/client.ts', 'src/retry.ts'];
+const CLIENT_SOURCES = ['src/shared/api-key-scheme.ts', 'src/client/client.ts', 'src/client/retry.ts'];
 /** The declarations shipped; the MSW handlers' are their public surface alone. */
 const DECLARATIONS = new Set(['client.d.ts', 'retry.d.ts', 'client-msw.d.ts', 'generated/openapi-types.d.ts']);
 const shim = (name: string) => fileURLToPath(new URL(`./shims/${name}`, import.meta.url));
@@ -72,7 +72,7 @@ export async function buildClientPackage(options: ClientPackageOptions = {}): Pr
   return manifest;
 }
 
-/** client.js: src/client.ts with only `openapi-fetch` left to import (its generated imports are types only). */
+/** client.js: src/client/client.ts with only `openapi-fetch` left to import (its generated imports are types only). */
 async function bundleJavaScript(outdir: string): Promise<void> {
   const result = await build({
     entryPoints: [CLIENT_ENTRY],

@@ -1,15 +1,15 @@
 /**
  * Builds the Lambda artifacts that are deployed: dist/lambda/index.mjs (the API; exports `handler`) and its source
- * map, and dist/pre-traffic-check/index.mjs (CodeDeploy's pre-traffic hook, src/pre-traffic-check.ts).
+ * map, and dist/pre-traffic-check/index.mjs (CodeDeploy's pre-traffic hook, src/release-check/pre-traffic-check.ts).
  * `npm run build` runs it; the CDK stack deploys the folders built by these same functions.
  */
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type BuildResult, build, type Plugin } from 'esbuild';
 
-export const LAMBDA_ENTRY = fileURLToPath(new URL('../lambda.ts', import.meta.url));
+export const LAMBDA_ENTRY = fileURLToPath(new URL('../api/lambda.ts', import.meta.url));
 export const LAMBDA_OUTDIR = fileURLToPath(new URL('../../dist/lambda', import.meta.url));
-export const PRE_TRAFFIC_CHECK_ENTRY = fileURLToPath(new URL('../pre-traffic-check.ts', import.meta.url));
+export const PRE_TRAFFIC_CHECK_ENTRY = fileURLToPath(new URL('../release-check/pre-traffic-check.ts', import.meta.url));
 export const PRE_TRAFFIC_CHECK_OUTDIR = fileURLToPath(new URL('../../dist/pre-traffic-check', import.meta.url));
 
 const shim = (name: string) => fileURLToPath(new URL(`./shims/${name}`, import.meta.url));

@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type Options } from 'ajv';
 import standalone from 'ajv/dist/standalone/index.js';
 import { OpenAPIValidator } from 'openapi-backend';
+import { AJV_OPTIONS, REQUEST_CONTEXTS, schemaKey } from '../api/precompiled-validators.js';
 import { runtimeDocument } from '../generated/runtime-document.js';
-import { AJV_OPTIONS, REQUEST_CONTEXTS, schemaKey } from '../precompiled-validators.js';
 import { writeOrCheck } from './generated-files.js';
 
 type StandaloneCode = (ajv: Ajv, refsOrFunc?: Record<string, string>) => string;

@@ -5,7 +5,7 @@
  * Lambda loads costs cold start; the full document (src/generated/openapi-document.ts) stays for the CDK, the docs
  * and the tests.
  */
-import { HTTP_METHODS } from '../http-methods.js';
+import { HTTP_METHODS } from '../shared/http-methods.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };

@@ -2,7 +2,7 @@
  * What a start-up banner says about API keys (`npm start`, `npm run mock:stateful`): the default key is public and
  * printed; keys set in API_KEYS are the owner's secrets and never printed.
  */
-import { DEFAULT_LOCAL_API_KEY } from '../config.js';
+import { DEFAULT_LOCAL_API_KEY } from '../shared/config.js';
 
 export interface ApiKeyHint {
   /** One line naming the key, or saying how many keys API_KEYS holds. */

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { IN_MEMORY } from '../config.js';
+import { IN_MEMORY } from '../shared/config.js';
 import type { EmulatorMessage } from './dynalite-process.js';
 
 export interface Emulator {

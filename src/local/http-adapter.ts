@@ -4,7 +4,7 @@
  * a v1 proxy event (proxy-event.ts) and the result back into HTTP. What it refuses itself (a header or target the API
  * does not take, a query or header that is not UTF-8, a body over the limit or too slow, and what Node would answer
  * by itself: protocol-errors.ts) leaves through the same finishing step as the handler's answers
- * (src/finish-response.ts): CORS, Cache-Control and the `request` log line. In front of the handler stands the
+ * (src/api/finish-response.ts): CORS, Cache-Control and the `request` log line. In front of the handler stands the
  * gateway layer (gateway/api-gateway.ts), as API Gateway stands in front of the Lambda: it routes and checks the API
  * key before anything else is read (a request without its key is a 403 before any refusal of its size or bytes), and
  * runs the method's request validator on the whole request before the handler sees it.
@@ -15,9 +15,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { PayloadTooLargeError, RequestTimeoutError } from '../errors.js';
-import type { FinishResponse, RequestSummary } from '../finish-response.js';
-import { MAX_BODY_BYTES, type ProxyHandler } from '../request-handler.js';
+import { PayloadTooLargeError, RequestTimeoutError } from '../api/errors.js';
+import type { FinishResponse, RequestSummary } from '../api/finish-response.js';
+import { MAX_BODY_BYTES, type ProxyHandler } from '../api/request-handler.js';
 import type { ApiGateway } from './gateway/api-gateway.js';
 import type { GatewayRoute } from './gateway/imported-definition.js';
 import { answerProtocolErrors, ClientClosedRequestError, mayContinue, requestErrorFor } from './protocol-errors.js';

@@ -1,6 +1,7 @@
 /** `npm start`: serves the API on http://localhost:3000 (PORT) backed by the embedded DynamoDB. */
-import { IN_MEMORY, readLocalServerConfig } from '../config.js';
-import { createLogger, describeError } from '../logger.js';
+
+import { createLogger, describeError } from '../api/logger.js';
+import { IN_MEMORY, readLocalServerConfig } from '../shared/config.js';
 import { apiKeyHint, tryItLines } from './api-key-hint.js';
 import { startLocalServer } from './server.js';
 import { stopOnSignals } from './shutdown.js';

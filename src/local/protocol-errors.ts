@@ -5,12 +5,11 @@
  * socket without a word). An unknown method is a 400; an HTTP version other than 1.x a 505, as RFC 9110 §15.6.6
  * names it. And what Node lets through but the API does not take (requestErrorFor): more headers than it reads, a
  * header it reads sent twice, a request target that is not a path. Each leaves through the API's finishing step
- * (src/finish-response.ts), as every answer does.
+ * (src/api/finish-response.ts), as every answer does.
  */
 import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { apiKeyHeaders } from '../api-key-scheme.js';
 import {
   BadRequestError,
   ExpectationFailedError,
@@ -19,9 +18,10 @@ import {
   MalformedRequestError,
   RequestTimeoutError,
   UriTooLongError,
-} from '../errors.js';
-import type { FinishResponse } from '../finish-response.js';
+} from '../api/errors.js';
+import type { FinishResponse } from '../api/finish-response.js';
 import { runtimeDocument } from '../generated/runtime-document.js';
+import { apiKeyHeaders } from '../shared/api-key-scheme.js';
 import { writeProxyResult } from './proxy-event.js';
 import { summaryOf, summaryOfPacket } from './request-summary.js';
 

@@ -7,10 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { apiKeyHeaders } from '../api-key-scheme.js';
+import { decodeUtf8 } from '../api/utf8.js';
 import { runtimeDocument } from '../generated/runtime-document.js';
-import { anonymousIdentity } from '../proxy-identity.js';
-import { decodeUtf8 } from '../utf8.js';
+import { apiKeyHeaders } from '../shared/api-key-scheme.js';
+import { anonymousIdentity } from '../shared/proxy-identity.js';
 
 export interface ProxyEventOptions {
   /** Stage name in the request context; `local` by default. */

@@ -1,9 +1,9 @@
 /**
- * What the finishing step (src/finish-response.ts) is told of a request the local server answers before the request
+ * What the finishing step (src/api/finish-response.ts) is told of a request the local server answers before the request
  * handler does: its method, path and `Origin`, for CORS and the `request` log line.
  */
 import type { IncomingMessage } from 'node:http';
-import type { RequestSummary } from '../finish-response.js';
+import type { RequestSummary } from '../api/finish-response.js';
 
 /** A request Node parsed: its path as sent, without the query. */
 export function summaryOf(request: IncomingMessage): RequestSummary {

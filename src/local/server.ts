@@ -1,16 +1,16 @@
 /**
- * The local server: the Lambda's own request handler (src/api-handler.ts) behind Node's HTTP server, on the embedded
+ * The local server: the Lambda's own request handler (src/api/api-handler.ts) behind Node's HTTP server, on the embedded
  * DynamoDB or on the endpoint the user configured. This module only composes the pieces, each in a file named for
  * its job: the emulator (embedded-dynamodb.ts), the table (table.ts), the HTTP adapter (http-adapter.ts) and the
  * shutdown (shutdown.ts); a failed start-up is explained by startup-errors.ts.
  */
-import { createApiHandler } from '../api-handler.js';
-import type { LocalServerConfig } from '../config.js';
-import type { CustomerStore } from '../customer-store.js';
-import { createDynamoDbClient } from '../dynamodb-client.js';
-import { createResponseFinisher } from '../finish-response.js';
+import { createApiHandler } from '../api/api-handler.js';
+import type { CustomerStore } from '../api/customer-store.js';
+import { createDynamoDbClient } from '../api/dynamodb-client.js';
+import { createResponseFinisher } from '../api/finish-response.js';
+import type { Logger } from '../api/logger.js';
 import { gatewayDefinition } from '../generated/gateway-definition.js';
-import type { Logger } from '../logger.js';
+import type { LocalServerConfig } from '../shared/config.js';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator } from './embedded-dynamodb.js';
 import { createApiGateway } from './gateway/api-gateway.js';
 import { createHttpServer, listen } from './http-adapter.js';

@@ -3,8 +3,9 @@
  * The composing code (src/local/server.ts) passes each step's failure through the function for that step; main.ts
  * prints the message, never a stack trace.
  */
-import { ConfigError, type LocalServerConfig } from '../config.js';
-import { isUnavailable } from '../customer-store.js';
+
+import { isUnavailable } from '../api/customer-store.js';
+import { ConfigError, type LocalServerConfig } from '../shared/config.js';
 import { EmulatorStartError } from './embedded-dynamodb.js';
 
 /** A start-up failure whose message says which setting to change and how. */

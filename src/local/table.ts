@@ -1,6 +1,6 @@
 /** The customer table on the local server's DynamoDB: created at start-up unless it is there already. */
 import { CreateTableCommand, type DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
-import { createTableInput } from '../customer-table.js';
+import { createTableInput } from '../shared/customer-table.js';
 
 /** Creates the customer table unless it exists, and waits until it is active. */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'existing'> {

@@ -15,13 +15,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Plugin } from 'esbuild';
-import { createApiHandler } from '../../src/api-handler.js';
+import { createApiHandler } from '../../src/api/api-handler.js';
+import { type CustomerStore, DynamoDbCustomerStore } from '../../src/api/customer-store.js';
+import { createDynamoDbClient } from '../../src/api/dynamodb-client.js';
+import { createLogger } from '../../src/api/logger.js';
 import { bundleLambda, LAMBDA_ENTRY } from '../../src/build/bundle-lambda.js';
 import { specPath } from '../../src/build/generate-document.js';
-import { DEFAULT_LOCAL_API_KEY, readHandlerConfig } from '../../src/config.js';
-import { type CustomerStore, DynamoDbCustomerStore } from '../../src/customer-store.js';
-import { createDynamoDbClient } from '../../src/dynamodb-client.js';
-import { createLogger } from '../../src/logger.js';
+import { DEFAULT_LOCAL_API_KEY, readHandlerConfig } from '../../src/shared/config.js';
 import { lambdaContext } from '../helpers/lambda-context.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
 import { randomPort, startServerProcess } from '../helpers/server-process.js';
@@ -54,7 +54,7 @@ const getEvent = proxyEvent({ queryStringParameters: { id: 'cust-4f9a2c' } });
 const coldContext = (({ getRemainingTimeInMillis, done, fail, succeed, ...data }) => data)(lambdaContext());
 const putJsonEvent = putEvent(JSON.stringify({ id: 'cust-4f9a2c' }));
 
-/** The Lambda's bundle with test/bench/plain-logger.ts in place of src/logger.ts (Powertools' Logger). */
+/** The Lambda's bundle with test/bench/plain-logger.ts in place of src/api/logger.ts (Powertools' Logger). */
 const plainLoggerForPowertools: Plugin = {
   name: 'plain-logger',
   setup(build) {

@@ -5,10 +5,10 @@
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { type Context, OpenAPIBackend } from 'openapi-backend';
-import { readHandlerConfig } from '../../src/config.js';
-import { type CustomerStore, DynamoDbCustomerStore } from '../../src/customer-store.js';
-import { createDynamoDbClient } from '../../src/dynamodb-client.js';
-import { createOperations } from '../../src/operations.js';
+import { type CustomerStore, DynamoDbCustomerStore } from '../../src/api/customer-store.js';
+import { createDynamoDbClient } from '../../src/api/dynamodb-client.js';
+import { createOperations } from '../../src/api/operations.js';
+import { readHandlerConfig } from '../../src/shared/config.js';
 
 const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
   statusCode,

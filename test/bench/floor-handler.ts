@@ -1,14 +1,14 @@
 /**
  * The floor for the benchmarks: a hand-written handler with no validation library, doing the same happy-path work
- * as src/lambda.ts (route, check the id by hand, GetItem/PutItem on the same DynamoDB client configuration, JSON
+ * as src/api/lambda.ts (route, check the id by hand, GetItem/PutItem on the same DynamoDB client configuration, JSON
  * responses), on the low-level DynamoDB client (no document client, no logger). It is not the API: it skips the
  * error details, CORS and 405s. It only tells what the API's libraries and checks cost.
  */
 import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { readHandlerConfig } from '../../src/config.js';
-import type { CustomerStore } from '../../src/customer-store.js';
-import { createDynamoDbClient } from '../../src/dynamodb-client.js';
+import type { CustomerStore } from '../../src/api/customer-store.js';
+import { createDynamoDbClient } from '../../src/api/dynamodb-client.js';
+import { readHandlerConfig } from '../../src/shared/config.js';
 
 // The spec's id rule, by hand: no whitespace, control characters or unpaired surrogates; 1 to 512 code points.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point

@@ -1,9 +1,9 @@
 /**
- * Stands in for src/logger.ts in one benchmark variant of the Lambda bundle: plain JSON lines (level, time, message,
+ * Stands in for src/api/logger.ts in one benchmark variant of the Lambda bundle: plain JSON lines (level, time, message,
  * the Lambda's awsRequestId, fields) instead of Powertools for AWS Lambda's Logger, to measure what Powertools costs.
  */
 import type { Context } from 'aws-lambda';
-import type { LogLevel } from '../../src/config.js';
+import type { LogLevel } from '../../src/shared/config.js';
 
 export type LogFields = Readonly<Record<string, unknown>>;
 

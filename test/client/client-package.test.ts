@@ -139,7 +139,7 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
 
     expect(inputs).toEqual(
       expect.arrayContaining([
-        'src/request-handler.ts',
+        'src/api/request-handler.ts',
         'src/generated/request-params-validators.ts',
         'src/generated/request-body-validators.ts',
         'src/build/shims/ajv-precompiled-only.cjs',

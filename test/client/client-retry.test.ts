@@ -1,5 +1,5 @@
 /**
- * The client's retries (src/retry.ts), counted: the attempts it sends (through a counting `fetch`) and the waits it
+ * The client's retries (src/client/retry.ts), counted: the attempts it sends (through a counting `fetch`) and the waits it
  * makes (`onRetry`, and the time that passed, which can only be longer). Against the real local server whose
  * DynamoDB throttles (a real ProvisionedThroughputExceededException below the SDK, as in the faults suite: the
  * server's own 503 with `Retry-After: 1`), and against the client package's MSW handlers asked for a 429.
@@ -7,13 +7,13 @@
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCustomersClient, type RetryInfo, type RetryOptions } from '../../src/client.js';
-import { createCustomersMock } from '../../src/client-msw.js';
-import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
-import { DynamoDbCustomerStore } from '../../src/customer-store.js';
-import { createDynamoDbClient } from '../../src/dynamodb-client.js';
+import { DynamoDbCustomerStore } from '../../src/api/customer-store.js';
+import { createDynamoDbClient } from '../../src/api/dynamodb-client.js';
+import { createCustomersClient, type RetryInfo, type RetryOptions } from '../../src/client/client.js';
+import { createCustomersMock } from '../../src/client/client-msw.js';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator } from '../../src/local/embedded-dynamodb.js';
 import { ensureTable } from '../../src/local/table.js';
+import { DEFAULT_LOCAL_API_KEY } from '../../src/shared/config.js';
 import { startTestServer } from '../helpers/local-server.js';
 
 /** A client whose attempts (requests sent) and waits are recorded. */

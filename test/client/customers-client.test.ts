@@ -1,8 +1,8 @@
-/** The typed client (src/client.ts) against the real local server, then against the Prism mock: same shapes. */
+/** The typed client (src/client/client.ts) against the real local server, then against the Prism mock: same shapes. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCustomersClient } from '../../src/client.js';
-import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
+import { createCustomersClient } from '../../src/client/client.js';
 import type { LocalServer } from '../../src/local/server.js';
+import { DEFAULT_LOCAL_API_KEY } from '../../src/shared/config.js';
 import { startTestServer } from '../helpers/local-server.js';
 import { type PrismMock, startPrismMock } from '../helpers/prism.js';
 import { responseExamples } from '../helpers/spec-examples.js';

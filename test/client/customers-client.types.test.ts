@@ -1,10 +1,15 @@
 /**
- * Type tests for src/client.ts: `npm run typecheck` (tsc) fails if a `@ts-expect-error` line below compiles, i.e.
+ * Type tests for src/client/client.ts: `npm run typecheck` (tsc) fails if a `@ts-expect-error` line below compiles, i.e.
  * if the client stops rejecting a path, method, query or body the spec does not have. vitest runs the file too,
  * but the calls sit in a function that is never called: no request is sent.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import { type ApiError, type CustomerLookup, type CustomerWritten, createCustomersClient } from '../../src/client.js';
+import {
+  type ApiError,
+  type CustomerLookup,
+  type CustomerWritten,
+  createCustomersClient,
+} from '../../src/client/client.js';
 
 function misuses(): void {
   const client = createCustomersClient('http://localhost:3000');

@@ -1,14 +1,14 @@
 /**
- * The client package's MSW handlers (src/client-msw.ts) under MSW's real Node server, called by the typed client as
+ * The client package's MSW handlers (src/client/client-msw.ts) under MSW's real Node server, called by the typed client as
  * a frontend's unit test would: state per mock, the API's own refusals and CORS, every answer checked against the
  * spec, and the failures a frontend must handle.
  */
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCustomersClient } from '../../src/client.js';
-import { createCustomersMock } from '../../src/client-msw.js';
-import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
+import { createCustomersClient } from '../../src/client/client.js';
+import { createCustomersMock } from '../../src/client/client-msw.js';
 import type { LocalServer } from '../../src/local/server.js';
+import { DEFAULT_LOCAL_API_KEY } from '../../src/shared/config.js';
 import { expectConformsToSpec } from '../helpers/contract-assertions.js';
 import { startTestServer } from '../helpers/local-server.js';
 

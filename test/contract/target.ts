@@ -11,9 +11,10 @@
  * (`https://api.example.com/customers-v1`) or without one. `CONTRACT_READ_ONLY=true` (for production) runs only the
  * cases that write nothing, and the target refuses to authenticate a write (below).
  */
-import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
+
 import { openapiDocument } from '../../src/generated/openapi-document.js';
-import { HTTP_METHODS, SAFE_METHODS } from '../../src/http-methods.js';
+import { DEFAULT_LOCAL_API_KEY } from '../../src/shared/config.js';
+import { HTTP_METHODS, SAFE_METHODS } from '../../src/shared/http-methods.js';
 import { startTestServer } from '../helpers/local-server.js';
 import { startPrismMock } from '../helpers/prism.js';
 
@@ -41,10 +42,10 @@ export interface Target {
   close(): Promise<void>;
 }
 
-/** Every id the suite writes starts with this, so an operator can find (and delete) them in a staging table. */
-export const CONTRACT_ID_PREFIX = 'contract-test-';
+/** Every id the suite writes starts with this (src/shared/customer-table.ts). */
+export { CONTRACT_ID_PREFIX } from '../../src/shared/customer-table.js';
 
-/** Methods (upper case) of a document's operations that are not safe (src/http-methods.ts): its writes. */
+/** Methods (upper case) of a document's operations that are not safe (src/shared/http-methods.ts): its writes. */
 export function writeMethods(document: { readonly paths: Readonly<Record<string, object>> }): ReadonlySet<string> {
   return new Set(
     Object.values(document.paths).flatMap((item) =>

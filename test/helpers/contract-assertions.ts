@@ -6,7 +6,7 @@
  */
 import { Ajv } from 'ajv';
 import { expect } from 'vitest';
-import { Contract } from '../../src/contract.js';
+import { Contract } from '../../src/api/contract.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
 
 const contract = new Contract(openapiDocument, { precompiled: false });

@@ -1,5 +1,5 @@
 /** Small HTTP helpers over fetch, checking every response against the spec. */
-import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
+import { DEFAULT_LOCAL_API_KEY } from '../../src/shared/config.js';
 import { type ApiResponse, expectConformsToSpec } from './contract-assertions.js';
 
 /** The key a local test server accepts by default (`API_KEYS` unset); `putJson` and `getCustomer` send it. */

@@ -1,8 +1,9 @@
 /** Starts the real local server (real AWS SDK, dynalite in its own process) on a free port for a test file. */
-import { IN_MEMORY, type LocalServerConfig, readLocalServerConfig } from '../../src/config.js';
-import type { CustomerStore } from '../../src/customer-store.js';
+
+import type { CustomerStore } from '../../src/api/customer-store.js';
+import { createLogger, type Logger } from '../../src/api/logger.js';
 import { type LocalServer, startLocalServer } from '../../src/local/server.js';
-import { createLogger, type Logger } from '../../src/logger.js';
+import { IN_MEMORY, type LocalServerConfig, readLocalServerConfig } from '../../src/shared/config.js';
 
 export interface TestServerOptions {
   readonly config?: Partial<LocalServerConfig>;

@@ -1,5 +1,5 @@
 /** A customer store in memory, for unit tests of the handler (the real store runs against dynalite elsewhere). */
-import type { CustomerStore } from '../../src/customer-store.js';
+import type { CustomerStore } from '../../src/api/customer-store.js';
 
 export class MemoryStore implements CustomerStore {
   readonly ids = new Set<string>();

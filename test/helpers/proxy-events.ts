@@ -1,6 +1,6 @@
 /** Typed factory for API Gateway REST proxy events (v1), shaped as a real REST API sends them. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { anonymousIdentity } from '../../src/proxy-identity.js';
+import { anonymousIdentity } from '../../src/shared/proxy-identity.js';
 
 export function proxyEvent(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
   const httpMethod = overrides.httpMethod ?? 'GET';

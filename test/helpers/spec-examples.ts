@@ -2,9 +2,10 @@
  * The examples openapi/openapi.yaml documents, read from the generated (dereferenced) document, so tests compare
  * against what the spec says rather than against copies.
  */
+
+import type { OperationId } from '../../src/api/operations.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
-import { HTTP_METHODS } from '../../src/http-methods.js';
-import type { OperationId } from '../../src/operations.js';
+import { HTTP_METHODS } from '../../src/shared/http-methods.js';
 
 export interface NamedExample {
   /** The key under `examples`, or `example` for a single `example`. */

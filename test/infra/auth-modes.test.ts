@@ -10,8 +10,8 @@ import { operationsOf } from '../../infra/api-definition.js';
 import { specForAuthMode } from '../../infra/auth-spec.js';
 import { type AuthMode, DEFAULT_SETTINGS } from '../../infra/settings.js';
 import { COMMON_RULES_COUNTED, WAF_RULES } from '../../infra/waf.js';
+import { MAX_BODY_BYTES } from '../../src/api/request-handler.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
-import { MAX_BODY_BYTES } from '../../src/request-handler.js';
 import { specOperations } from '../helpers/spec-examples.js';
 import { synthesize } from './synth.js';
 

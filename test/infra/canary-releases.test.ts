@@ -290,7 +290,7 @@ describe('the post-traffic check (AfterAllowTraffic), through the real stage', (
   it.each([
     ['iam', {}, ['execute-api:Invoke'], /\*\/\*\/GET\/customers/],
     ['none', {}, [], undefined],
-    // no key to send: a CORS preflight through the stage instead (src/post-traffic-check.ts)
+    // no key to send: a CORS preflight through the stage instead (src/release-check/post-traffic-check.ts)
     ['apiKey', { createApiKey: 'false' }, [], undefined],
   ] as const)(
     'auth=%s %o: signs with its own role (GET only), sends no credentials, or has no key to read',

@@ -238,7 +238,7 @@ describe("staging's test ids do not pile up", () => {
       /TABLE_NAME="\$\(node -p "require\('\.\/cdk-outputs\.json'\)\.CustomersApiStack\.TableName"\)"/,
     );
     const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts['purge:contract-ids']).toBe('tsx src/build/purge-contract-ids.ts');
+    expect(pkg.scripts['purge:contract-ids']).toBe('tsx src/ops/purge-contract-ids.ts');
   });
 });
 

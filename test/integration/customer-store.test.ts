@@ -5,11 +5,11 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../src/api-handler.js';
-import { readHandlerConfig } from '../../src/config.js';
-import { DynamoDbCustomerStore } from '../../src/customer-store.js';
-import { createDynamoDbClient } from '../../src/dynamodb-client.js';
-import { StoreUnavailableError } from '../../src/errors.js';
+import { createApiHandler } from '../../src/api/api-handler.js';
+import { DynamoDbCustomerStore } from '../../src/api/customer-store.js';
+import { createDynamoDbClient } from '../../src/api/dynamodb-client.js';
+import { StoreUnavailableError } from '../../src/api/errors.js';
+import { createLogger } from '../../src/api/logger.js';
 import {
   EMULATOR_CREDENTIALS,
   EMULATOR_REGION,
@@ -17,7 +17,7 @@ import {
   startEmulator,
 } from '../../src/local/embedded-dynamodb.js';
 import { ensureTable } from '../../src/local/table.js';
-import { createLogger } from '../../src/logger.js';
+import { readHandlerConfig } from '../../src/shared/config.js';
 import { proxyEvent } from '../helpers/proxy-events.js';
 
 const TABLE = 'customer_ids';

@@ -59,7 +59,7 @@ describe('npm run dev', () => {
     expect(await putStatus(baseUrl, longerId)).toBe(400);
 
     // WHEN a source file changes THEN the server restarts
-    await appendFile(join(dir, 'src/operations.ts'), '// touched by the dev-watch test\n');
+    await appendFile(join(dir, 'src/api/operations.ts'), '// touched by the dev-watch test\n');
     await waitUntil(() => expect(banners(output.stdout), output.stderr).toBe(2));
 
     // WHEN the spec allows longer ids THEN the generated code follows and the restarted server accepts the id

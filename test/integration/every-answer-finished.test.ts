@@ -1,13 +1,13 @@
 /**
- * Every answer of the real local server leaves through one finishing step (src/finish-response.ts), whoever made it:
+ * Every answer of the real local server leaves through one finishing step (src/api/finish-response.ts), whoever made it:
  * the handler, the API-key gate, or the HTTP adapter's own refusals (a query that is not UTF-8, 413, 414, 417, 431, a
  * request Node cannot parse). So to a request with an `Origin` each carries the CORS headers a browser needs to read
  * it, the headers the spec declares for it (checked both ways), and each writes exactly one `request` log line.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
+import { createLogger } from '../../src/api/logger.js';
 import type { LocalServer } from '../../src/local/server.js';
-import { createLogger } from '../../src/logger.js';
+import { DEFAULT_LOCAL_API_KEY } from '../../src/shared/config.js';
 import { expectConformsToSpec } from '../helpers/contract-assertions.js';
 import { call } from '../helpers/http.js';
 import { startTestServer } from '../helpers/local-server.js';

@@ -9,13 +9,13 @@
 import { connect } from 'node:net';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { apiKeyHeaders } from '../../src/api-key-scheme.js';
-import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
+import { createLogger } from '../../src/api/logger.js';
+import { MAX_BODY_BYTES } from '../../src/api/request-handler.js';
 import { runtimeDocument } from '../../src/generated/runtime-document.js';
 import { MAX_HEADER_COUNT } from '../../src/local/protocol-errors.js';
 import type { LocalServer } from '../../src/local/server.js';
-import { createLogger } from '../../src/logger.js';
-import { MAX_BODY_BYTES } from '../../src/request-handler.js';
+import { apiKeyHeaders } from '../../src/shared/api-key-scheme.js';
+import { DEFAULT_LOCAL_API_KEY } from '../../src/shared/config.js';
 import { startTestServer } from '../helpers/local-server.js';
 import { captureLogLines, type LogCapture } from '../helpers/log-lines.js';
 import { exchange, expectApiError } from '../helpers/raw-http.js';

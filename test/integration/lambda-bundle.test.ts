@@ -10,9 +10,9 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bundleLambda } from '../../src/build/bundle-lambda.js';
-import { createTableInput } from '../../src/customer-table.js';
 import { EMULATOR_CREDENTIALS, type Emulator, startEmulator } from '../../src/local/embedded-dynamodb.js';
-import { judgeProbeAnswer, PROBE_CUSTOMER_ID, probeEvent } from '../../src/release-probe.js';
+import { judgeProbeAnswer, PROBE_CUSTOMER_ID, probeEvent } from '../../src/release-check/release-probe.js';
+import { createTableInput } from '../../src/shared/customer-table.js';
 import { lambdaContext } from '../helpers/lambda-context.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
 
@@ -170,7 +170,7 @@ describe('the Lambda bundle', () => {
     expect((await handler(proxyEvent({ path: '/nothing' }))).statusCode).toBe(404);
   });
 
-  it("passes the pre-traffic check's probe (src/pre-traffic-check.ts), which writes nothing", async () => {
+  it("passes the pre-traffic check's probe (src/release-check/pre-traffic-check.ts), which writes nothing", async () => {
     for (let probe = 0; probe < 2; probe++) {
       const response = await handler(probeEvent());
       // as Lambda's Invoke hands the proxy response to the check

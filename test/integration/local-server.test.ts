@@ -1,9 +1,9 @@
 import { connect } from 'node:net';
 import { setTimeout } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
+import { createLogger } from '../../src/api/logger.js';
 import { startEmulator } from '../../src/local/embedded-dynamodb.js';
-import { createLogger } from '../../src/logger.js';
+import { DEFAULT_LOCAL_API_KEY } from '../../src/shared/config.js';
 import { cleanupsAfterEach } from '../helpers/cleanups.js';
 import { getCustomer, LOCAL_KEY_HEADERS, putJson } from '../helpers/http.js';
 import { startTestServer } from '../helpers/local-server.js';

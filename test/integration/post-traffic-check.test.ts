@@ -1,5 +1,5 @@
 /**
- * The post-traffic check (src/post-traffic-check.ts, CodeDeploy's AfterAllowTraffic hook) over real HTTP: its lookup
+ * The post-traffic check (src/release-check/post-traffic-check.ts, CodeDeploy's AfterAllowTraffic hook) over real HTTP: its lookup
  * through a stage URL (the real local server behind a `/prod` stage path, as API Gateway serves it) passes when the
  * API answers as the spec says, fails when it does not or when the stage refuses the credentials, and writes nothing.
  * Its AWS calls (GetApiKey, the alias's policy) are checked against stand-ins for their wire format.
@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bundlePreTrafficCheck } from '../../src/build/bundle-lambda.js';
-import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
 import type { LocalServer } from '../../src/local/server.js';
 import {
   checkAfterTraffic,
@@ -21,8 +20,9 @@ import {
   readApiKey,
   sendOverHttp,
   stageUrlFromPolicy,
-} from '../../src/post-traffic-check.js';
-import type { HookStatus } from '../../src/release-hook-calls.js';
+} from '../../src/release-check/post-traffic-check.js';
+import type { HookStatus } from '../../src/release-check/release-hook-calls.js';
+import { DEFAULT_LOCAL_API_KEY } from '../../src/shared/config.js';
 import { startTestServer } from '../helpers/local-server.js';
 import { type StageProxy, startStageProxy } from '../helpers/stage-proxy.js';
 import { emulatorClient, storedIds } from '../helpers/stored-ids.js';

@@ -1,5 +1,5 @@
 /**
- * The pre-traffic check's Lambda entry (src/pre-traffic-check.ts) end to end, with its real HTTP calls: one local
+ * The pre-traffic check's Lambda entry (src/release-check/pre-traffic-check.ts) end to end, with its real HTTP calls: one local
  * server stands in for Lambda's Invoke API (running the API's handler in-process, on a store in memory) and for
  * CodeDeploy's PutLifecycleEventHookExecutionStatus, reached through the AWS SDK's `AWS_ENDPOINT_URL_<SERVICE>`.
  */
@@ -7,11 +7,11 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createApiHandler } from '../../src/api-handler.js';
-import { readHandlerConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { handler as preTrafficCheck } from '../../src/pre-traffic-check.js';
-import { PROBE_CUSTOMER_ID } from '../../src/release-probe.js';
+import { createApiHandler } from '../../src/api/api-handler.js';
+import { createLogger } from '../../src/api/logger.js';
+import { handler as preTrafficCheck } from '../../src/release-check/pre-traffic-check.js';
+import { PROBE_CUSTOMER_ID } from '../../src/release-check/release-probe.js';
+import { readHandlerConfig } from '../../src/shared/config.js';
 import { MemoryStore } from '../helpers/memory-store.js';
 
 const VERSION_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:dynamodb-rest-api:7';

@@ -1,12 +1,12 @@
 /**
- * `npm run purge:contract-ids` (src/build/purge-contract-ids.ts), which the deploy workflow runs after staging's full
+ * `npm run purge:contract-ids` (src/ops/purge-contract-ids.ts), which the deploy workflow runs after staging's full
  * suite: against the real local server's embedded DynamoDB, it deletes exactly the ids the contract suite writes
  * (CONTRACT_ID_PREFIX) and leaves every other id, over more than one batch.
  */
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { purgeContractIds } from '../../src/build/purge-contract-ids.js';
 import type { LocalServer } from '../../src/local/server.js';
+import { purgeContractIds } from '../../src/ops/purge-contract-ids.js';
 import { CONTRACT_ID_PREFIX } from '../contract/target.js';
 import { startTestServer } from '../helpers/local-server.js';
 import { emulatorClient, storedIds } from '../helpers/stored-ids.js';

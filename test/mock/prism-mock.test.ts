@@ -5,8 +5,8 @@
  */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LOCAL_API_KEY } from '../../src/config.js';
 import type { LocalServer } from '../../src/local/server.js';
+import { DEFAULT_LOCAL_API_KEY } from '../../src/shared/config.js';
 import { expectConformsToSpec } from '../helpers/contract-assertions.js';
 import { startTestServer } from '../helpers/local-server.js';
 import { type PrismMock, startPrismMock } from '../helpers/prism.js';

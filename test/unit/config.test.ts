@@ -9,7 +9,7 @@ import {
   readPostTrafficCheckConfig,
   readStatefulMockConfig,
   readTargetVersionArn,
-} from '../../src/config.js';
+} from '../../src/shared/config.js';
 
 describe('configuration', () => {
   it('has a default for every setting', () => {
@@ -155,12 +155,12 @@ describe("the post-traffic check's settings", () => {
 });
 
 describe('where configuration is read', () => {
-  it('no code the API or the local server runs reads a setting from process.env but src/config.ts', async () => {
+  it('no code the API or the local server runs reads a setting from process.env but src/shared/config.ts', async () => {
     const folders = ['src', 'src/local'];
     const readers: string[] = [];
     for (const folder of folders) {
       for (const name of await readdir(folder)) {
-        if (!name.endsWith('.ts') || `${folder}/${name}` === 'src/config.ts') continue;
+        if (!name.endsWith('.ts') || `${folder}/${name}` === 'src/shared/config.ts') continue;
         const text = await readFile(`${folder}/${name}`, 'utf8');
         // a read of one variable; handing the whole environment on to a child process reads none
         if (/process\.env(\.\w|\[)/.test(text)) readers.push(`${folder}/${name}`);

@@ -3,7 +3,7 @@
  * domain with or without a base path), and the read-only switch that keeps it from writing to production.
  */
 import { describe, expect, it } from 'vitest';
-import { HTTP_METHODS, SAFE_METHODS } from '../../src/http-methods.js';
+import { HTTP_METHODS, SAFE_METHODS } from '../../src/shared/http-methods.js';
 import { contractReadOnly, ReadOnlyViolation, startTarget, WRITE_METHODS, writeMethods } from '../contract/target.js';
 import { specPath } from '../helpers/contract-assertions.js';
 
@@ -49,7 +49,7 @@ describe('CONTRACT_READ_ONLY', () => {
     expect(() => contractReadOnly({ CONTRACT_READ_ONLY: 'yes' })).toThrow(/CONTRACT_READ_ONLY must be true or false/);
   });
 
-  it('derives the writes from the methods of src/http-methods.ts: every unsafe one a document holds, nothing else', () => {
+  it('derives the writes from the methods of src/shared/http-methods.ts: every unsafe one a document holds, nothing else', () => {
     const item = Object.fromEntries([...HTTP_METHODS.map((method) => [method, {}]), ['parameters', []]]);
     expect([...writeMethods({ paths: { '/a': item } })].sort()).toEqual(['DELETE', 'PATCH', 'POST', 'PUT']);
     expect([...writeMethods({ paths: { '/a': { get: {}, head: {}, summary: 'x' }, '/b': { delete: {} } } })]).toEqual([

@@ -1,7 +1,7 @@
 /**
  * The Lambda's contract against openapi-backend used the stock way, on generated requests. The same HTTP request goes
  * (a) as API Gateway's REST proxy event through our Contract (runtime document, the event read into openapi-backend's
- * Request by src/openapi-request.ts) and (b) as a raw request (query string, Node-style headers, body text) through
+ * Request by src/api/openapi-request.ts) and (b) as a raw request (query string, Node-style headers, body text) through
  * a stock `OpenAPIBackend`'s `validateRequest` on the whole spec. Operation matched, verdict and where the errors are
  * must agree. The spec here is richer than the API's: path templates, array query parameters (exploded and not),
  * a JSON query parameter, header and cookie parameters, bodies. The Contract is given the body as the request handler
@@ -12,8 +12,8 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { OpenAPIBackend, type Request } from 'openapi-backend';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { Contract } from '../../src/api/contract.js';
 import { toRuntimeDocument } from '../../src/build/runtime-document.js';
-import { Contract } from '../../src/contract.js';
 import { proxyEvent } from '../helpers/proxy-events.js';
 
 const schemaOf = (schema: object) => ({ 'application/json': { schema } });

@@ -1,11 +1,11 @@
 /**
- * src/contract.ts on its own, over a small spec of its own: the facts it derives from the spec (when a request needs
+ * src/api/contract.ts on its own, over a small spec of its own: the facts it derives from the spec (when a request needs
  * openapi-backend's own parsing, which query parameters there are, which header carries an API key) and the
  * shortcut it takes for paths without templates.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import { Contract } from '../../src/contract.js';
+import { Contract } from '../../src/api/contract.js';
 import { proxyEvent } from '../helpers/proxy-events.js';
 
 const ok = { 200: { description: 'ok' } };

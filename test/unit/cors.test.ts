@@ -1,15 +1,15 @@
 /**
- * src/cors.ts: which CORS headers an answer carries, for each kind of allowed-origins setting, and which headers the
+ * src/api/cors.ts: which CORS headers an answer carries, for each kind of allowed-origins setting, and which headers the
  * API's answers expose to a script.
  */
 import { describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../src/api-handler.js';
-import { readHandlerConfig } from '../../src/config.js';
-import { Contract } from '../../src/contract.js';
-import { corsHeaders, headersToExpose, preflightHeaders } from '../../src/cors.js';
-import type { CustomerStore } from '../../src/customer-store.js';
-import { StoreUnavailableError } from '../../src/errors.js';
-import { createLogger } from '../../src/logger.js';
+import { createApiHandler } from '../../src/api/api-handler.js';
+import { Contract } from '../../src/api/contract.js';
+import { corsHeaders, headersToExpose, preflightHeaders } from '../../src/api/cors.js';
+import type { CustomerStore } from '../../src/api/customer-store.js';
+import { StoreUnavailableError } from '../../src/api/errors.js';
+import { createLogger } from '../../src/api/logger.js';
+import { readHandlerConfig } from '../../src/shared/config.js';
 import { captureLogLines } from '../helpers/log-lines.js';
 import { MemoryStore } from '../helpers/memory-store.js';
 import { proxyEvent } from '../helpers/proxy-events.js';

@@ -5,7 +5,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { isUnavailable } from '../../src/customer-store.js';
+import { isUnavailable } from '../../src/api/customer-store.js';
 
 const metadata = (httpStatusCode?: number) => ({ $metadata: { httpStatusCode } });
 const withCode = (code: string, name = 'Error') => Object.assign(new Error(code), { code, name });

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createApiHandler } from '../../src/api-handler.js';
-import { readHandlerConfig } from '../../src/config.js';
-import { StoreUnavailableError } from '../../src/errors.js';
-import { createLogger } from '../../src/logger.js';
+import { createApiHandler } from '../../src/api/api-handler.js';
+import { StoreUnavailableError } from '../../src/api/errors.js';
+import { createLogger } from '../../src/api/logger.js';
+import { readHandlerConfig } from '../../src/shared/config.js';
 import { lambdaContext } from '../helpers/lambda-context.js';
 import { captureLogLines } from '../helpers/log-lines.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';

@@ -1,14 +1,19 @@
 /**
- * The pre-traffic check's verdict (src/release-probe.ts) and what it reports to CodeDeploy (src/pre-traffic-check.ts):
+ * The pre-traffic check's verdict (src/release-check/release-probe.ts) and what it reports to CodeDeploy (src/release-check/pre-traffic-check.ts):
  * a new version passes only if it answers the lookup, a PUT without an id (refused, 400) and a CORS preflight as the
  * spec says; anything else — an error status, a crash, a wrong body or header, a stored write, an Invoke that fails —
  * is reported Failed, so CodeDeploy keeps the traffic where it is.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { checkBeforeTraffic, type LifecycleHookEvent } from '../../src/pre-traffic-check.js';
-import { parseQualifiedArn } from '../../src/release-hook-calls.js';
-import { type InvokeAnswer, judgeProbeAnswer, PROBE_CUSTOMER_ID, probeEvent } from '../../src/release-probe.js';
+import { checkBeforeTraffic, type LifecycleHookEvent } from '../../src/release-check/pre-traffic-check.js';
+import { parseQualifiedArn } from '../../src/release-check/release-hook-calls.js';
+import {
+  type InvokeAnswer,
+  judgeProbeAnswer,
+  PROBE_CUSTOMER_ID,
+  probeEvent,
+} from '../../src/release-check/release-probe.js';
 
 /** What Lambda's Invoke answers when the function returned `response`. */
 function answered(response: Partial<APIGatewayProxyResult> & Record<string, unknown>): InvokeAnswer {

@@ -1,7 +1,7 @@
 import { Ajv } from 'ajv';
 import { describe, expect, it, vi } from 'vitest';
-import { Contract } from '../../src/contract.js';
-import { MissingPrecompiledValidatorError, usePrecompiledValidators } from '../../src/precompiled-validators.js';
+import { Contract } from '../../src/api/contract.js';
+import { MissingPrecompiledValidatorError, usePrecompiledValidators } from '../../src/api/precompiled-validators.js';
 import { proxyEvent } from '../helpers/proxy-events.js';
 
 const precompiled = new Contract();

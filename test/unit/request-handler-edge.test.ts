@@ -7,11 +7,11 @@ import { gzipSync } from 'node:zlib';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Contract } from '../../src/contract.js';
-import { createResponseFinisher } from '../../src/finish-response.js';
-import { createLogger } from '../../src/logger.js';
-import { createOperations } from '../../src/operations.js';
-import { createRequestHandler } from '../../src/request-handler.js';
+import { Contract } from '../../src/api/contract.js';
+import { createResponseFinisher } from '../../src/api/finish-response.js';
+import { createLogger } from '../../src/api/logger.js';
+import { createOperations } from '../../src/api/operations.js';
+import { createRequestHandler } from '../../src/api/request-handler.js';
 import { MemoryStore } from '../helpers/memory-store.js';
 import { proxyEvent } from '../helpers/proxy-events.js';
 

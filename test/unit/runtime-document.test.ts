@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { Contract } from '../../src/api/contract.js';
+import { toErrorDetails } from '../../src/api/validation-errors.js';
 import { toRuntimeDocument } from '../../src/build/runtime-document.js';
-import { Contract } from '../../src/contract.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
 import { runtimeDocument } from '../../src/generated/runtime-document.js';
-import { toErrorDetails } from '../../src/validation-errors.js';
 import { proxyEvent } from '../helpers/proxy-events.js';
 
 describe('the runtime document', () => {

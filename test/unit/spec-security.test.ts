@@ -4,9 +4,9 @@
  * an operation added without it fails here (and in `redocly lint`'s security-defined rule).
  */
 import { describe, expect, it } from 'vitest';
-import { API_KEY_HEADER, apiKeyHeaders } from '../../src/api-key-scheme.js';
-import { API_KEY_HEADER as CLIENT_API_KEY_HEADER } from '../../src/client.js';
+import { API_KEY_HEADER as CLIENT_API_KEY_HEADER } from '../../src/client/client.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
+import { API_KEY_HEADER, apiKeyHeaders } from '../../src/shared/api-key-scheme.js';
 import { responseExamples, specOperations } from '../helpers/spec-examples.js';
 
 interface SecuredOperation {
@@ -27,7 +27,7 @@ describe('the spec’s security', () => {
     });
   });
 
-  it('names the header that has one home, src/api-key-scheme.ts, where the client and infra/auth.ts read it', () => {
+  it('names the header that has one home, src/shared/api-key-scheme.ts, where the client and infra/auth.ts read it', () => {
     expect(API_KEY_HEADER).toBe('x-api-key');
     expect(apiKeyHeaders(openapiDocument as never)).toEqual([API_KEY_HEADER]);
     expect(CLIENT_API_KEY_HEADER).toBe(API_KEY_HEADER);

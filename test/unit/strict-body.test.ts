@@ -4,14 +4,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../src/api-handler.js';
-import { readHandlerConfig } from '../../src/config.js';
-import { Contract } from '../../src/contract.js';
-import { repeatedKey } from '../../src/duplicate-keys.js';
-import { BadRequestError } from '../../src/errors.js';
-import { createLogger } from '../../src/logger.js';
-import { parseJson } from '../../src/request-handler.js';
-import { decodeUtf8 } from '../../src/utf8.js';
+import { createApiHandler } from '../../src/api/api-handler.js';
+import { Contract } from '../../src/api/contract.js';
+import { repeatedKey } from '../../src/api/duplicate-keys.js';
+import { BadRequestError } from '../../src/api/errors.js';
+import { createLogger } from '../../src/api/logger.js';
+import { parseJson } from '../../src/api/request-handler.js';
+import { decodeUtf8 } from '../../src/api/utf8.js';
+import { readHandlerConfig } from '../../src/shared/config.js';
 import { captureLogLines } from '../helpers/log-lines.js';
 import { MemoryStore } from '../helpers/memory-store.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';

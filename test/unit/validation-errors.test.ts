@@ -1,10 +1,10 @@
 /**
- * src/validation-errors.ts on its own: each kind of ajv error as the API words it, and where it says the problem is.
+ * src/api/validation-errors.ts on its own: each kind of ajv error as the API words it, and where it says the problem is.
  * The errors are ajv's own, from validating with the real ajv, except where only a hand-made one reaches a branch.
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { toErrorDetails } from '../../src/validation-errors.js';
+import { toErrorDetails } from '../../src/api/validation-errors.js';
 
 /** ajv's errors for `data` against `schema`, as openapi-backend's validators report them (verbose, all errors). */
 function ajvErrors(schema: object, data: unknown): ErrorObject[] {

@@ -1,5 +1,5 @@
 // Stands in for ajv inside the Lambda bundle, where every request validator is precompiled
-// (src/precompiled-validators.ts): openapi-backend constructs an Ajv before asking customizeAjv for one, and
+// (src/api/precompiled-validators.ts): openapi-backend constructs an Ajv before asking customizeAjv for one, and
 // that is all it may do here. Compiling at run time would be a bug (a stale build), so it fails loudly.
 class Ajv {
   addFormat() {

@@ -1,5 +1,5 @@
 // Stands in for node:crypto in the client package's MSW handlers, which run in browsers too: the precompiled
-// validators are found by a SHA-256 of their schema (src/precompiled-validators.ts), and the gateway layer compares
+// validators are found by a SHA-256 of their schema (src/api/precompiled-validators.ts), and the gateway layer compares
 // digests of API keys (src/local/gateway/api-gateway.ts); that is all they ask of node:crypto. SHA-256 (FIPS 180-4)
 // of the UTF-8 text, as bytes or Node's `base64url`, and a comparison that reads every byte;
 // test/unit/sha256-shim.test.ts holds them to node:crypto.

@@ -15,7 +15,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { API_KEY_HEADER } from '../../api-key-scheme.js';
+import { API_KEY_HEADER } from '../../shared/api-key-scheme.js';
 import { type GatewayErrorContext, type LocalResponseType, renderGatewayResponse } from './gateway-responses.js';
 import { type GatewayDefinition, type GatewayRoute, type RequestValidator, routeOf } from './imported-definition.js';
 

@@ -5,7 +5,7 @@
  * the `$context` variables substituted. Gateway response templates are not run through VTL: a variable is replaced by
  * its value and nothing else happens (AWS docs, "Set up gateway responses to customize error responses").
  */
-import { HttpError } from '../../errors.js';
+import { HttpError } from '../../api/errors.js';
 import type { GatewayDefinition, GatewayResponseDefinition } from './imported-definition.js';
 
 /**

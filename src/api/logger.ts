@@ -7,7 +7,7 @@
  */
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import type { LogLevel } from './config.js';
+import type { LogLevel } from '../shared/config.js';
 
 import type { Logger } from './log-fields.js';
 

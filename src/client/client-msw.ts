@@ -2,22 +2,22 @@
  * MSW handlers that answer as the API does, for a frontend's own unit tests, Storybook or a browser without a
  * backend (`@customers-api/client/msw`). Not a second description of the API: each request goes through what the
  * local server runs, the gateway layer (routing, the key, the parameters, from the definition API Gateway imports)
- * then the API's own request handler (src/request-handler.ts) with the contract's precompiled validators, the API's
+ * then the API's own request handler (src/api/request-handler.ts) with the contract's precompiled validators, the API's
  * errors and its finishing step (CORS, headers), over ids kept in memory. A PUT is there for the next GET of the same
  * mock; `reset()` forgets; `fail()` makes the next answers the API's 503, or the gateway's 429 or 403.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { type HttpHandler, HttpResponse, http } from 'msw';
-import { Contract } from './contract.js';
-import type { CustomerStore } from './customer-store.js';
-import { StoreUnavailableError, TooManyRequestsError } from './errors.js';
-import { createResponseFinisher, type FinishResponse, type RequestSummary } from './finish-response.js';
-import { gatewayDefinition } from './generated/gateway-definition.js';
-import { type ApiGateway, createApiGateway } from './local/gateway/api-gateway.js';
-import { type GatewayErrorContext, renderGatewayResponse } from './local/gateway/gateway-responses.js';
-import type { Logger } from './log-fields.js';
-import { createOperations } from './operations.js';
-import { createRequestHandler, type ProxyHandler } from './request-handler.js';
+import { Contract } from '../api/contract.js';
+import type { CustomerStore } from '../api/customer-store.js';
+import { StoreUnavailableError, TooManyRequestsError } from '../api/errors.js';
+import { createResponseFinisher, type FinishResponse, type RequestSummary } from '../api/finish-response.js';
+import type { Logger } from '../api/log-fields.js';
+import { createOperations } from '../api/operations.js';
+import { createRequestHandler, type ProxyHandler } from '../api/request-handler.js';
+import { gatewayDefinition } from '../generated/gateway-definition.js';
+import { type ApiGateway, createApiGateway } from '../local/gateway/api-gateway.js';
+import { type GatewayErrorContext, renderGatewayResponse } from '../local/gateway/gateway-responses.js';
 
 /** The answers `fail()` can make: the API's 503, and API Gateway's 429 (throttled) and 403 (key refused). */
 export type CustomersMockFault = 403 | 429 | 503;

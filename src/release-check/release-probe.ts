@@ -1,13 +1,13 @@
 /**
- * The request the pre-traffic check (src/pre-traffic-check.ts) sends a new version before it takes any traffic, and
+ * The request the pre-traffic check (src/release-check/pre-traffic-check.ts) sends a new version before it takes any traffic, and
  * the verdict on its answer. Pure: no AWS call here, so the verdict is tested on answers of every kind.
  *
  * The probe is a lookup (`GET /customers?id=…`): it never writes, so a check, and a rollback after it, leaves the
  * table as it was.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { components } from './generated/openapi-types.js';
-import { anonymousIdentity } from './proxy-identity.js';
+import type { components } from '../generated/openapi-types.js';
+import { anonymousIdentity } from '../shared/proxy-identity.js';
 
 type CustomerLookup = components['schemas']['CustomerLookup'];
 

@@ -6,8 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { type AttributeValue, BatchWriteItemCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { CONTRACT_ID_PREFIX } from '../../test/contract/target.js';
-import { PARTITION_KEY } from '../customer-table.js';
+import { CONTRACT_ID_PREFIX, PARTITION_KEY } from '../shared/customer-table.js';
 
 /** BatchWriteItem takes at most 25 requests. */
 const BATCH = 25;

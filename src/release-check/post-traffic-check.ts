@@ -1,7 +1,7 @@
 /**
  * CodeDeploy's `AfterAllowTraffic` hook (infra/release.ts): once the alias sends all traffic to the new version, look
  * an id up **through the real stage URL** (API Gateway, its auth, the integration with the alias, the function) and
- * tell CodeDeploy whether the answer is the spec's (the verdict of src/release-probe.ts). `Failed` rolls the alias
+ * tell CodeDeploy whether the answer is the spec's (the verdict of src/release-check/release-probe.ts). `Failed` rolls the alias
  * back to the previous version and fails the stack update, as a failed pre-traffic check does.
  *
  * Read-only: one GET, never a write. It authenticates as the stage's callers must: with the stack's first API key
@@ -10,8 +10,8 @@
 import { GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { API_KEY_HEADER } from './api-key-scheme.js';
-import { readPostTrafficCheckConfig } from './config.js';
+import { API_KEY_HEADER } from '../shared/api-key-scheme.js';
+import { readPostTrafficCheckConfig } from '../shared/config.js';
 import type { LifecycleHookEvent } from './pre-traffic-check.js';
 import { type HookStatus, reportHookStatus } from './release-hook-calls.js';
 import { judgePreflight, judgeProbeAnswer, type ProbeVerdict } from './release-probe.js';
@@ -83,7 +83,7 @@ export function postTrafficPreflight(stageUrl: string): ProbeRequest {
   };
 }
 
-/** An HTTP answer as the proxy response the verdicts of src/release-probe.ts read. */
+/** An HTTP answer as the proxy response the verdicts of src/release-check/release-probe.ts read. */
 function asInvokeAnswer(answer: HttpAnswer) {
   return {
     statusCode: 200,
@@ -194,7 +194,7 @@ async function aliasPolicy(aliasArn: string, region: string): Promise<string> {
   return answer.Policy ?? '';
 }
 
-/** The Lambda entry: checks the stage that may invoke `ALIAS_ARN`, authenticated as `AUTH_MODE` says (src/config.ts). */
+/** The Lambda entry: checks the stage that may invoke `ALIAS_ARN`, authenticated as `AUTH_MODE` says (src/shared/config.ts). */
 export async function handler(event: LifecycleHookEvent): Promise<ProbeVerdict> {
   const { aliasArn, authMode, apiKeyId, region, apiGatewayEndpoint } = readPostTrafficCheckConfig();
   return checkAfterTraffic(event, {

@@ -6,7 +6,7 @@
  * a server fault is logged in full, and the one `request` line is written.
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import type { HandlerConfig } from './config.js';
+import type { HandlerConfig } from '../shared/config.js';
 import { corsHeaders, headersToExpose } from './cors.js';
 import { HttpError } from './errors.js';
 import { toErrorResponse } from './http-response.js';

@@ -115,8 +115,8 @@ export function readStatefulMockConfig(env: Env = process.env): StatefulMockConf
 export const TARGET_VERSION_ENV = 'TARGET_VERSION_ARN';
 
 /**
- * The version the pre-traffic check (src/pre-traffic-check.ts) probes: `TARGET_VERSION_ARN`, which has no default.
- * Its shape is checked where it is split (src/release-hook-calls.ts), so that a bad one is also a failed check.
+ * The version the pre-traffic check (src/release-check/pre-traffic-check.ts) probes: `TARGET_VERSION_ARN`, which has no default.
+ * Its shape is checked where it is split (src/release-check/release-hook-calls.ts), so that a bad one is also a failed check.
  */
 export function readTargetVersionArn(env: Env = process.env): string {
   const arn = env[TARGET_VERSION_ENV]?.trim();
@@ -137,7 +137,7 @@ export function readFunctionRegion(env: Env = process.env): string {
   return readString(env, 'AWS_REGION', '');
 }
 
-/** The variables naming what the post-traffic check (src/post-traffic-check.ts) checks; infra/release.ts sets them. */
+/** The variables naming what the post-traffic check (src/release-check/post-traffic-check.ts) checks; infra/release.ts sets them. */
 export const ALIAS_ARN_ENV = 'ALIAS_ARN';
 export const AUTH_MODE_ENV = 'AUTH_MODE';
 export const API_KEY_ID_ENV = 'API_KEY_ID';
@@ -145,7 +145,7 @@ export const API_KEY_ID_ENV = 'API_KEY_ID';
 /** How the stage's callers authenticate, as the post-traffic check must. */
 export const POST_TRAFFIC_AUTH_MODES = ['apiKey', 'iam', 'none'] as const;
 
-/** Settings of the post-traffic check (src/post-traffic-check.ts). */
+/** Settings of the post-traffic check (src/release-check/post-traffic-check.ts). */
 export interface PostTrafficCheckConfig {
   /**
    * `ALIAS_ARN`: the alias API Gateway calls (`…:function:NAME:live`). The stack cannot hand the check the stage's

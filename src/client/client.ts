@@ -5,8 +5,8 @@
  * change. An idempotent call answered 429 or 503 is tried again after the answer's `Retry-After` (retry.ts).
  */
 import createClient, { type Client, type ClientOptions } from 'openapi-fetch';
-import { API_KEY_HEADER as KEY_HEADER } from './api-key-scheme.js';
-import type { components, paths } from './generated/openapi-types.js';
+import type { components, paths } from '../generated/openapi-types.js';
+import { API_KEY_HEADER as KEY_HEADER } from '../shared/api-key-scheme.js';
 import { type RetryOptions, retryingFetch } from './retry.js';
 
 export type { RetryInfo, RetryOptions } from './retry.js';
@@ -21,7 +21,7 @@ export type ApiError = components['schemas']['Error'];
 export const LOCAL_SERVER_URL = 'http://localhost:3000';
 export const MOCK_SERVER_URL = 'http://localhost:4010';
 
-/** The header the spec's `apiKey` security scheme names (src/api-key-scheme.ts: bundled into the package). */
+/** The header the spec's `apiKey` security scheme names (src/shared/api-key-scheme.ts: bundled into the package). */
 export const API_KEY_HEADER = KEY_HEADER;
 
 export interface CustomersClientOptions extends Omit<ClientOptions, 'baseUrl'> {

@@ -4,7 +4,7 @@
  * maxAttempts × (connect + request timeout) + backoff ≈ 3 × 3 s + < 1 s with the defaults.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { HandlerConfig } from './config.js';
+import type { HandlerConfig } from '../shared/config.js';
 
 export interface DynamoDbClientOptions
   extends Pick<HandlerConfig, 'dynamoDbRequestTimeoutMs' | 'dynamoDbConnectTimeoutMs' | 'dynamoDbMaxAttempts'> {

@@ -4,6 +4,12 @@
  */
 export const DEFAULT_TABLE_NAME = 'customer_ids';
 
+/**
+ * Every id the contract suite (test/contract) writes starts with this, so that an operator finds them in a staging
+ * table and `npm run purge:contract-ids` deletes them and nothing else.
+ */
+export const CONTRACT_ID_PREFIX = 'contract-test-';
+
 /** The partition key: a string attribute named `id`. */
 export const PARTITION_KEY = { name: 'id', type: 'S' } as const;
 

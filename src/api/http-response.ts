@@ -1,7 +1,7 @@
 /** Building proxy responses, and the one place where any error becomes a response. */
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { components } from '../generated/openapi-types.js';
 import { HttpError } from './errors.js';
-import type { components } from './generated/openapi-types.js';
 
 type ErrorBody = components['schemas']['Error'];
 

@@ -3,8 +3,8 @@
  * reused by every invocation; each invocation's log lines carry its Lambda context (awsRequestId, cold start).
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { readHandlerConfig } from '../shared/config.js';
 import { createApiHandler } from './api-handler.js';
-import { readHandlerConfig } from './config.js';
 import { createLogger } from './logger.js';
 
 const config = readHandlerConfig();

@@ -3,7 +3,7 @@
  * headers), so `toErrorResponse` in http-response.ts turns any of them into a response without knowing which it is;
  * anything not listed here becomes a plain 500 whose details are only logged.
  */
-import type { components } from './generated/openapi-types.js';
+import type { components } from '../generated/openapi-types.js';
 
 export type ErrorDetail = components['schemas']['ErrorDetail'];
 

@@ -1,13 +1,13 @@
 /**
  * The contract at run time: openapi-backend's router and validator over the document generated from
- * openapi/openapi.yaml, with request validators compiled at build time (src/precompiled-validators.ts). Routing,
+ * openapi/openapi.yaml, with request validators compiled at build time (src/api/precompiled-validators.ts). Routing,
  * validation and the facts derived from the spec (allowed methods, declared query parameters, accepted media types)
  * all come from here, never from hand-written lists.
  */
 import type { ErrorObject } from 'ajv';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { OpenAPIRouter, OpenAPIValidator, type Operation, type Request } from 'openapi-backend';
-import { runtimeDocument } from './generated/runtime-document.js';
+import { runtimeDocument } from '../generated/runtime-document.js';
 import { type QueryParameterKind, toOpenApiRequest } from './openapi-request.js';
 import { AJV_OPTIONS, usePrecompiledValidators } from './precompiled-validators.js';
 
@@ -125,7 +125,7 @@ export class Contract {
   /**
    * Validates a request as openapi-backend's `validateRequest` does, given the event and its body as the request
    * handler parsed it (undefined: no body): the event is read into openapi-backend's Request
-   * (src/openapi-request.ts), then checked by the operation's validators, which openapi-backend builds. The body is
+   * (src/api/openapi-request.ts), then checked by the operation's validators, which openapi-backend builds. The body is
    * judged as JSON whatever its Content-Type said (the handler has already refused any other media type).
    */
   validate(operation: ContractOperation, event: APIGatewayProxyEvent, body: ParsedBody | undefined): RequestVerdict {

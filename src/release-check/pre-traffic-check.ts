@@ -1,13 +1,13 @@
 /**
  * CodeDeploy's `BeforeAllowTraffic` hook (infra/release.ts): before the live alias sends any request to a new
  * version, invoke that version directly with a lookup, a PUT it must refuse and a CORS preflight
- * (src/release-probe.ts; none writes) and tell CodeDeploy whether it answered as the spec says. `Failed` stops the deployment: the alias stays on the old version and the stack update fails.
+ * (src/release-check/release-probe.ts; none writes) and tell CodeDeploy whether it answered as the spec says. `Failed` stops the deployment: the alias stays on the old version and the stack update fails.
  *
  * It invokes the function, not the API, so it needs no API key or signature in any auth mode (the function itself
  * checks neither: API Gateway does).
  */
 import type { Context } from 'aws-lambda';
-import { readFunctionRegion, readTargetVersionArn } from './config.js';
+import { readFunctionRegion, readTargetVersionArn } from '../shared/config.js';
 import { type HookStatus, invokeVersion, reportHookStatus } from './release-hook-calls.js';
 import { type InvokeAnswer, type ProbeVerdict, releaseProbes } from './release-probe.js';
 
@@ -45,7 +45,7 @@ export async function checkBeforeTraffic(
   return verdict;
 }
 
-/** The Lambda entry: checks the version `TARGET_VERSION_ARN` names (src/config.ts reads the settings). */
+/** The Lambda entry: checks the version `TARGET_VERSION_ARN` names (src/shared/config.ts reads the settings). */
 export async function handler(event: LifecycleHookEvent, _context?: Context): Promise<ProbeVerdict> {
   // The function's own region: a missing or bad ARN still ends in a Failed report (its reason names the setting),
   // never in silence until CodeDeploy's timeout.

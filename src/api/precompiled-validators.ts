@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Ajv, ValidateFunction } from 'ajv';
-import { validators as bodyValidators } from './generated/request-body-validators.js';
-import { validators as paramsValidators } from './generated/request-params-validators.js';
+import { validators as bodyValidators } from '../generated/request-body-validators.js';
+import { validators as paramsValidators } from '../generated/request-params-validators.js';
 
 /** openapi-backend's ValidationContext values for request validation. */
 export const REQUEST_CONTEXTS = { body: 'requestBodyValidator', params: 'paramsValidator' } as const;

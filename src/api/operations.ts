@@ -2,8 +2,9 @@
  * The API's operations, keyed by operationId and typed from the generated `operations`: an operation added to the
  * spec without a handler, or a handler returning the wrong shape, does not compile.
  */
+
+import type { operations } from '../generated/openapi-types.js';
 import type { CustomerStore } from './customer-store.js';
-import type { operations } from './generated/openapi-types.js';
 
 export type OperationId = keyof operations;
 

@@ -7,7 +7,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { PARTITION_KEY } from './customer-table.js';
+import { PARTITION_KEY } from '../shared/customer-table.js';
 import { StoreUnavailableError } from './errors.js';
 
 export interface CustomerStore {

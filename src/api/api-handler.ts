@@ -5,7 +5,7 @@
  * The Lambda, the local server, the tests and the benchmark all build their handler here, so they run the same wiring.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { HandlerConfig } from './config.js';
+import type { HandlerConfig } from '../shared/config.js';
 import { Contract } from './contract.js';
 import { type CustomerStore, DynamoDbCustomerStore } from './customer-store.js';
 import { createDynamoDbClient } from './dynamodb-client.js';

@@ -35,7 +35,7 @@ async function sourceFiles(dir: string): Promise<string[]> {
 }
 
 /** The relative specifiers a module imports at run time: static imports and re-exports not marked `type`, and `import()`. */
-export function runtimeImports(fileName: string, text: string): string[] {
+function runtimeImports(fileName: string, text: string): string[] {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false);
   const found: string[] = [];
   const visit = (node: ts.Node): void => {

@@ -29,11 +29,19 @@ const DEPENDENCY = 'openapi-fetch';
 const MSW = 'msw';
 /**
  * What the client bundle may take in: the client, its retries, and the key header's one home (its constant only;
- * esbuild drops the rest), nothing else of this repository. Sorted, as the check compares them.
+ * esbuild drops the rest), nothing else of this repository.
  */
-const CLIENT_SOURCES = ['src/shared/api-key-scheme.ts', 'src/client/client.ts', 'src/client/retry.ts'];
-/** The declarations shipped; the MSW handlers' are their public surface alone. */
-const DECLARATIONS = new Set(['client.d.ts', 'retry.d.ts', 'client-msw.d.ts', 'generated/openapi-types.d.ts']);
+const CLIENT_SOURCES = ['src/client/client.ts', 'src/client/retry.ts', 'src/shared/api-key-scheme.ts'];
+/**
+ * The declarations shipped, by where the compiler writes them (the folders of src/) and where the package has them
+ * (flat beside the bundles, the generated types in generated/); the MSW handlers' are their public surface alone.
+ */
+const DECLARATIONS = new Map([
+  ['client/client.d.ts', 'client.d.ts'],
+  ['client/retry.d.ts', 'retry.d.ts'],
+  ['client/client-msw.d.ts', 'client-msw.d.ts'],
+  ['generated/openapi-types.d.ts', 'generated/openapi-types.d.ts'],
+]);
 const shim = (name: string) => fileURLToPath(new URL(`./shims/${name}`, import.meta.url));
 
 /** The spec's `info.version`: the client's version, since the client is the spec's paths and nothing else. */
@@ -89,7 +97,7 @@ async function bundleJavaScript(outdir: string): Promise<void> {
   });
   // Anything else bundled would be this repository's code shipped by accident.
   const inputs = Object.keys(result.metafile.inputs).map((input) => relative(REPO_ROOT, join(REPO_ROOT, input)));
-  if (inputs.sort().join() !== CLIENT_SOURCES.join())
+  if (inputs.sort().join() !== [...CLIENT_SOURCES].sort().join())
     throw new Error(`the client bundle took in more than ${CLIENT_SOURCES.join(' and ')}: ${inputs}`);
 }
 
@@ -153,8 +161,9 @@ function emitDeclarations(outdir: string): void {
     types: ['node'],
   });
   const { diagnostics } = program.emit(undefined, (file, text) => {
-    const name = relative(outdir, file).split('\\').join('/');
-    if (DECLARATIONS.has(name)) ts.sys.writeFile(file, text);
+    const shipped = DECLARATIONS.get(relative(outdir, file).split('\\').join('/'));
+    // client/'s declarations move up a folder: their one import of this repository's files moves with them
+    if (shipped) ts.sys.writeFile(join(outdir, shipped), text.replaceAll("from '../generated/", "from './generated/"));
   });
   const errors = [...ts.getPreEmitDiagnostics(program), ...diagnostics];
   if (errors.length > 0) {

@@ -2,6 +2,7 @@
  * What a start-up banner says about API keys (`npm start`, `npm run mock:stateful`): the default key is public and
  * printed; keys set in API_KEYS are the owner's secrets and never printed.
  */
+import { API_KEY_HEADER } from '../shared/api-key-scheme.js';
 import { DEFAULT_LOCAL_API_KEY } from '../shared/config.js';
 
 export interface ApiKeyHint {
@@ -17,7 +18,7 @@ export function apiKeyHint(apiKeys: readonly string[]): ApiKeyHint {
     line: usesDefaultKey
       ? `API key ${DEFAULT_LOCAL_API_KEY} (the default; set API_KEYS to choose your own)`
       : `API keys from API_KEYS (${apiKeys.length}, not printed): export API_KEY=<one of them> for the examples`,
-    header: `x-api-key: ${usesDefaultKey ? DEFAULT_LOCAL_API_KEY : '\'"$API_KEY"\''}`,
+    header: `${API_KEY_HEADER}: ${usesDefaultKey ? DEFAULT_LOCAL_API_KEY : '\'"$API_KEY"\''}`,
   };
 }
 

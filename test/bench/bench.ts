@@ -6,9 +6,11 @@
  *   npm run bench                 everything
  *   BENCH_COLD_RUNS=31 BENCH_WARM_CALLS=200000 BENCH_LOAD_ROUNDS=5 npm run bench
  *   BENCH_ONLY=size,cold npm run bench   some parts only (size, cold, warm, store, load)
+ *   BENCH_ONLY=instructions npm run bench   cold start in instructions (Valgrind; only when asked for, ≈ 10 s a run)
+ *   PATH=/path/to/node24/bin:$PATH npm run bench   under another Node.js (every child process runs this one's node)
  */
 import { spawn } from 'node:child_process';
-import { copyFile, mkdtemp, stat } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +36,7 @@ const WARM_CALLS = Number(process.env.BENCH_WARM_CALLS ?? 100_000);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
 const LOAD_ROUNDS = Number(process.env.BENCH_LOAD_ROUNDS ?? 3);
 const STORE_CALLS = Number(process.env.BENCH_STORE_CALLS ?? 3_000);
+const INSTRUCTION_RUNS = Number(process.env.BENCH_INSTRUCTION_RUNS ?? 3);
 const only = process.env.BENCH_ONLY?.split(',');
 const wants = (part: string) => !only || only.includes(part);
 
@@ -91,9 +94,9 @@ async function bundleSizes(dirs: Record<string, string>) {
   console.table(rows);
 }
 
-/** One fresh process: load the bundle, answer one GET, exit. Wall milliseconds, and the process's CPU milliseconds. */
-function coldStart(bundleDir: string | undefined, endpoint: string): Promise<{ wall: number; cpu: number }> {
-  const script = `${
+/** The script a cold-start process runs: load the bundle (none: bare node), answer one GET, report its CPU time. */
+function coldStartScript(bundleDir: string | undefined): string {
+  return `${
     bundleDir
       ? `const m = await import(${JSON.stringify(pathToFileURL(join(bundleDir, 'index.mjs')).href)});
        const r = await m.handler(${JSON.stringify(getEvent)}, ${JSON.stringify(coldContext)});
@@ -101,19 +104,28 @@ function coldStart(bundleDir: string | undefined, endpoint: string): Promise<{ w
       : ''
   }
     const used = process.cpuUsage(); process.stderr.write('cpu ' + (used.user + used.system) / 1000 + '\\n');`;
+}
+
+/** The environment of a cold-start process, DynamoDB at `endpoint`. */
+function coldStartEnv(endpoint: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // as deployed: one request line per invocation, in a Lambda-like environment
+    LOG_LEVEL: 'info',
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+  };
+}
+
+/** One fresh process: load the bundle, answer one GET, exit. Wall milliseconds, and the process's CPU milliseconds. */
+function coldStart(bundleDir: string | undefined, endpoint: string): Promise<{ wall: number; cpu: number }> {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    env: {
-      PATH: process.env.PATH,
-      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'bench',
-      AWS_SECRET_ACCESS_KEY: 'bench',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      // as deployed: one request line per invocation, in a Lambda-like environment
-      LOG_LEVEL: 'info',
-      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-    },
+  const child = spawn(process.execPath, ['--input-type=module', '-e', coldStartScript(bundleDir)], {
+    env: coldStartEnv(endpoint),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -172,6 +184,88 @@ async function coldStarts(dirs: Record<string, string>) {
       'CPU vs floor': ratio(median(of(name, 'cpu')), floor.cpu),
       'CPU ratio IQR': quartiles(perRun(name, 'cpu')),
     })),
+  );
+}
+
+/** Runs a command to its end; its stdout, or a rejection naming the command and its stderr. */
+function run(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve, reject) =>
+    child.on('close', (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`${command} exited with ${code}: ${stderr.slice(-2000)}`)),
+    ),
+  );
+}
+
+/**
+ * The cold-start process's instructions, counted by Valgrind (callgrind), in millions. A count varies by < 0.5 % from
+ * run to run, and other work on the machine's cores does not change it; the one random part is left out: V8 (Node.js
+ * 22 and later) searches random numbers for primes to seed its hash tables (`detail::sprp`, 5–13 M instructions).
+ */
+async function instructionCount(bundleDir: string | undefined, endpoint: string): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-callgrind-'));
+  const out = join(dir, 'callgrind.out');
+  try {
+    await run(
+      'valgrind',
+      [
+        '--tool=callgrind',
+        `--callgrind-out-file=${out}`,
+        process.execPath,
+        '--input-type=module',
+        '-e',
+        coldStartScript(bundleDir),
+      ],
+      coldStartEnv(endpoint),
+    );
+    const annotated = await run('callgrind_annotate', ['--threshold=100', out]);
+    const count = (pattern: RegExp) => Number(pattern.exec(annotated)?.[1]?.replaceAll(',', '') ?? 0);
+    const total = count(/^\s*([\d,]+) \([^)]*\)\s+PROGRAM TOTALS/m);
+    if (!total) throw new Error('callgrind_annotate printed no total');
+    return (total - count(/^\s*([\d,]+) \([^)]*\)\s+\S*detail::sprp/m)) / 1e6;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function instructions(dirs: Record<string, string>) {
+  const stub = await startStubDynamoDb();
+  const variants: [string, string | undefined][] = [
+    ['bare node', undefined],
+    ['floor', dirs.floor],
+    ['dist/lambda', dirs.lambda],
+    ['dist/lambda, plain logger', dirs['lambda, plain logger']],
+  ];
+  const counts = new Map<string, number[]>(variants.map(([name]) => [name, []]));
+  for (let round = 0; round < INSTRUCTION_RUNS; round++) {
+    for (const [name, dir] of round % 2 ? [...variants].reverse() : variants) {
+      counts.get(name)?.push(await instructionCount(dir, stub.endpoint));
+    }
+  }
+  stub.server.close();
+  const floor = median(counts.get('floor') ?? []);
+  console.log(
+    `\nCold start in instructions (Valgrind's callgrind, the cold-start process above; V8's random hash-seed prime ` +
+      `search left out): median of ${INSTRUCTION_RUNS} alternated runs, millions`,
+  );
+  console.table(
+    variants.map(([name]) => {
+      const values = counts.get(name) ?? [];
+      return {
+        variant: name,
+        'M instructions': median(values).toFixed(1),
+        range: `${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)}`,
+        'vs floor': ratio(median(values), floor),
+      };
+    }),
   );
 }
 
@@ -398,9 +492,12 @@ async function localServer() {
 }
 
 console.log(`customers-api benchmarks — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
-const dirs = wants('size') || wants('cold') ? await buildBundles() : {};
+// instructions: only when asked for by name (Valgrind is slow: ≈ 10 s a run)
+const countInstructions = only?.includes('instructions') ?? false;
+const dirs = wants('size') || wants('cold') || countInstructions ? await buildBundles() : {};
 if (wants('size')) await bundleSizes(dirs);
 if (wants('cold')) await coldStarts(dirs);
+if (countInstructions) await instructions(dirs);
 if (wants('warm')) await warm();
 if (wants('store')) await storeCpu();
 if (wants('load')) await localServer();

@@ -12,8 +12,7 @@ import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { API_KEY_HEADER } from '../shared/api-key-scheme.js';
 import { readPostTrafficCheckConfig } from '../shared/config.js';
-import type { LifecycleHookEvent } from './pre-traffic-check.js';
-import { type HookStatus, reportHookStatus } from './release-hook-calls.js';
+import { type HookStatus, type LifecycleHookEvent, logLine, reportIn } from './release-hook-calls.js';
 import { judgePreflight, judgeProbeAnswer, type ProbeVerdict } from './release-probe.js';
 
 /** The id the post-traffic lookup asks for (any valid id: a lookup is a 200 either way). */
@@ -208,15 +207,6 @@ export async function handler(event: LifecycleHookEvent): Promise<ProbeVerdict> 
           : undefined;
       return {};
     },
-    report: (hook, status) =>
-      reportHookStatus(
-        region,
-        { deploymentId: hook.DeploymentId, lifecycleEventHookExecutionId: hook.LifecycleEventHookExecutionId },
-        status,
-      ),
+    report: reportIn(region),
   });
-}
-
-function logLine(line: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify({ level: line.passed === false ? 'ERROR' : 'INFO', ...line })}\n`);
 }

@@ -8,14 +8,10 @@
  */
 import type { Context } from 'aws-lambda';
 import { readFunctionRegion, readTargetVersionArn } from '../shared/config.js';
-import { type HookStatus, invokeVersion, reportHookStatus } from './release-hook-calls.js';
+import { type HookStatus, invokeVersion, type LifecycleHookEvent, logLine, reportIn } from './release-hook-calls.js';
 import { type InvokeAnswer, type ProbeVerdict, releaseProbes } from './release-probe.js';
 
-/** What CodeDeploy sends a lifecycle hook. */
-export interface LifecycleHookEvent {
-  readonly DeploymentId: string;
-  readonly LifecycleEventHookExecutionId: string;
-}
+export type { LifecycleHookEvent } from './release-hook-calls.js';
 
 /** The AWS calls the check makes, handed in so that the check runs against anything that answers like them. */
 export interface PreTrafficCheckCalls {
@@ -52,17 +48,8 @@ export async function handler(event: LifecycleHookEvent, _context?: Context): Pr
   const region = readFunctionRegion();
   return checkBeforeTraffic(event, {
     invoke: (probe) => invokeVersion(readTargetVersionArn(), probe),
-    report: (hook, status) =>
-      reportHookStatus(
-        region,
-        { deploymentId: hook.DeploymentId, lifecycleEventHookExecutionId: hook.LifecycleEventHookExecutionId },
-        status,
-      ),
+    report: reportIn(region),
   });
-}
-
-function logLine(line: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify({ level: line.passed === false ? 'ERROR' : 'INFO', ...line })}\n`);
 }
 
 // One bundle for both release hooks: the AfterAllowTraffic hook is this bundle's `postTrafficHandler`.

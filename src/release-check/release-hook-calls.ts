@@ -1,6 +1,7 @@
 /**
- * The two AWS calls the pre-traffic check makes — Lambda `Invoke` of one version, and CodeDeploy
- * `PutLifecycleEventHookExecutionStatus` — with the AWS SDK's own clients (credentials from the function's role; an
+ * What both release checks share: the event CodeDeploy sends a lifecycle hook, their log line, and the AWS calls
+ * they make — Lambda `Invoke` of one version (the pre-traffic check), and CodeDeploy
+ * `PutLifecycleEventHookExecutionStatus` (both) — with the AWS SDK's own clients (credentials from the function's role; an
  * endpoint from `AWS_ENDPOINT_URL_LAMBDA` / `AWS_ENDPOINT_URL_CODEDEPLOY` when set, as the SDK reads them).
  */
 import { CodeDeployClient, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
@@ -8,6 +9,17 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { InvokeAnswer } from './release-probe.js';
 
 export type HookStatus = 'Succeeded' | 'Failed';
+
+/** What CodeDeploy sends a lifecycle hook. */
+export interface LifecycleHookEvent {
+  readonly DeploymentId: string;
+  readonly LifecycleEventHookExecutionId: string;
+}
+
+/** A check's verdict as one JSON line on stdout (its log group): `ERROR` when it failed, `INFO` otherwise. */
+export function logLine(line: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify({ level: line.passed === false ? 'ERROR' : 'INFO', ...line })}\n`);
+}
 
 /** A Lambda version's (or alias's) ARN, split: `arn:<partition>:lambda:<region>:<account>:function:<name>:<qualifier>`. */
 export interface QualifiedFunction {
@@ -52,4 +64,14 @@ export async function reportHookStatus(
   status: HookStatus,
 ): Promise<void> {
   await new CodeDeployClient({ region }).send(new PutLifecycleEventHookExecutionStatusCommand({ ...ids, status }));
+}
+
+/** How a check in `region` reports the hook `hook` ended: {@link reportHookStatus} with the ids CodeDeploy sent. */
+export function reportIn(region: string): (hook: LifecycleHookEvent, status: HookStatus) => Promise<void> {
+  return (hook, status) =>
+    reportHookStatus(
+      region,
+      { deploymentId: hook.DeploymentId, lifecycleEventHookExecutionId: hook.LifecycleEventHookExecutionId },
+      status,
+    );
 }

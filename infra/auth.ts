@@ -12,16 +12,11 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { API_KEY_HEADER } from '../src/shared/api-key-scheme.js';
-import {
-  executeApiPath,
-  type GatewayDefinitionOptions,
-  type GatewayResponse,
-  gatewayErrorResponse,
-  type JsonObject,
-  operationsOf,
-} from './api-definition.js';
+import type { GatewayDefinitionOptions } from './api-definition.js';
 import { isSecured, SIGV4_SCHEME, specForAuthMode } from './auth-spec.js';
+import { type GatewayResponse, gatewayErrorResponse } from './gateway-responses.js';
 import type { AuthMode, CustomersApiSettings } from './settings.js';
+import { executeApiPath, type JsonObject, operationsOf } from './spec-document.js';
 
 export class UnsupportedSecurityError extends Error {
   override readonly name = 'UnsupportedSecurityError';

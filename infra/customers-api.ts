@@ -16,13 +16,14 @@ import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { openapiDocument } from '../src/generated/openapi-document.js';
 import { PARTITION_KEY } from '../src/shared/customer-table.js';
-import { executeApiPath, type GatewayDefinitionOptions, operationsOf } from './api-definition.js';
+import type { GatewayDefinitionOptions } from './api-definition.js';
 import { type AuthResources, addAuthResources } from './auth.js';
 import { writeOwnLogs } from './function-logs.js';
 import { importedDefinition } from './imported-definition.js';
 import { Monitoring } from './monitoring.js';
 import { Release } from './release.js';
 import { type CustomersApiSettings, withDefaults } from './settings.js';
+import { executeApiPath, operationsOf } from './spec-document.js';
 import { StrictCompliance } from './strict-compliance.js';
 import { addWaf } from './waf.js';
 

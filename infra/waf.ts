@@ -11,8 +11,8 @@ import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { MAX_BODY_BYTES } from '../src/api/request-handler.js';
-import { type GatewayResponse, gatewayErrorResponse } from './api-definition.js';
 import { headersToExpose } from './exposed-headers.js';
+import { type GatewayResponse, gatewayErrorResponse } from './gateway-responses.js';
 import { type CustomersApiSettings, fixedCorsOrigin } from './settings.js';
 
 /**

@@ -116,7 +116,8 @@ function iamResponses(corsAllowOrigin: string): Record<string, GatewayResponse> 
     // that is not a complete SigV4 signature is a 403 of no documented type, so it falls to DEFAULT_4XX, whose AWS text
     // describes the header AWS expected. Here DEFAULT_4XX keeps each type's own status (no statusCode: setting one
     // would change every unmapped 4xx) and answers in the spec's words. Every other 4xx type this mode can meet is
-    // mapped above or in api-definition.ts, except REQUEST_TOO_LARGE, which API Gateway does not let be customised.
+    // mapped above or in gateway-responses.ts, except REQUEST_TOO_LARGE, which API Gateway does not let be
+    // customised.
     DEFAULT_4XX: gatewayErrorResponse(corsAllowOrigin, undefined, FORBIDDEN),
   };
 }

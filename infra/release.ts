@@ -130,7 +130,9 @@ export class Release extends Construct {
       deploymentConfig: DEPLOYMENT_CONFIGS[props.deployment],
       alarms: [...props.alarms],
       // A hotfix during an incident: CodeDeploy does not read the alarms (an alarm already in ALARM otherwise fails
-      // every deployment at once); both checks still run.
+      // every deployment at once: aws/serverless-application-model#716); both checks still run. In the template,
+      // the deployment group's AlarmConfiguration.Enabled: false,
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codedeploy-deploymentgroup-alarmconfiguration.html
       ignoreAlarmConfiguration: props.ignoreAlarms ?? false,
       preHook: this.preTrafficCheck,
       postHook: this.postTrafficCheck,
@@ -230,7 +232,8 @@ export class Release extends Construct {
       },
       description: 'customers-api: CodeDeploy AfterAllowTraffic hook, a GET /customers lookup through the stage',
       // Never in the strict profile's VPC: it calls the stage's public URL, as clients do, and the VPC has no route
-      // out (an execute-api endpoint with private DNS would cut it off from regional APIs).
+      // out (an execute-api endpoint with private DNS would cut it off from regional APIs: it answers 403 for public
+      // APIs, https://aws.amazon.com/premiumsupport/knowledge-center/api-gateway-vpc-connections/).
       ...(strict ? { tracing: lambda.Tracing.ACTIVE } : {}),
     });
     check.node.addDependency(role);

@@ -16,7 +16,8 @@ import type { StrictCompliance } from './strict-compliance.js';
 /**
  * The access log's JSON fields (one line per request): who called and how, what API Gateway answered, and why when it
  * refused (the gateway response type, the integration's error, the WAF's verdict), how long it took, and which API
- * key was used (its id, never the key). Every value is a `$context` variable of AWS's access-logging list.
+ * key was used (its id, never the key). Every value is a `$context` variable of AWS's access-logging list,
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-variables-for-access-logging.html
  */
 export const ACCESS_LOG_FIELDS = {
   requestId: apigateway.AccessLogField.contextRequestId(),
@@ -94,7 +95,8 @@ export function addRestApi(
   // SpecRestApi adds its own `Endpoint` output; the stack outputs ApiUrl and CustomersUrl instead.
   api.node.tryRemoveChild('Endpoint');
   const stage = api.deploymentStage;
-  // The execution log group API Gateway would create on the first error, without retention or key: the stack
+  // The execution log group API Gateway would create on the first error, without retention or key (its name:
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-execution-logging.html): the stack
   // creates it first (the stage waits for it), kept a year and, in strict, encrypted like every other log group.
   const executionLogs = new logs.LogGroup(scope, 'ExecutionLogs', {
     logGroupName: `API-Gateway-Execution-Logs_${api.restApiId}/${settings.stageName}`,

@@ -35,7 +35,11 @@ export function customerTable(
  * RetainExceptOnCreate: a failed first create deletes the new, empty table, so the stack rolls back cleanly and a
  * retry does not hit "already exists". CloudFormation cannot delete a protected table, not even in that rollback,
  * so with protection on (`tableDeletionProtection`, once the first deploy succeeded) the policy is plain Retain:
- * the two never meet.
+ * the two never meet. AWS's words: CloudFormation's DeletionPolicy (`RetainExceptOnCreate` deletes a resource whose
+ * creating operation rolls back),
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html;
+ * DynamoDB's system backup of a deleted PITR table,
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/pointintimerecovery_beforeyoubegin.html
  */
 function tableProtection(deletionProtection: boolean): {
   deletionProtection: boolean;

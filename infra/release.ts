@@ -1,6 +1,7 @@
 /**
  * How a new version of the function reaches the traffic: API Gateway calls the `live` alias, and every deploy that
- * makes a new version becomes an AWS CodeDeploy deployment that moves the alias to it — 10 % for 5 minutes then all
+ * makes a new version becomes an AWS CodeDeploy deployment that moves the alias to it (CloudFormation hands the move
+ * over through the alias's `CodeDeployLambdaAliasUpdate` update policy and waits for it) — 10 % for 5 minutes then all
  * (`canary`, the default), 10 % more every minute (`linear`), or at once (`allAtOnce`). Before any traffic moves, the
  * pre-traffic check (src/release-check/pre-traffic-check.ts) invokes the new version with a lookup; while traffic moves, the
  * release alarms (infra/monitoring.ts) are watched. A failed check or an alarm rolls the alias back, and the stack

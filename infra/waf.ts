@@ -67,7 +67,8 @@ export function addWaf(
           scope: 'REGIONAL',
           ipAddressVersion: 'IPV4',
           addresses: [...settings.wafRateLimitExemptAddresses],
-          description: 'customers-api: addresses the per-IP rate rule does not count (wafRateLimitExemptAddresses)',
+          // AWS WAF's descriptions allow letters, digits, spaces and + = : # @ / - , . only (no parentheses)
+          description: 'customers-api: addresses the per-IP rate rule does not count, from wafRateLimitExemptAddresses',
         })
       : undefined;
   // The headers the API's own errors carry: CORS (so that a browser can read the answer) and no-store.

@@ -4,8 +4,8 @@
  * requirement of each secured operation, and the authentication errors. API Gateway imports its security from this
  * (infra/auth.ts) and `npm run docs -- --auth <mode>` publishes it, so the docs and the gateway never disagree.
  */
-import { type JsonObject, operationsOf } from './api-definition.js';
 import type { AuthMode } from './settings.js';
+import { type JsonObject, operationsOf } from './spec-document.js';
 
 /** The name of the AWS IAM scheme in the `iam` document (API Gateway's `awsSigv4` auth type). */
 export const SIGV4_SCHEME = 'sigv4';

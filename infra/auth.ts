@@ -12,16 +12,11 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { API_KEY_HEADER } from '../src/shared/api-key-scheme.js';
-import {
-  executeApiPath,
-  type GatewayDefinitionOptions,
-  type GatewayResponse,
-  gatewayErrorResponse,
-  type JsonObject,
-  operationsOf,
-} from './api-definition.js';
+import type { GatewayDefinitionOptions } from './api-definition.js';
 import { isSecured, SIGV4_SCHEME, specForAuthMode } from './auth-spec.js';
+import { type GatewayResponse, gatewayErrorResponse } from './gateway-responses.js';
 import type { AuthMode, CustomersApiSettings } from './settings.js';
+import { executeApiPath, type JsonObject, operationsOf } from './spec-document.js';
 
 export class UnsupportedSecurityError extends Error {
   override readonly name = 'UnsupportedSecurityError';
@@ -121,7 +116,8 @@ function iamResponses(corsAllowOrigin: string): Record<string, GatewayResponse> 
     // that is not a complete SigV4 signature is a 403 of no documented type, so it falls to DEFAULT_4XX, whose AWS text
     // describes the header AWS expected. Here DEFAULT_4XX keeps each type's own status (no statusCode: setting one
     // would change every unmapped 4xx) and answers in the spec's words. Every other 4xx type this mode can meet is
-    // mapped above or in api-definition.ts, except REQUEST_TOO_LARGE, which API Gateway does not let be customised.
+    // mapped above or in gateway-responses.ts, except REQUEST_TOO_LARGE, which API Gateway does not let be
+    // customised.
     DEFAULT_4XX: gatewayErrorResponse(corsAllowOrigin, undefined, FORBIDDEN),
   };
 }

@@ -2,7 +2,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { CustomersApi, type CustomersApiProps } from './customers-api.js';
-import { settingsFromContext } from './settings.js';
+import { settingsFromContext } from './settings-from-context.js';
 
 export interface CustomersApiStackProps extends StackProps {
   /** The functions' code and the spec, when not the defaults (dist/lambda, dist/pre-traffic-check, openapi/openapi.yaml). */

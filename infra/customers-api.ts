@@ -1,12 +1,13 @@
 /**
- * The customers API on AWS: the `customer_ids` table, the `dynamodb-rest-api` function with a least-privilege
- * role, and the `dynamodb-rest-api` REST API imported from openapi/openapi.yaml with SpecRestApi.
- * Defaults: infra/settings.ts.
+ * The customers API on AWS, put together in one construct: the table (infra/table.ts), the `dynamodb-rest-api`
+ * function with its least-privilege role, its log group and its `live` alias (here), the REST API imported from
+ * openapi/openapi.yaml (infra/rest-api.ts), who may call (infra/auth.ts), the WAF (infra/waf.ts), the alarms
+ * (infra/monitoring.ts) and the releases (infra/release.ts). Defaults: infra/settings.ts.
  */
 import { fileURLToPath } from 'node:url';
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -15,15 +16,16 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { openapiDocument } from '../src/generated/openapi-document.js';
-import { PARTITION_KEY } from '../src/shared/customer-table.js';
-import { executeApiPath, type GatewayDefinitionOptions, operationsOf } from './api-definition.js';
+import type { GatewayDefinitionOptions } from './api-definition.js';
 import { type AuthResources, addAuthResources } from './auth.js';
 import { writeOwnLogs } from './function-logs.js';
 import { importedDefinition } from './imported-definition.js';
 import { Monitoring } from './monitoring.js';
 import { Release } from './release.js';
+import { addRestApi } from './rest-api.js';
 import { type CustomersApiSettings, withDefaults } from './settings.js';
 import { StrictCompliance } from './strict-compliance.js';
+import { customerTable } from './table.js';
 import { addWaf } from './waf.js';
 
 export const LAMBDA_ASSET_DIR = fileURLToPath(new URL('../dist/lambda', import.meta.url));
@@ -34,32 +36,6 @@ export const LIVE_ALIAS = 'live';
 
 /** Days the function's and the API's logs are kept. */
 export const LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
-
-/**
- * The access log's JSON fields (one line per request): who called and how, what API Gateway answered, and why when it
- * refused (the gateway response type, the integration's error, the WAF's verdict), how long it took, and which API
- * key was used (its id, never the key). Every value is a `$context` variable of AWS's access-logging list.
- */
-export const ACCESS_LOG_FIELDS = {
-  requestId: apigateway.AccessLogField.contextRequestId(),
-  extendedRequestId: apigateway.AccessLogField.contextExtendedRequestId(),
-  ip: apigateway.AccessLogField.contextIdentitySourceIp(),
-  userAgent: apigateway.AccessLogField.contextIdentityUserAgent(),
-  requestTime: apigateway.AccessLogField.contextRequestTime(),
-  httpMethod: apigateway.AccessLogField.contextHttpMethod(),
-  resourcePath: apigateway.AccessLogField.contextResourcePath(),
-  protocol: apigateway.AccessLogField.contextProtocol(),
-  status: apigateway.AccessLogField.contextStatus(),
-  responseLength: apigateway.AccessLogField.contextResponseLength(),
-  responseLatency: apigateway.AccessLogField.contextResponseLatency(),
-  integrationLatency: apigateway.AccessLogField.contextIntegrationLatency(),
-  integrationStatus: apigateway.AccessLogField.contextIntegrationStatus(),
-  errorType: apigateway.AccessLogField.contextErrorResponseType(),
-  integrationError: apigateway.AccessLogField.contextIntegrationErrorMessage(),
-  apiKeyId: apigateway.AccessLogField.contextIdentityApiKeyId(),
-  wafStatus: apigateway.AccessLogField.contextWafStatus(),
-  wafResponse: apigateway.AccessLogField.contextWafResponseCode(),
-} as const;
 
 export interface CustomersApiProps extends Partial<CustomersApiSettings> {
   /** The OpenAPI document, dereferenced. @default the generated openapi/openapi.yaml */
@@ -107,17 +83,7 @@ export class CustomersApi extends Construct {
         : undefined;
     this.strictCompliance = strict;
 
-    this.table = settings.existingTable
-      ? // Adopted as it is: the stack neither creates, changes nor deletes it (infra/README.md, "Moving in").
-        dynamodb.Table.fromTableName(this, 'Table', settings.tableName)
-      : new dynamodb.Table(this, 'Table', {
-          tableName: settings.tableName,
-          partitionKey: { name: PARTITION_KEY.name, type: dynamodb.AttributeType.STRING },
-          billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-          pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-          ...(strict ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: strict.key } : {}),
-          ...tableProtection(settings.tableDeletionProtection),
-        });
+    this.table = customerTable(this, settings, strict);
 
     const functionLogGroupName = `/aws/lambda/${settings.functionName}`;
     const logGroup = settings.existingFunctionLogGroup
@@ -198,63 +164,16 @@ export class CustomersApi extends Construct {
     const integrationUri = `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}:lambda:path/2015-03-31/functions/${this.alias.functionArn}/invocations`;
     const definition = importedDefinition({ settings, integrationUri, spec, extensions: definitionExtensions });
 
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      retention: LOG_RETENTION,
-      ...(strict ? { encryptionKey: strict.key } : {}),
-      removalPolicy: RemovalPolicy.DESTROY,
+    const { api, stage } = addRestApi(this, {
+      settings,
+      definition,
+      spec,
+      alias: this.alias,
+      logRetention: LOG_RETENTION,
+      strict,
     });
-    this.api = new apigateway.SpecRestApi(this, 'Api', {
-      restApiName: settings.restApiName,
-      apiDefinition: apigateway.ApiDefinition.fromInline(definition),
-      // Anything the importer does not understand fails the deploy instead of being dropped.
-      failOnWarnings: true,
-      endpointTypes: [apigateway.EndpointType.REGIONAL],
-      // A stage with logging is refused until API Gateway's account-level CloudWatch role is set in the region.
-      cloudWatchRole: settings.apiGatewayCloudWatchRole,
-      // Kept when the stack is deleted (every REST API in the account and region logs through it), removed when
-      // a failed first deploy rolls back.
-      ...(settings.apiGatewayCloudWatchRole
-        ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE }
-        : {}),
-      deployOptions: {
-        stageName: settings.stageName,
-        throttlingRateLimit: settings.throttlingRateLimit,
-        throttlingBurstLimit: settings.throttlingBurstLimit,
-        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
-        accessLogFormat: apigateway.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
-        // No per-method (detailed, billed) metrics: every alarm and graph reads the API-level ones (ApiName, Stage),
-        // which API Gateway publishes anyway (infra/README.md, "What an operator sees").
-        metricsEnabled: false,
-        // Execution logs of failures only: what went wrong between the gateway and the function, at little cost.
-        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
-        dataTraceEnabled: false,
-        // X-Ray in the strict profile; otherwise the request id in the access log and in the function's log lines
-        // correlates a request end to end.
-        tracingEnabled: strict !== undefined,
-      },
-    });
-    // SpecRestApi adds its own `Endpoint` output; the stack outputs ApiUrl and CustomersUrl instead.
-    this.api.node.tryRemoveChild('Endpoint');
-    this.stage = this.api.deploymentStage;
-    // The execution log group API Gateway would create on the first error, without retention or key: the stack
-    // creates it first (the stage waits for it), kept a year and, in strict, encrypted like every other log group.
-    const executionLogs = new logs.LogGroup(this, 'ExecutionLogs', {
-      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${settings.stageName}`,
-      retention: LOG_RETENTION,
-      ...(strict ? { encryptionKey: strict.key } : {}),
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.stage.node.addDependency(executionLogs);
-
-    // SpecRestApi adds no invoke permission: allow this API's stage, on the spec's paths only, to invoke the alias
-    // (not the function: API Gateway has no business calling a version that is not live). Every method of a path
-    // reaches the function (405 with Allow, the CORS preflight), so the method is `*`.
-    for (const path of new Set(operationsOf(spec).map((entry) => entry.path))) {
-      this.alias.addPermission(`InvokeFromApi${permissionId(path)}`, {
-        principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
-        sourceArn: this.api.arnForExecuteApi('*', executeApiPath(path), settings.stageName),
-      });
-    }
+    this.api = api;
+    this.stage = stage;
 
     this.auth = addAuthResources(this, this.api, this.stage, settings, spec);
     if (settings.auth === 'iam' && settings.contractSuiteRoleArn) {
@@ -298,29 +217,4 @@ export class CustomersApi extends Construct {
 
     this.customersUrl = this.api.urlForPath('/customers');
   }
-}
-
-/**
- * The table's data outlives the stack: kept on update and deletion, and by point-in-time recovery (deleting a table
- * with PITR leaves a system backup for 35 days). Without deletion protection (the default), the deletion policy is
- * RetainExceptOnCreate: a failed first create deletes the new, empty table, so the stack rolls back cleanly and a
- * retry does not hit "already exists". CloudFormation cannot delete a protected table, not even in that rollback,
- * so with protection on (`tableDeletionProtection`, once the first deploy succeeded) the policy is plain Retain:
- * the two never meet.
- */
-export function tableProtection(deletionProtection: boolean): {
-  deletionProtection: boolean;
-  removalPolicy: RemovalPolicy;
-} {
-  return deletionProtection
-    ? { deletionProtection: true, removalPolicy: RemovalPolicy.RETAIN }
-    : { deletionProtection: false, removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE };
-}
-
-function permissionId(path: string): string {
-  return path
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part[0]?.toUpperCase() + part.slice(1))
-    .join('');
 }

@@ -5,10 +5,11 @@
  * local server's gateway layer (src/local/gateway/) reads it, so local answers what the deployed gateway would.
  */
 import { openapiDocument } from '../src/generated/openapi-document.js';
-import { type GatewayDefinitionOptions, type JsonObject, toGatewayDefinition } from './api-definition.js';
+import { type GatewayDefinitionOptions, toGatewayDefinition } from './api-definition.js';
 import { authDefinitionExtensions } from './auth.js';
 import { specForAuthMode } from './auth-spec.js';
 import { type CustomersApiSettings, fixedCorsOrigin } from './settings.js';
+import type { JsonObject } from './spec-document.js';
 import { wafGatewayResponses } from './waf.js';
 
 export interface ImportedDefinitionOptions {

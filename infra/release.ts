@@ -1,6 +1,7 @@
 /**
  * How a new version of the function reaches the traffic: API Gateway calls the `live` alias, and every deploy that
- * makes a new version becomes an AWS CodeDeploy deployment that moves the alias to it — 10 % for 5 minutes then all
+ * makes a new version becomes an AWS CodeDeploy deployment that moves the alias to it (CloudFormation hands the move
+ * over through the alias's `CodeDeployLambdaAliasUpdate` update policy and waits for it) — 10 % for 5 minutes then all
  * (`canary`, the default), 10 % more every minute (`linear`), or at once (`allAtOnce`). Before any traffic moves, the
  * pre-traffic check (src/release-check/pre-traffic-check.ts) invokes the new version with a lookup; while traffic moves, the
  * release alarms (infra/monitoring.ts) are watched. A failed check or an alarm rolls the alias back, and the stack
@@ -130,7 +131,9 @@ export class Release extends Construct {
       deploymentConfig: DEPLOYMENT_CONFIGS[props.deployment],
       alarms: [...props.alarms],
       // A hotfix during an incident: CodeDeploy does not read the alarms (an alarm already in ALARM otherwise fails
-      // every deployment at once); both checks still run.
+      // every deployment at once: aws/serverless-application-model#716); both checks still run. In the template,
+      // the deployment group's AlarmConfiguration.Enabled: false,
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codedeploy-deploymentgroup-alarmconfiguration.html
       ignoreAlarmConfiguration: props.ignoreAlarms ?? false,
       preHook: this.preTrafficCheck,
       postHook: this.postTrafficCheck,
@@ -230,7 +233,8 @@ export class Release extends Construct {
       },
       description: 'customers-api: CodeDeploy AfterAllowTraffic hook, a GET /customers lookup through the stage',
       // Never in the strict profile's VPC: it calls the stage's public URL, as clients do, and the VPC has no route
-      // out (an execute-api endpoint with private DNS would cut it off from regional APIs).
+      // out (an execute-api endpoint with private DNS would cut it off from regional APIs: it answers 403 for public
+      // APIs, https://aws.amazon.com/premiumsupport/knowledge-center/api-gateway-vpc-connections/).
       ...(strict ? { tracing: lambda.Tracing.ACTIVE } : {}),
     });
     check.node.addDependency(role);

@@ -11,8 +11,8 @@ import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { MAX_BODY_BYTES } from '../src/api/request-handler.js';
-import { type GatewayResponse, gatewayErrorResponse } from './api-definition.js';
 import { headersToExpose } from './exposed-headers.js';
+import { type GatewayResponse, gatewayErrorResponse } from './gateway-responses.js';
 import { type CustomersApiSettings, fixedCorsOrigin } from './settings.js';
 
 /**
@@ -67,7 +67,8 @@ export function addWaf(
           scope: 'REGIONAL',
           ipAddressVersion: 'IPV4',
           addresses: [...settings.wafRateLimitExemptAddresses],
-          description: 'customers-api: addresses the per-IP rate rule does not count (wafRateLimitExemptAddresses)',
+          // AWS WAF's descriptions allow letters, digits, spaces and + = : # @ / - , . only (no parentheses)
+          description: 'customers-api: addresses the per-IP rate rule does not count, from wafRateLimitExemptAddresses',
         })
       : undefined;
   // The headers the API's own errors carry: CORS (so that a browser can read the answer) and no-store.

@@ -87,8 +87,8 @@ const freshId = (label = 'id') => `${CONTRACT_ID_PREFIX}${label}-${randomUUID()}
 
 /**
  * Where a 400 says the problem was. Every real backend names it exactly: on AWS, API Gateway validates only that `id`
- * is there (its 400 names `query.id`, as the Lambda's does) and leaves every body to the Lambda (infra/README.md,
- * "How the spec becomes the API"); locally, the gateway layer applies the same definition. The mock answers the first
+ * is there (its 400 names `query.id`, as the Lambda's does) and leaves every body to the Lambda
+ * (infra/request-validators.ts); locally, the gateway layer applies the same definition. The mock answers the first
  * documented example of the operation.
  */
 function expectErrorLocations(body: Record<string, unknown>, exact: string[], mockExample: string[]): void {

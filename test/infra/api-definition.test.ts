@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type JsonObject,
-  toGatewayDefinition,
-  translateSchema,
-  UntranslatableSpecError,
-} from '../../infra/api-definition.js';
+import { toGatewayDefinition } from '../../infra/api-definition.js';
 import { authDefinitionExtensions } from '../../infra/auth.js';
+import { translateSchema } from '../../infra/gateway-models.js';
+import type { JsonObject } from '../../infra/spec-document.js';
+import { UntranslatableSpecError } from '../../infra/translation-problems.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
 
 // The published spec requires an API key: the default auth mode (infra/auth.ts) translates its security.

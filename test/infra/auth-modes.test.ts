@@ -6,9 +6,9 @@
 
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { operationsOf } from '../../infra/api-definition.js';
 import { specForAuthMode } from '../../infra/auth-spec.js';
 import { type AuthMode, DEFAULT_SETTINGS } from '../../infra/settings.js';
+import { operationsOf } from '../../infra/spec-document.js';
 import { COMMON_RULES_COUNTED, WAF_RULES } from '../../infra/waf.js';
 import { MAX_BODY_BYTES } from '../../src/api/request-handler.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';

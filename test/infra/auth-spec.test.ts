@@ -5,12 +5,12 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { type JsonObject, operationsOf } from '../../infra/api-definition.js';
 
 /** The operation objects of a document. */
 const operations = (document: JsonObject) => operationsOf(document).map((entry) => entry.operation);
 
 import { isSecured, SIGV4_SCHEME, specForAuthMode } from '../../infra/auth-spec.js';
+import { type JsonObject, operationsOf } from '../../infra/spec-document.js';
 
 const spec = parse(await readFile('openapi/openapi.yaml', 'utf8')) as JsonObject;
 const schemesOf = (document: JsonObject) => (document.components as JsonObject).securitySchemes as JsonObject;

@@ -3,11 +3,12 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AccessLogField } from 'aws-cdk-lib/aws-apigateway';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { acknowledgementsFor } from '../../infra/acknowledged-findings.js';
-import { HTTP_METHODS, KEYWORDS_GATEWAY_REJECTS, translateSchema } from '../../infra/api-definition.js';
+import { KEYWORDS_GATEWAY_REJECTS, translateSchema } from '../../infra/gateway-models.js';
 import { POLICY_PLUGINS } from '../../infra/policy-checks.js';
 import { CONTEXT_KEYS, DEFAULT_SETTINGS } from '../../infra/settings.js';
 import { gatewayDefinition } from '../../src/generated/gateway-definition.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
+import { HTTP_METHODS } from '../../src/shared/http-methods.js';
 import { undeletableOnFailedCreate } from './failed-create.js';
 import { synthesize } from './synth.js';
 

@@ -153,6 +153,17 @@ describe("waf=true: the CI runner's address exempt from the per-IP rate rule", (
     });
   });
 
+  it("gives the web ACL and the IP set descriptions AWS WAF accepts (its API's pattern for Description)", async () => {
+    // CreateWebACL and CreateIPSet, "Description": the first and last characters without spaces, none outside these
+    const DESCRIPTION = /^[\w+=:#@/\-,.][\w+=:#@/\-,.\s]+[\w+=:#@/\-,.]$/;
+    const { template } = await synthesize({ context: { waf: 'true', wafRateLimitExemptAddresses: '203.0.113.7/32' } });
+    const descriptions = ['AWS::WAFv2::WebACL', 'AWS::WAFv2::IPSet'].map(
+      (type) => onlyOf(template, type)[1].Properties.Description as string,
+    );
+    expect(descriptions).toHaveLength(2);
+    for (const description of descriptions) expect(description).toMatch(DESCRIPTION);
+  });
+
   it('refuses an address that is not an IPv4 CIDR', async () => {
     await expect(synthesize({ context: { waf: 'true', wafRateLimitExemptAddresses: '203.0.113.7' } })).rejects.toThrow(
       /context wafRateLimitExemptAddresses must be IPv4 CIDRs/,

@@ -9,8 +9,20 @@
  *    present and not empty (BAD_REQUEST_PARAMETERS), then, where the validator says so, the body against the
  *    operation's model for its Content-Type (BAD_REQUEST_BODY).
  * Each refusal is the definition's gateway response, rendered (gateway-responses.ts). What passes goes on to the
- * Lambda's handler, which checks the whole contract again. infra/README.md ("Local answers what deployed answers")
- * says where AWS leaves the order or the wording undocumented and what this layer chose.
+ * Lambda's handler, which checks the whole contract again. `npm start`, `npm run mock:stateful` and the contract
+ * suite's local targets all run behind this layer, and a test compares the definition it reads with the synthesized
+ * template's `Body`, so local answers what deployed answers. (SAM's local API ignores request validators,
+ * aws-sam-cli #516: this layer is why ours cannot drift.)
+ *
+ * Where AWS leaves the order or the wording undocumented, this layer chose:
+ * - a *missing* key and an *unknown* one are both INVALID_API_KEY (AWS documents the type for an invalid key; both
+ *   answer `403 Forbidden` by default);
+ * - parameters are validated before the body, when both are wrong; a body whose media type has no model is not
+ *   validated; the body validator counts string lengths in code points (ajv), the gateway's in UTF-16 code units;
+ * - `$context.error.message` for a missing parameter is AWS's observed `Missing required request parameters: [id]`.
+ * None of these changes an answer the shipped definition gives: its templates are static, bodies are not validated.
+ * Not emulated: throttling and quotas (429), the WAF, IAM signatures (`auth=iam`), the 10 MB limit; the local server
+ * answers as `-c auth=apiKey`, the default.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Ajv, type ValidateFunction } from 'ajv';

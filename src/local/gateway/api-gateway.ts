@@ -25,7 +25,7 @@
  * answers as `-c auth=apiKey`, the default.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv } from 'ajv';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { API_KEY_HEADER } from '../../shared/api-key-scheme.js';
 import { type GatewayErrorContext, type LocalResponseType, renderGatewayResponse } from './gateway-responses.js';
@@ -60,7 +60,6 @@ export interface ApiGateway {
 export function createApiGateway({ definition, apiKeys }: ApiGatewayOptions): ApiGateway {
   const isKnownKey = keyMatcher(apiKeys);
   const keyHeaders = apiKeyHeaders(definition);
-  const bodyValidators = new Map<object, ValidateFunction>();
   let ajv: Ajv | undefined;
 
   // CORS is the finishing step's, from the configured origins (CORS_ALLOWED_ORIGINS), as for every other answer: the
@@ -98,7 +97,7 @@ export function createApiGateway({ definition, apiKeys }: ApiGatewayOptions): Ap
     validate(route, event) {
       const validator = validatorOf(definition, route);
       const headers = lowerCase(event.headers);
-      const context = { requestId: event.requestContext?.requestId ?? '', headers };
+      const context = { requestId: event.requestContext.requestId, headers };
       if (validator.validateRequestParameters) {
         const missing = (route.operation.parameters ?? [])
           .filter((parameter) => parameter.required === true)
@@ -109,7 +108,7 @@ export function createApiGateway({ definition, apiKeys }: ApiGatewayOptions): Ap
                 : parameter.in === 'header'
                   ? headers[parameter.name.toLowerCase()]
                   : route.pathParameters[parameter.name];
-            return value === undefined || value === null || value === '';
+            return value === undefined || value === '';
           })
           .map((parameter) => parameter.name);
         if (missing.length > 0) {
@@ -119,8 +118,8 @@ export function createApiGateway({ definition, apiKeys }: ApiGatewayOptions): Ap
       }
       const body = route.operation.requestBody;
       if (validator.validateRequestBody && body !== undefined) {
-        const mediaType = (headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? '';
-        const model = body.content[mediaType]?.schema;
+        const [mediaType = ''] = (headers['content-type'] ?? 'application/json').split(';');
+        const model = body.content[mediaType.trim().toLowerCase()]?.schema;
         // No model for the media type: API Gateway's validator has nothing to check it against.
         if (model === undefined) return;
         const text =
@@ -137,11 +136,8 @@ export function createApiGateway({ definition, apiKeys }: ApiGatewayOptions): Ap
         }
         if (value === undefined && body.required !== true) return;
         ajv ??= new Ajv({ strict: false, allErrors: true });
-        let validate = bodyValidators.get(model);
-        if (validate === undefined) {
-          validate = ajv.compile(model);
-          bodyValidators.set(model, validate);
-        }
+        // compiled once per model: ajv keeps what it compiled, keyed by the schema object
+        const validate = ajv.compile(model);
         if (!validate(value)) {
           const found = `[${(validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message}`).join(', ')}]`;
           throw refuse(

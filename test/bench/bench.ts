@@ -148,15 +148,17 @@ const quartiles = (values: number[]) => {
   return `${at(0.25).toFixed(2)}–${at(0.75).toFixed(2)}`;
 };
 
+/** The processes a cold start is taken of, alternated: bare node (no bundle), the floor, and the bundle's variants. */
+const coldVariants = (dirs: Record<string, string>): [string, string | undefined][] => [
+  ['bare node', undefined],
+  ['floor', dirs.floor],
+  ['dist/lambda', dirs.lambda],
+  ['dist/lambda, plain logger', dirs['lambda, plain logger']],
+];
+
 async function coldStarts(dirs: Record<string, string>) {
   const stub = await startStubDynamoDb();
-  const variants: [string, string | undefined][] = [
-    ['bare node', undefined],
-    ['floor', dirs.floor],
-    ['dist/lambda', dirs.lambda],
-    ['dist/lambda, plain logger', dirs['lambda, plain logger']],
-    ['openapi-backend default', dirs.default],
-  ];
+  const variants = [...coldVariants(dirs), ['openapi-backend default', dirs.default] as [string, string | undefined]];
   const runs = new Map<string, { wall: number; cpu: number }[]>(variants.map(([name]) => [name, []]));
   for (const [, dir] of variants) await coldStart(dir, stub.endpoint); // warm the file cache
   for (let run = 0; run < COLD_RUNS; run++) {
@@ -238,12 +240,7 @@ async function instructionCount(bundleDir: string | undefined, endpoint: string)
 
 async function instructions(dirs: Record<string, string>) {
   const stub = await startStubDynamoDb();
-  const variants: [string, string | undefined][] = [
-    ['bare node', undefined],
-    ['floor', dirs.floor],
-    ['dist/lambda', dirs.lambda],
-    ['dist/lambda, plain logger', dirs['lambda, plain logger']],
-  ];
+  const variants = coldVariants(dirs);
   const counts = new Map<string, number[]>(variants.map(([name]) => [name, []]));
   for (let round = 0; round < INSTRUCTION_RUNS; round++) {
     for (const [name, dir] of round % 2 ? [...variants].reverse() : variants) {

@@ -18,6 +18,7 @@ import { createRequestHandler, type ProxyHandler } from '../api/request-handler.
 import { gatewayDefinition } from '../generated/gateway-definition.js';
 import { type ApiGateway, createApiGateway } from '../local/gateway/api-gateway.js';
 import { type GatewayErrorContext, renderGatewayResponse } from '../local/gateway/gateway-responses.js';
+import { API_KEY_HEADER } from '../shared/api-key-scheme.js';
 
 /** The answers `fail()` can make: the API's 503, and API Gateway's 429 (throttled) and 403 (key refused). */
 export type CustomersMockFault = 403 | 429 | 503;
@@ -166,7 +167,7 @@ async function answer(api: Api, request: Request, basePath: string, requestId: s
     const arrived = { method: request.method, path, headers, requestId };
     const route = api.gateway.route(arrived);
     if (route.operation.operationId !== undefined) summary.operationId = route.operation.operationId;
-    if (!api.anyKey || headers['x-api-key'] === undefined) api.gateway.authorize(route, arrived);
+    if (!api.anyKey || headers[API_KEY_HEADER] === undefined) api.gateway.authorize(route, arrived);
     api.throttle({ requestId, headers });
     const event = await toProxyEvent(request, url, path, headers, requestId);
     api.gateway.validate(route, event);

@@ -12,6 +12,7 @@ import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { API_KEY_HEADER } from '../shared/api-key-scheme.js';
 import { readPostTrafficCheckConfig } from '../shared/config.js';
+import { sigV4Headers } from '../shared/sigv4.js';
 import { type HookStatus, type LifecycleHookEvent, logLine, reportIn } from './release-hook-calls.js';
 import { judgePreflight, judgeProbeAnswer, type ProbeVerdict } from './release-probe.js';
 
@@ -142,25 +143,13 @@ export async function signedHeaders(
   region: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Record<string, string>> {
-  const url = new URL(request.url);
   const signer = new SignatureV4({
     service,
     region,
     credentials: roleCredentials(env),
     sha256: Hash.bind(null, 'sha256'),
   });
-  const signed = await signer.sign({
-    method: request.method,
-    protocol: url.protocol,
-    hostname: url.hostname,
-    ...(url.port ? { port: Number(url.port) } : {}),
-    path: decodeURIComponent(url.pathname),
-    query: Object.fromEntries(url.searchParams),
-    headers: { ...request.headers, host: url.host },
-  });
-  // fetch sets Host itself.
-  const { host: _host, ...headers } = signed.headers;
-  return headers;
+  return sigV4Headers(signer, request);
 }
 
 /**

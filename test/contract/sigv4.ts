@@ -6,6 +6,7 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { sigV4Headers } from '../../src/shared/sigv4.js';
 import type { OutgoingRequest } from './target.js';
 
 /** The signing name of API Gateway's invoke endpoint. */
@@ -32,29 +33,10 @@ export function sigV4Signer(
     credentials: options.credentials ?? defaultProvider(),
     sha256: Hash.bind(null, 'sha256'),
   });
-  return async ({ method, url, headers, body }) => {
-    const target = new URL(url);
-    const query: Record<string, string | string[]> = {};
-    for (const name of new Set(target.searchParams.keys())) {
-      const values = target.searchParams.getAll(name);
-      query[name] = values.length === 1 ? (values[0] as string) : values;
-    }
-    const signed = await signer.sign(
-      {
-        method,
-        protocol: target.protocol,
-        hostname: target.hostname,
-        ...(target.port ? { port: Number(target.port) } : {}),
-        path: decodeURIComponent(target.pathname),
-        query,
-        headers: { ...headers, host: target.host },
-        ...(body === undefined ? {} : { body }),
-      },
-      options.signingDate ? { signingDate: options.signingDate } : {},
-    );
-    // fetch sets Host itself; everything else the signer added is sent as is.
-    const { host: _host, ...added } = signed.headers;
-    return Object.fromEntries(Object.entries(added).filter(([name]) => !(name in headers)));
+  return async (request) => {
+    const added = await sigV4Headers(signer, request, options.signingDate);
+    // everything the signer added is sent as is
+    return Object.fromEntries(Object.entries(added).filter(([name]) => !(name in request.headers)));
   };
 }
 

@@ -7,6 +7,7 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { components } from '../generated/openapi-types.js';
+import { API_KEY_HEADER } from '../shared/api-key-scheme.js';
 import { anonymousIdentity } from '../shared/proxy-identity.js';
 
 type CustomerLookup = components['schemas']['CustomerLookup'];
@@ -44,7 +45,7 @@ export function preflightEvent(stage = 'prod'): APIGatewayProxyEvent {
     {
       Origin: 'https://pre-traffic-check.invalid',
       'Access-Control-Request-Method': 'PUT',
-      'Access-Control-Request-Headers': 'content-type,x-api-key',
+      'Access-Control-Request-Headers': `content-type,${API_KEY_HEADER}`,
     },
     null,
     null,
@@ -116,10 +117,8 @@ function proxyEvent(
  */
 export function judgeProbeAnswer(answer: InvokeAnswer, id: string = PROBE_CUSTOMER_ID): ProbeVerdict {
   const fail = (reason: string): ProbeVerdict => ({ passed: false, reason });
-  if (answer.statusCode !== 200) return fail(`Lambda Invoke answered ${answer.statusCode}`);
-  if (answer.functionError) return fail(`the function failed (${answer.functionError}): ${answer.payload}`);
-  const response = parseJson(answer.payload);
-  if (!isObject(response)) return fail('the function returned no proxy response');
+  const response = proxyResponse(answer);
+  if (typeof response === 'string') return fail(response);
   if (response.statusCode !== 200) return fail(`the lookup was answered ${String(response.statusCode)}, not 200`);
   const headers = isObject(response.headers) ? lowerCaseKeys(response.headers) : {};
   if (!String(headers['content-type'] ?? '').startsWith('application/json'))

@@ -6,7 +6,6 @@
  * nothing is written to disk. Ctrl-C stops both; if Prism stops on its own, the server stops too and the exit code is 1 (and if this
  * process dies, Prism's process group is killed on the way out).
  */
-
 import { createLogger, describeError } from '../api/logger.js';
 import { readStatefulMockConfig } from '../shared/config.js';
 import { apiKeyHint, tryItLines } from './api-key-hint.js';

@@ -10,7 +10,10 @@ import type { CustomersApi } from './customers-api.js';
 import { type ComplianceProfile, type CustomersApiSettings, DEFAULT_SETTINGS } from './settings.js';
 
 export interface AcknowledgedFinding {
-  /** `<plugin>::<rule>`, as the validation report names it. */
+  /**
+   * `<plugin>::<rule>`, as the validation report names it. ARNs in it are built from `Aws.REGION` and
+   * `Aws.ACCOUNT_ID`, so it reads the same in every account and region (`<AWS::Region>`, `<AWS::AccountId>`).
+   */
   readonly id: string;
   readonly reason: string;
   /** The profiles in which the finding appears and is accepted. */
@@ -236,10 +239,28 @@ export const ACKNOWLEDGED_FINDINGS: readonly AcknowledgedFinding[] = [
 export function acknowledgementsFor(
   settings: Pick<CustomersApiSettings, 'compliance'> & Partial<CustomersApiSettings>,
 ): readonly AcknowledgedFinding[] {
-  return ACKNOWLEDGED_FINDINGS.filter(
-    (finding) =>
-      finding.profiles.includes(settings.compliance) && (finding.when?.({ ...DEFAULT_SETTINGS, ...settings }) ?? true),
+  const all = { ...DEFAULT_SETTINGS, ...settings };
+  return [...ACKNOWLEDGED_FINDINGS, ...adoptedLogGroupFindings(all)].filter(
+    (finding) => finding.profiles.includes(settings.compliance) && (finding.when?.(all) ?? true),
   );
+}
+
+/**
+ * With `existingFunctionLogGroup`, the function's role may write the adopted group's log streams: its ARN, which
+ * names the function, ends in `:*` (a created group's ARN is a reference cdk-nag cannot read).
+ */
+function adoptedLogGroupFindings(settings: CustomersApiSettings): AcknowledgedFinding[] {
+  return [
+    {
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/lambda/${settings.functionName}:*]`,
+      reason:
+        "The function writes to the log group it adopted (existingFunctionLogGroup), /aws/lambda/<functionName>: the " +
+        "ARN's trailing :* covers that group's log streams and nothing else, as a created group's ARN does.",
+      profiles: BOTH,
+      on: (api) => api.function.role,
+      when: (all) => all.existingFunctionLogGroup,
+    },
+  ];
 }
 
 export function acknowledgeReviewedFindings(api: CustomersApi): void {

@@ -109,7 +109,15 @@ export class CustomersApi extends Construct {
         resources: [this.table.tableArn],
       }),
     );
-    role.addToPolicy(writeOwnLogs(logGroup));
+    role.addToPolicy(
+      writeOwnLogs(
+        settings.existingFunctionLogGroup
+          ? // Of Aws.REGION and Aws.ACCOUNT_ID, where the imported group's ARN renders the stack's own: the grant (and
+            // its acknowledged finding) reads the same in every account and region.
+            `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:${functionLogGroupName}:*`
+          : logGroup.logGroupArn,
+      ),
+    );
     if (strict) role.addToPolicy(strict.vpcAccessStatement());
     if (strict && !settings.existingTable) {
       role.addToPolicy(

@@ -7,7 +7,7 @@
  * release alarms (infra/monitoring.ts) are watched. A failed check or an alarm rolls the alias back, and the stack
  * update fails. infra/README.md, "Releases".
  */
-import { Arn, ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
@@ -96,7 +96,7 @@ export class Release extends Construct {
         resources: [`${props.function.functionArn}:*`],
       }),
     );
-    role.addToPolicy(writeOwnLogs(logGroup));
+    role.addToPolicy(writeOwnLogs(logGroup.logGroupArn));
     if (strict) role.addToPolicy(strict.vpcAccessStatement());
 
     const network = strict ? this.endpointsFor(strict) : undefined;
@@ -201,21 +201,13 @@ export class Release extends Construct {
           actions: ['execute-api:Invoke'],
           // Any API id and stage: the API and its stage refer to the alias, which waits for this check, so they
           // cannot be named here. The lookup only, never a write.
-          resources: [
-            Arn.format(
-              {
-                service: 'execute-api',
-                resource: '*',
-                resourceName: `*/GET${postTraffic.lookupPath}`,
-                arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-              },
-              stack,
-            ),
-          ],
+          // Built from Aws.REGION and Aws.ACCOUNT_ID, not the stack's: the ARN (and its acknowledged finding) reads
+          // the same in every account and region.
+          resources: [`arn:${Aws.PARTITION}:execute-api:${Aws.REGION}:${Aws.ACCOUNT_ID}:*/*/GET${postTraffic.lookupPath}`],
         }),
       );
     }
-    role.addToPolicy(writeOwnLogs(logGroup));
+    role.addToPolicy(writeOwnLogs(logGroup.logGroupArn));
     const check = new lambda.Function(this, 'PostTrafficCheck', {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,

@@ -254,7 +254,7 @@ function adoptedLogGroupFindings(settings: CustomersApiSettings): AcknowledgedFi
     {
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/lambda/${settings.functionName}:*]`,
       reason:
-        "The function writes to the log group it adopted (existingFunctionLogGroup), /aws/lambda/<functionName>: the " +
+        'The function writes to the log group it adopted (existingFunctionLogGroup), /aws/lambda/<functionName>: the ' +
         "ARN's trailing :* covers that group's log streams and nothing else, as a created group's ARN does.",
       profiles: BOTH,
       on: (api) => api.function.role,

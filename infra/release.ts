@@ -61,7 +61,7 @@ export interface ReleaseProps {
     readonly authMode: AuthMode;
     /** The spec's lookup path, e.g. `/customers`. */
     readonly lookupPath: string;
-    /** With `auth=apiKey`: the key the check sends. */
+    /** With `auth=apiKey`: the key the check sends (the release key, never a client's). */
     readonly apiKey?: apigateway.IApiKey | undefined;
   };
 }
@@ -176,7 +176,7 @@ export class Release extends Construct {
     if (postTraffic.authMode === 'apiKey' && postTraffic.apiKey) {
       role.addToPolicy(
         new iam.PolicyStatement({
-          sid: 'ReadTheFirstApiKey',
+          sid: 'ReadTheReleaseApiKey',
           actions: ['apigateway:GET'],
           resources: [
             // arn:<partition>:apigateway:<region>::/apikeys/<id>
@@ -203,7 +203,9 @@ export class Release extends Construct {
           // cannot be named here. The lookup only, never a write.
           // Built from Aws.REGION and Aws.ACCOUNT_ID, not the stack's: the ARN (and its acknowledged finding) reads
           // the same in every account and region.
-          resources: [`arn:${Aws.PARTITION}:execute-api:${Aws.REGION}:${Aws.ACCOUNT_ID}:*/*/GET${postTraffic.lookupPath}`],
+          resources: [
+            `arn:${Aws.PARTITION}:execute-api:${Aws.REGION}:${Aws.ACCOUNT_ID}:*/*/GET${postTraffic.lookupPath}`,
+          ],
         }),
       );
     }

@@ -186,7 +186,7 @@ export function withDefaults(props: Partial<CustomersApiSettings>): CustomersApi
   if (settings.production && !settings.alarmTopicArn) {
     throw new SettingsError(
       'context production=true needs alarmTopicArn=<SNS topic ARN>: production alarms must reach someone ' +
-        '(add -c alarmTopicArn=arn:aws:sns:… to the production environment\'s CDK_DEPLOY_ARGS)',
+        "(add -c alarmTopicArn=arn:aws:sns:… to the production environment's CDK_DEPLOY_ARGS)",
     );
   }
   return settings;

@@ -8,6 +8,7 @@
  * (`-c auth=apiKey`, read with API Gateway's GetApiKey), signed with its own role (`iam`), or not at all (`none`).
  */
 import { GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { API_KEY_HEADER } from '../shared/api-key-scheme.js';
@@ -127,29 +128,29 @@ export async function sendOverHttp(request: ProbeRequest): Promise<HttpAnswer> {
   return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
 }
 
-/** The function's own credentials (Lambda puts its role's in the environment). */
-function roleCredentials(env: NodeJS.ProcessEnv) {
-  return {
-    accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
-    secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
-    ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-  };
-}
-
-/** SigV4 headers for `request` to `service` in `region`, signed with the function's role. */
+/**
+ * SigV4 headers for `request` to `service` in `region`, signed with the function's role: its credentials come from
+ * the AWS SDK's default chain, as the SDK's own clients get them (in Lambda, the role's, from the environment).
+ */
 export async function signedHeaders(
   request: ProbeRequest,
   service: string,
   region: string,
-  env: NodeJS.ProcessEnv = process.env,
 ): Promise<Record<string, string>> {
   const signer = new SignatureV4({
     service,
     region,
-    credentials: roleCredentials(env),
+    credentials: defaultProvider(),
     sha256: Hash.bind(null, 'sha256'),
   });
   return sigV4Headers(signer, request);
+}
+
+/** An API key as GetApiKey gives it. */
+export interface ApiKeyValue {
+  readonly value: string;
+  /** A disabled key is refused by the stage (403), as an unknown one is. */
+  readonly enabled: boolean;
 }
 
 /**
@@ -161,7 +162,7 @@ export async function readApiKey(
   region: string,
   send: (request: ProbeRequest) => Promise<HttpAnswer> = sendOverHttp,
   endpoint = `https://apigateway.${region}.amazonaws.com`,
-): Promise<string> {
+): Promise<ApiKeyValue> {
   const request: ProbeRequest = {
     method: 'GET',
     url: `${endpoint}/apikeys/${encodeURIComponent(keyId)}?includeValue=true`,
@@ -171,9 +172,10 @@ export async function readApiKey(
     ...request,
     headers: { ...request.headers, ...(await signedHeaders(request, 'apigateway', region)) },
   });
-  const value = answer.status === 200 ? (JSON.parse(answer.body) as { value?: unknown }).value : undefined;
-  if (typeof value !== 'string') throw new Error(`GetApiKey answered ${answer.status}: ${answer.body.slice(0, 200)}`);
-  return value;
+  const key = answer.status === 200 ? (JSON.parse(answer.body) as { value?: unknown; enabled?: unknown }) : {};
+  if (typeof key.value !== 'string')
+    throw new Error(`GetApiKey answered ${answer.status}: ${answer.body.slice(0, 200)}`);
+  return { value: key.value, enabled: key.enabled !== false };
 }
 
 /** The resource policy of the alias `aliasArn` (`…:function:NAME:ALIAS`), as JSON text. */
@@ -190,10 +192,12 @@ export async function handler(event: LifecycleHookEvent): Promise<ProbeVerdict> 
     send: sendOverHttp,
     credentials: async (request) => {
       if (authMode === 'iam') return signedHeaders(request, 'execute-api', region);
-      if (authMode === 'apiKey')
-        return apiKeyId
-          ? { [API_KEY_HEADER]: await readApiKey(apiKeyId, region, sendOverHttp, apiGatewayEndpoint) }
-          : undefined;
+      if (authMode === 'apiKey') {
+        // Its own key (the stack's release key), not a client's. Disabled (or none): the preflight alone, which needs
+        // no key, so that no key's state can fail a release.
+        const key = apiKeyId ? await readApiKey(apiKeyId, region, sendOverHttp, apiGatewayEndpoint) : undefined;
+        return key?.enabled ? { [API_KEY_HEADER]: key.value } : undefined;
+      }
       return {};
     },
     report: reportIn(region),

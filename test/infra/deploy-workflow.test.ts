@@ -265,7 +265,7 @@ describe("the deploy workflow's outputs step, run by bash with a stand-in aws CL
     await mkdir(join(dir, 'bin'));
     await writeFile(
       join(dir, 'bin', 'aws'),
-      `#!/bin/sh\n[ "$*" = "apigateway get-api-key --api-key ${outputs.ApiKeyId} --include-value --query value --output text" ] && echo ${KEY}\n`,
+      `#!/bin/sh\n[ "$*" = "apigateway get-api-key --api-key ${outputs.ReleaseApiKeyId} --include-value --query value --output text" ] && echo ${KEY}\n`,
       { mode: 0o755 },
     );
     await writeFile(join(dir, 'output'), '');
@@ -288,8 +288,13 @@ describe("the deploy workflow's outputs step, run by bash with a stand-in aws CL
     return result;
   }
 
-  it('gives the suite the first API key of an apiKey stage, masked in the log first', async () => {
-    const run = await runOutputsStep({ ApiUrl: 'https://a.example/prod/', AuthMode: 'apiKey', ApiKeyId: 'abc123' });
+  it("gives the suite the release pipeline's own key of an apiKey stage (never a client's), masked in the log first", async () => {
+    const run = await runOutputsStep({
+      ApiUrl: 'https://a.example/prod/',
+      AuthMode: 'apiKey',
+      ApiKeyId: 'client',
+      ReleaseApiKeyId: 'abc123',
+    });
     expect(run.output).toBe('api_url=https://a.example/prod/\ncontract_auth=apiKey\n');
     expect(run.env).toBe(`API_KEY=${KEY}\n`);
     expect(run.stdout).toBe(`::add-mask::${KEY}\n`);
@@ -443,7 +448,11 @@ describe("the runner's address step (staging), run by bash with a stand-in curl"
     await writeFile(join(dir, 'output'), '');
     execFileSync('bash', ['-e', '-o', 'pipefail', '-c', script], {
       cwd: dir,
-      env: { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, GITHUB_OUTPUT: join(dir, 'output'), CDK_DEPLOY_ARGS: deployArgs },
+      env: {
+        PATH: `${join(dir, 'bin')}:/usr/bin:/bin`,
+        GITHUB_OUTPUT: join(dir, 'output'),
+        CDK_DEPLOY_ARGS: deployArgs,
+      },
       stdio: 'pipe',
     });
     const output = await readFile(join(dir, 'output'), 'utf8');
@@ -460,7 +469,7 @@ describe("the runner's address step (staging), run by bash with a stand-in curl"
     expect(await runnerOutput('<html>rate limited</html>', '-c auth=iam')).toBe('');
   });
 
-  it("stops the job when the address is unknown and the stage has the WAF: its rate rule would refuse the suite", async () => {
+  it('stops the job when the address is unknown and the stage has the WAF: its rate rule would refuse the suite', async () => {
     await expect(runnerOutput(undefined, '-c waf=true')).rejects.toThrow();
     await expect(runnerOutput('<html>rate limited</html>', '-c auth=iam -c waf=true')).rejects.toThrow();
   });

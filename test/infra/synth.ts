@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { Environment } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type { CustomersApiStack } from '../../infra/customers-api-stack.js';
 import { customersApiApp } from '../../infra/customers-api-app.js';
+import type { CustomersApiStack } from '../../infra/customers-api-stack.js';
 import { bundleLambda, bundlePreTrafficCheck } from '../../src/build/bundle-lambda.js';
 
 let built: Promise<{ api: string; preTrafficCheck: string }> | undefined;

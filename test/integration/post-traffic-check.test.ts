@@ -4,7 +4,7 @@
  * API answers as the spec says, fails when it does not or when the stage refuses the credentials, and writes nothing.
  * Its AWS calls (GetApiKey, the alias's policy) are checked against stand-ins for their wire format.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import {
   postTrafficRequest,
   readApiKey,
   sendOverHttp,
+  signedHeaders,
   stageUrlFromPolicy,
 } from '../../src/release-check/post-traffic-check.js';
 import type { HookStatus } from '../../src/release-check/release-hook-calls.js';
@@ -155,10 +156,14 @@ describe('reading the API key (apiKey mode): GetApiKey, signed with the function
   beforeAll(async () => {
     standIn = createServer((request, response) => {
       received.push({ path: request.url ?? '', headers: request.headers });
-      const ok = request.url === '/apikeys/key-id-9?includeValue=true';
+      const keys: Record<string, object> = {
+        '/apikeys/key-id-9?includeValue=true': { id: 'key-id-9', value: 'the-key-value', enabled: true },
+        '/apikeys/key-id-off?includeValue=true': { id: 'key-id-off', value: 'the-off-value', enabled: false },
+      };
+      const key = keys[request.url ?? ''];
       response
-        .writeHead(ok ? 200 : 404, { 'content-type': 'application/json' })
-        .end(JSON.stringify(ok ? { id: 'key-id-9', value: 'the-key-value', enabled: true } : { message: 'nope' }));
+        .writeHead(key ? 200 : 404, { 'content-type': 'application/json' })
+        .end(JSON.stringify(key ?? { message: 'nope' }));
     });
     await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
     endpoint = `http://127.0.0.1:${(standIn.address() as AddressInfo).port}`;
@@ -172,13 +177,49 @@ describe('reading the API key (apiKey mode): GetApiKey, signed with the function
   });
 
   it('asks for the one key with its value, SigV4-signed for apigateway in the region, and returns the value', async () => {
-    await expect(readApiKey('key-id-9', 'eu-west-1', sendOverHttp, endpoint)).resolves.toBe('the-key-value');
+    await expect(readApiKey('key-id-9', 'eu-west-1', sendOverHttp, endpoint)).resolves.toEqual({
+      value: 'the-key-value',
+      enabled: true,
+    });
     const [request] = received;
     expect(request?.path).toBe('/apikeys/key-id-9?includeValue=true');
     expect(request?.headers.authorization).toMatch(
       /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/apigateway\/aws4_request, SignedHeaders=[^,]*host[^,]*, Signature=[0-9a-f]{64}$/,
     );
     expect(request?.headers['x-amz-security-token']).toBe('session-token-example');
+  });
+
+  it('says when the key is disabled (the stage would refuse it, so the check sends the preflight instead)', async () => {
+    await expect(readApiKey('key-id-off', 'eu-west-1', sendOverHttp, endpoint)).resolves.toEqual({
+      value: 'the-off-value',
+      enabled: false,
+    });
+  });
+
+  it("signs with credentials from the AWS SDK's chain, e.g. a profile, not only the environment's keys", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'post-traffic-credentials-'));
+    const file = join(dir, 'credentials');
+    await writeFile(
+      file,
+      '[release-check]\naws_access_key_id = AKIDFROMPROFILE\naws_secret_access_key = profile-secret-example\n',
+    );
+    vi.stubEnv('AWS_ACCESS_KEY_ID', '');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', '');
+    vi.stubEnv('AWS_SESSION_TOKEN', '');
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', file);
+    vi.stubEnv('AWS_CONFIG_FILE', join(dir, 'config'));
+    vi.stubEnv('AWS_PROFILE', 'release-check');
+    try {
+      const headers = await signedHeaders(postTrafficRequest('https://a.example/prod/'), 'execute-api', 'eu-west-1');
+      expect(headers.authorization).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=AKIDFROMPROFILE\/\d{8}\/eu-west-1\/execute-api\//,
+      );
+    } finally {
+      vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
+      vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY');
+      vi.stubEnv('AWS_SESSION_TOKEN', 'session-token-example');
+      vi.stubEnv('AWS_PROFILE', '');
+    }
   });
 
   it('throws, naming the status, when API Gateway does not give the key', async () => {

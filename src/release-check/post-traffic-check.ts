@@ -12,7 +12,7 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { API_KEY_HEADER } from '../shared/api-key-scheme.js';
-import { readPostTrafficCheckConfig } from '../shared/config.js';
+import { readPostTrafficCheckConfig, TEST_INVOKE_STAGE } from '../shared/config.js';
 import { sigV4Headers } from '../shared/sigv4.js';
 import { type HookStatus, type LifecycleHookEvent, logLine, reportIn } from './release-hook-calls.js';
 import { judgePreflight, judgeProbeAnswer, type ProbeVerdict } from './release-probe.js';
@@ -22,9 +22,10 @@ export const POST_TRAFFIC_PROBE_ID = 'post-traffic-check-probe';
 
 /** An HTTP request the check sends, before it is authenticated. */
 export interface ProbeRequest {
-  readonly method: 'GET' | 'OPTIONS';
+  readonly method: 'GET' | 'OPTIONS' | 'POST';
   readonly url: string;
   readonly headers: Record<string, string>;
+  readonly body?: string;
 }
 
 /** What came back over HTTP. */
@@ -54,10 +55,66 @@ export interface PostTrafficCheckCalls {
  * `arn:…:execute-api:<region>:<account>:<api-id>/<stage>/…` source ARN.
  */
 export function stageUrlFromPolicy(policy: string, urlSuffix = 'amazonaws.com'): string {
-  const match = /arn:aws[a-z-]*:execute-api:([a-z0-9-]+):\d{12}:([a-z0-9]+)\/([^/"]+)\//.exec(policy);
+  // The stage's own source ARN, not the one strict grants API Gateway's test invocations (TEST_INVOKE_STAGE).
+  const match = [...policy.matchAll(/arn:aws[a-z-]*:execute-api:([a-z0-9-]+):\d{12}:([a-z0-9]+)\/([^/"]+)\//g)].find(
+    ([, , , stage]) => stage !== TEST_INVOKE_STAGE,
+  );
   if (!match) throw new Error('no API Gateway stage may invoke the alias (no execute-api source ARN in its policy)');
   const [, region, apiId, stage] = match as unknown as [string, string, string, string];
   return `https://${apiId}.execute-api.${region}.${urlSuffix}/${stage}/`;
+}
+
+/**
+ * Sends a request meant for a stage URL (`https://<api-id>.execute-api.<region>.…/<stage>/<path>?<query>`) as API
+ * Gateway's TestInvokeMethod instead, through its management API at `endpoint` (signed with the function's role):
+ * the strict profile's VPC reaches that API's interface endpoint but no stage URL. API Gateway runs the API's
+ * method for `<path>` (its validator, its integration with the live alias, the function) and returns what the
+ * caller would have got; the stage's own deployment and what happens before the method (the key or signature,
+ * the usage plan, the WAF) are not part of a test invocation (infra/README.md, "Releases").
+ */
+export function testInvokeSender(
+  region: string,
+  endpoint: string,
+  send: (request: ProbeRequest) => Promise<HttpAnswer> = sendOverHttp,
+): (request: ProbeRequest) => Promise<HttpAnswer> {
+  const call = async (method: 'GET' | 'POST', path: string, body?: object): Promise<Record<string, unknown>> => {
+    const request: ProbeRequest = {
+      method,
+      url: `${endpoint}${path}`,
+      headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    };
+    const answer = await send({
+      ...request,
+      headers: { ...request.headers, ...(await signedHeaders(request, 'apigateway', region)) },
+    });
+    if (answer.status !== 200)
+      throw new Error(`${method} ${path} answered ${answer.status}: ${answer.body.slice(0, 200)}`);
+    return JSON.parse(answer.body) as Record<string, unknown>;
+  };
+  return async (request) => {
+    const target = new URL(request.url);
+    const apiId = target.hostname.split('.')[0] ?? '';
+    // Below the stage: /<stage>/customers -> /customers
+    const path = target.pathname.replace(/^\/[^/]+/, '') || '/';
+    const resources = (await call('GET', `/restapis/${encodeURIComponent(apiId)}/resources?limit=500`)).item;
+    const resource = (Array.isArray(resources) ? resources : []).find(
+      (item: { path?: unknown }) => item.path === path,
+    ) as { id?: string } | undefined;
+    if (!resource?.id) throw new Error(`API ${apiId} has no resource ${path}`);
+    const answer = await call(
+      'POST',
+      `/restapis/${encodeURIComponent(apiId)}/resources/${encodeURIComponent(resource.id)}/methods/${request.method}`,
+      { pathWithQueryString: `${path}${target.search}`, headers: request.headers },
+    );
+    const headers = Object.fromEntries(
+      Object.entries((answer.headers ?? {}) as Record<string, string>).map(([name, value]) => [
+        name.toLowerCase(),
+        value,
+      ]),
+    );
+    return { status: Number(answer.status), headers, body: String(answer.body ?? '') };
+  };
 }
 
 /** The lookup the check sends: `GET <stage>/customers?id=post-traffic-check-probe`. */
@@ -123,6 +180,7 @@ export async function sendOverHttp(request: ProbeRequest): Promise<HttpAnswer> {
   const response = await fetch(request.url, {
     method: request.method,
     headers: request.headers,
+    ...(request.body === undefined ? {} : { body: request.body }),
     signal: AbortSignal.timeout(29_000),
   });
   return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
@@ -186,9 +244,19 @@ async function aliasPolicy(aliasArn: string, region: string): Promise<string> {
 
 /** The Lambda entry: checks the stage that may invoke `ALIAS_ARN`, authenticated as `AUTH_MODE` says (src/shared/config.ts). */
 export async function handler(event: LifecycleHookEvent): Promise<ProbeVerdict> {
-  const { aliasArn, authMode, apiKeyId, region, apiGatewayEndpoint } = readPostTrafficCheckConfig();
+  const { aliasArn, authMode, apiKeyId, region, apiGatewayEndpoint, route } = readPostTrafficCheckConfig();
+  const stageUrl = async () => stageUrlFromPolicy(await aliasPolicy(aliasArn, region));
+  if (route === 'testInvoke') {
+    // A test invocation checks no key or signature: the lookup goes as it is.
+    return checkAfterTraffic(event, {
+      stageUrl,
+      send: testInvokeSender(region, apiGatewayEndpoint),
+      credentials: async () => ({}),
+      report: reportIn(region),
+    });
+  }
   return checkAfterTraffic(event, {
-    stageUrl: async () => stageUrlFromPolicy(await aliasPolicy(aliasArn, region)),
+    stageUrl,
     send: sendOverHttp,
     credentials: async (request) => {
       if (authMode === 'iam') return signedHeaders(request, 'execute-api', region);

@@ -3,6 +3,7 @@
  * the `context` of cdk.json) overrides them key by key (infra/settings-from-context.ts). The operator's table of them
  * is infra/README.md's "Context values", which a test holds to DEFAULT_SETTINGS and CONTEXT_KEYS.
  */
+import { fixedCorsOrigin as fixedOrigin } from '../src/api/cors.js';
 import { DEFAULT_TABLE_NAME } from '../src/shared/customer-table.js';
 
 export const COMPLIANCE_PROFILES = ['standard', 'strict'] as const;
@@ -197,6 +198,5 @@ export function withDefaults(props: Partial<CustomersApiSettings>): CustomersApi
  * `Origin`: the one allowed origin, or `*` when several are.
  */
 export function fixedCorsOrigin(settings: Pick<CustomersApiSettings, 'corsAllowedOrigins'>): string {
-  const origins = settings.corsAllowedOrigins;
-  return origins.length === 1 ? (origins[0] as string) : '*';
+  return fixedOrigin(settings.corsAllowedOrigins);
 }

@@ -18,6 +18,15 @@ export function corsHeaders(origin: string | undefined, allowedOrigins: readonly
   return listed === undefined ? { Vary: 'Origin' } : { 'Access-Control-Allow-Origin': listed, Vary: 'Origin' };
 }
 
+/**
+ * The one `Access-Control-Allow-Origin` of the answers API Gateway (and AWS WAF) make themselves, which are imported
+ * as static values and cannot echo the request's `Origin`: the one allowed origin, or `*` when several are
+ * (infra/imported-definition.ts imports it; the local gateway layer answers with it).
+ */
+export function fixedCorsOrigin(allowedOrigins: readonly string[]): string {
+  return allowedOrigins.length === 1 ? (allowedOrigins[0] as string) : '*';
+}
+
 /** The preflight-only headers of the answer to an `OPTIONS` request (the origin's come from `corsHeaders`). */
 export function preflightHeaders(allowedMethods: readonly string[]): Record<string, string> {
   return {

@@ -37,6 +37,11 @@ export interface ResponseFinisherOptions {
 
 const NO_STORE = { 'Cache-Control': 'no-store' } as const;
 
+function withoutAllowOrigin(headers: Record<string, string>): Record<string, string> {
+  const { 'Access-Control-Allow-Origin': _decided, ...rest } = headers;
+  return rest;
+}
+
 export function createResponseFinisher({ config, logger }: ResponseFinisherOptions): FinishResponse {
   return (request, outcome) => {
     let result: APIGatewayProxyResult;
@@ -61,7 +66,10 @@ export function createResponseFinisher({ config, logger }: ResponseFinisherOptio
       result.headers,
       // every answer with a body reflects the table at the time of the request; a preflight's has none
       result.body === '' ? undefined : NO_STORE,
-      corsHeaders(request.origin, config.corsAllowedOrigins),
+      // An answer that names its origin already keeps it: a gateway response's static value, as API Gateway sends it.
+      result.headers?.['Access-Control-Allow-Origin'] === undefined
+        ? corsHeaders(request.origin, config.corsAllowedOrigins)
+        : withoutAllowOrigin(corsHeaders(request.origin, config.corsAllowedOrigins)),
       exposed === undefined ? undefined : { 'Access-Control-Expose-Headers': exposed },
     );
     logger.info('request', {

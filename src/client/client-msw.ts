@@ -9,6 +9,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { type HttpHandler, HttpResponse, http } from 'msw';
 import { Contract } from '../api/contract.js';
+import { fixedCorsOrigin } from '../api/cors.js';
 import type { CustomerStore } from '../api/customer-store.js';
 import { StoreUnavailableError, TooManyRequestsError } from '../api/errors.js';
 import { createResponseFinisher, type FinishResponse, type RequestSummary } from '../api/finish-response.js';
@@ -92,7 +93,11 @@ export function createCustomersMock(options: CustomersMockOptions): CustomersMoc
   });
   const api: Api = {
     // Without `apiKeys` the gateway knows none, and is asked only about a request without a key (to refuse it).
-    gateway: createApiGateway({ definition: gatewayDefinition, apiKeys: options.apiKeys ?? [] }),
+    gateway: createApiGateway({
+      definition: gatewayDefinition,
+      apiKeys: options.apiKeys ?? [],
+      corsAllowedOrigins: options.corsAllowedOrigins ?? ['*'],
+    }),
     anyKey: options.apiKeys === undefined,
     handler: createRequestHandler({ contract: new Contract(), operations: createOperations(store), finish }),
     finish,
@@ -103,7 +108,7 @@ export function createCustomersMock(options: CustomersMockOptions): CustomersMoc
       // the gateway's own refusal of a key, rendered from its definition as the gateway layer renders it
       if (refusal?.status === 403) {
         throw renderGatewayResponse(gatewayDefinition, 'INVALID_API_KEY', context, 'CustomersMock.fail(403)', {
-          omitHeaders: ['Access-Control-Allow-Origin'],
+          headerValues: { 'Access-Control-Allow-Origin': fixedCorsOrigin(options.corsAllowedOrigins ?? ['*']) },
         });
       }
     },

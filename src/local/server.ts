@@ -53,7 +53,11 @@ export async function startLocalServer({ config, logger, store }: LocalServerOpt
   // responses). The adapter's own refusals, the gateway's and the handler's answers leave through one finishing step.
   const finish = createResponseFinisher({ config, logger });
   const handler = createApiHandler({ config, client, finish, ...(store ? { store } : {}) });
-  const gateway = createApiGateway({ definition: gatewayDefinition, apiKeys: config.apiKeys });
+  const gateway = createApiGateway({
+    definition: gatewayDefinition,
+    apiKeys: config.apiKeys,
+    corsAllowedOrigins: config.corsAllowedOrigins,
+  });
   const server = createHttpServer(handler, finish, { requestTimeoutMs: config.requestTimeoutMs, gateway });
   const closeHttp = drainOnClose(server);
   let url: string;

@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { type AttributeValue, BatchWriteItemCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { readPurgeConfig } from '../shared/config.js';
 import { CONTRACT_ID_PREFIX, PARTITION_KEY } from '../shared/customer-table.js';
 
 /** BatchWriteItem takes at most 25 requests. */
@@ -50,8 +51,7 @@ export async function purgeContractIds(
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const tableName = process.env.TABLE_NAME?.trim();
-  if (!tableName) throw new Error('set TABLE_NAME to the table to purge');
+  const { tableName } = readPurgeConfig();
   const deleted = await purgeContractIds(new DynamoDBClient({}), tableName);
   process.stdout.write(`deleted ${deleted} ids starting with ${CONTRACT_ID_PREFIX} from ${tableName}\n`);
 }

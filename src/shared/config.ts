@@ -185,6 +185,18 @@ export function readPostTrafficCheckConfig(env: Env = process.env): PostTrafficC
   };
 }
 
+/** What `npm run purge:contract-ids` reads (src/ops/purge-contract-ids.ts). */
+export interface PurgeConfig {
+  /** `TABLE_NAME`: the table to delete the contract suite's ids from. Required: no default table is purged. */
+  readonly tableName: string;
+}
+
+export function readPurgeConfig(env: Env = process.env): PurgeConfig {
+  if (!env.TABLE_NAME?.trim())
+    throw new ConfigError('TABLE_NAME must name the table to purge (the stack output TableName); it has no default');
+  return { tableName: readTableName(env, 'TABLE_NAME', DEFAULT_TABLE_NAME) };
+}
+
 function readApiKeys(env: Env, host: string): readonly string[] {
   const keys = readList(env, 'API_KEYS', []);
   if (keys.length === 0) {

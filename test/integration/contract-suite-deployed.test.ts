@@ -32,7 +32,8 @@ let stage: StageProxy;
 
 beforeAll(async () => {
   server = await startTestServer();
-  stage = await startStageProxy(server.url, '/prod');
+  // A stage that checks parameters before the key: AWS documents neither order, so no deployed case may rely on one.
+  stage = await startStageProxy(server.url, '/prod', { parametersBeforeKey: { validKey: DEFAULT_LOCAL_API_KEY } });
 });
 afterAll(async () => {
   await stage?.close();

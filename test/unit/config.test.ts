@@ -7,6 +7,7 @@ import {
   readHandlerConfig,
   readLocalServerConfig,
   readPostTrafficCheckConfig,
+  readPurgeConfig,
   readStatefulMockConfig,
   readTargetVersionArn,
 } from '../../src/shared/config.js';
@@ -140,7 +141,13 @@ describe("the post-traffic check's settings", () => {
       apiKeyId: 'k1',
       region: 'eu-west-1',
       apiGatewayEndpoint: 'https://apigateway.eu-west-1.amazonaws.com',
+      route: 'stage',
     });
+  });
+
+  it("reads the route: the stage URL by default, or API Gateway's test invocation (strict)", () => {
+    expect(readPostTrafficCheckConfig({ PROBE_ROUTE: 'testInvoke' }).route).toBe('testInvoke');
+    expect(() => readPostTrafficCheckConfig({ PROBE_ROUTE: 'vpn' })).toThrow(/PROBE_ROUTE/);
   });
 
   it('defaults to no authentication and no key; AWS_ENDPOINT_URL_API_GATEWAY overrides the endpoint', () => {
@@ -154,18 +161,26 @@ describe("the post-traffic check's settings", () => {
   });
 });
 
+describe('npm run purge:contract-ids', () => {
+  it('reads the table from TABLE_NAME, which it requires (no default table is purged), checked as a table name', () => {
+    expect(readPurgeConfig({ TABLE_NAME: ' customer_ids_staging ' })).toEqual({ tableName: 'customer_ids_staging' });
+    expect(() => readPurgeConfig({})).toThrow(/TABLE_NAME must name the table to purge/);
+    expect(() => readPurgeConfig({ TABLE_NAME: 'a b' })).toThrow(/TABLE_NAME must be a DynamoDB table name/);
+  });
+});
+
 describe('where configuration is read', () => {
-  it('no code the API or the local server runs reads a setting from process.env but src/shared/config.ts', async () => {
-    const folders = ['src', 'src/local'];
+  it('no code under src/ (its build tools aside) reads a setting from process.env but src/shared/config.ts', async () => {
     const readers: string[] = [];
-    for (const folder of folders) {
-      for (const name of await readdir(folder)) {
-        if (!name.endsWith('.ts') || `${folder}/${name}` === 'src/shared/config.ts') continue;
-        const text = await readFile(`${folder}/${name}`, 'utf8');
-        // a read of one variable; handing the whole environment on to a child process reads none
-        if (/process\.env(\.\w|\[)/.test(text)) readers.push(`${folder}/${name}`);
-      }
+    const files = (await readdir('src', { recursive: true })).map((name) => `src/${name}`);
+    for (const file of files) {
+      // src/build holds the developer's build tools (generate, bundle, check-breaking), not what runs deployed.
+      if (!file.endsWith('.ts') || file === 'src/shared/config.ts' || file.startsWith('src/build/')) continue;
+      const text = await readFile(file, 'utf8');
+      // a read of one variable; handing the whole environment on to a child process reads none
+      if (/process\.env(\.\w|\[)/.test(text)) readers.push(file);
     }
+    expect(files).toContain('src/ops/purge-contract-ids.ts');
     expect(readers).toEqual([]);
   });
 });

@@ -27,6 +27,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Ajv } from 'ajv';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { fixedCorsOrigin } from '../../api/cors.js';
 import { API_KEY_HEADER } from '../../shared/api-key-scheme.js';
 import { type GatewayErrorContext, type LocalResponseType, renderGatewayResponse } from './gateway-responses.js';
 import { type GatewayDefinition, type GatewayRoute, type RequestValidator, routeOf } from './imported-definition.js';
@@ -35,6 +36,12 @@ export interface ApiGatewayOptions {
   readonly definition: GatewayDefinition;
   /** The keys the stage's usage plan would know (`API_KEYS`); at least one when a method requires a key. */
   readonly apiKeys: readonly string[];
+  /**
+   * The allowed origins (`CORS_ALLOWED_ORIGINS`). A gateway response carries the one static
+   * Access-Control-Allow-Origin the stack would import for them (`fixedCorsOrigin`), whatever the request's Origin,
+   * as API Gateway's do. @default ['*']
+   */
+  readonly corsAllowedOrigins?: readonly string[];
 }
 
 /** A request as the gateway sees it before reading its body: lower-case header names, one value each. */
@@ -57,15 +64,19 @@ export interface ApiGateway {
   validate(route: GatewayRoute, event: APIGatewayProxyEvent): void;
 }
 
-export function createApiGateway({ definition, apiKeys }: ApiGatewayOptions): ApiGateway {
+export function createApiGateway({ definition, apiKeys, corsAllowedOrigins = ['*'] }: ApiGatewayOptions): ApiGateway {
   const isKnownKey = keyMatcher(apiKeys);
   const keyHeaders = apiKeyHeaders(definition);
   let ajv: Ajv | undefined;
 
-  // CORS is the finishing step's, from the configured origins (CORS_ALLOWED_ORIGINS), as for every other answer: the
-  // definition's static Access-Control-Allow-Origin is the CDK settings' (one origin, or `*`), not this server's.
+  // The definition's static Access-Control-Allow-Origin is what the generated definition was built with; a stack
+  // deployed with this server's origins imports fixedCorsOrigin of them, and API Gateway sends that value as it is,
+  // whatever the request's Origin (the finishing step leaves an answer's own Access-Control-Allow-Origin alone).
+  const allowOrigin = fixedCorsOrigin(corsAllowedOrigins);
   const refuse = (type: LocalResponseType, context: GatewayErrorContext, reason: string) =>
-    renderGatewayResponse(definition, type, context, reason, { omitHeaders: ['Access-Control-Allow-Origin'] });
+    renderGatewayResponse(definition, type, context, reason, {
+      headerValues: { 'Access-Control-Allow-Origin': allowOrigin },
+    });
 
   return {
     admit(request) {

@@ -55,7 +55,14 @@ export function renderGatewayResponse(
   type: LocalResponseType,
   context: GatewayErrorContext,
   reason: string,
-  { omitHeaders = [] }: { readonly omitHeaders?: readonly string[] } = {},
+  {
+    omitHeaders = [],
+    headerValues = {},
+  }: {
+    readonly omitHeaders?: readonly string[];
+    /** Values for headers the response declares, in place of the definition's (the stack would import these). */
+    readonly headerValues?: Readonly<Record<string, string>>;
+  } = {},
 ): GatewayResponseError {
   const responses = definition['x-amazon-apigateway-gateway-responses'] ?? {};
   const fallback: GatewayResponseDefinition | undefined = responses.DEFAULT_4XX;
@@ -78,7 +85,7 @@ export function renderGatewayResponse(
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(entry.responseParameters ?? {})) {
     if (!key.startsWith(HEADER) || omitHeaders.includes(key.slice(HEADER.length))) continue;
-    const resolved = parameterValue(value, context.headers ?? {});
+    const resolved = headerValues[key.slice(HEADER.length)] ?? parameterValue(value, context.headers ?? {});
     if (resolved !== undefined) headers[key.slice(HEADER.length)] = resolved;
   }
   return new GatewayResponseError(type, status, body, headers, reason);

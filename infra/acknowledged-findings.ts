@@ -47,6 +47,7 @@ export const ACKNOWLEDGED_FINDINGS: readonly AcknowledgedFinding[] = [
       'and the role is trusted by apigateway.amazonaws.com alone. AWS maintains it as the service changes.',
     profiles: BOTH,
     on: (api) => api.api.node.tryFindChild('CloudWatchRole'),
+    when: (settings) => settings.apiGatewayCloudWatchRole,
   },
   {
     id: 'AwsSolutions::AwsSolutions-APIG3',
@@ -81,6 +82,7 @@ export const ACKNOWLEDGED_FINDINGS: readonly AcknowledgedFinding[] = [
       'console, and -c alarmTopicArn=<SNS topic> makes every alarm notify it. The strict profile creates a topic.',
     profiles: STANDARD,
     on: (api) => api.monitoring,
+    when: (settings) => settings.alarmTopicArn === undefined,
   },
   {
     id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
@@ -120,6 +122,7 @@ export const ACKNOWLEDGED_FINDINGS: readonly AcknowledgedFinding[] = [
     reason: `CT.DYNAMODB.PR.2: the table is encrypted at rest with an AWS-owned key (DynamoDB's default); a customer-managed key adds a key to manage and pay for. ${STRICT_FIXES}`,
     profiles: STANDARD,
     on: (api) => api.table,
+    when: (settings) => !settings.existingTable,
   },
   {
     id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',

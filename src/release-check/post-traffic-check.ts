@@ -4,8 +4,10 @@
  * tell CodeDeploy whether the answer is the spec's (the verdict of src/release-check/release-probe.ts). `Failed` rolls the alias
  * back to the previous version and fails the stack update, as a failed pre-traffic check does.
  *
- * Read-only: one GET, never a write. It authenticates as the stage's callers must: with the stack's first API key
- * (`-c auth=apiKey`, read with API Gateway's GetApiKey), signed with its own role (`iam`), or not at all (`none`).
+ * Read-only: one GET, never a write. It authenticates as the stage's callers must: with the stack's release key
+ * (`-c auth=apiKey`, read with API Gateway's GetApiKey; disabled, a CORS preflight instead), signed with its own role
+ * (`iam`), or not at all (`none`). In the strict profile's VPC, which reaches no stage URL, API Gateway test-invokes
+ * the lookup instead (`PROBE_ROUTE=testInvoke`, {@link testInvokeSender}).
  */
 import { GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';

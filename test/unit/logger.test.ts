@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApiHandler } from '../../src/api/api-handler.js';
 import { StoreUnavailableError } from '../../src/api/errors.js';
 import { createLogger } from '../../src/api/logger.js';
+import { MemoryCustomerStore, withFaults } from '../../src/api/memory-customer-store.js';
 import { readHandlerConfig } from '../../src/shared/config.js';
 import { lambdaContext } from '../helpers/lambda-context.js';
 import { captureLogLines } from '../helpers/log-lines.js';
@@ -53,12 +54,15 @@ describe('the logger', () => {
       createApiHandler({
         config: readHandlerConfig({}),
         logger,
-        store: { exists: async () => true, put: async () => ({ created: true }) },
+        store: new MemoryCustomerStore(['x']),
       }),
       createApiHandler({
         config: readHandlerConfig({}),
         logger,
-        store: { exists: () => Promise.reject(failing), put: () => Promise.reject(new TypeError('bug')) },
+        // the lookup fails as DynamoDB can, the write as a bug does
+        store: withFaults(new MemoryCustomerStore(), (method) =>
+          method === 'exists' ? failing : new TypeError('bug'),
+        ),
       }),
     ];
     for (const handle of handlers) {

@@ -13,6 +13,7 @@ import { failingStore, MemoryCustomerStore } from '../../src/api/memory-customer
 import { readHandlerConfig } from '../../src/shared/config.js';
 import { captureLogLines } from '../helpers/log-lines.js';
 import { proxyEvent } from '../helpers/proxy-events.js';
+import { aMethodNotInSpec } from '../helpers/spec-methods.js';
 
 const APP = 'https://app.example.com';
 const ADMIN = 'https://admin.example.com';
@@ -101,7 +102,9 @@ describe('Access-Control-Expose-Headers on the API’s answers', () => {
   });
 
   it('names Allow on a 405', async () => {
-    const result = await handlerWith(new MemoryCustomerStore())(proxyEvent({ httpMethod: 'DELETE' }));
+    const result = await handlerWith(new MemoryCustomerStore())(
+      proxyEvent({ httpMethod: aMethodNotInSpec('/customers') }),
+    );
     expect(result.statusCode).toBe(405);
     expect(result.headers?.['Access-Control-Expose-Headers']).toBe('Allow');
   });

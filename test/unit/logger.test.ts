@@ -7,6 +7,7 @@ import { readHandlerConfig } from '../../src/shared/config.js';
 import { lambdaContext } from '../helpers/lambda-context.js';
 import { captureLogLines } from '../helpers/log-lines.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
+import { aMethodNotInSpec } from '../helpers/spec-methods.js';
 
 const API_KEY = 'k3y-dW5pdC10ZXN0LWtleQ';
 
@@ -71,7 +72,7 @@ describe('the logger', () => {
       await handle(withKey(proxyEvent({ queryStringParameters: { id: 'a b' } })));
       await handle(withKey(putEvent(JSON.stringify({ id: 'x' }))));
       await handle(withKey(putEvent('{"id":')));
-      await handle(withKey(proxyEvent({ httpMethod: 'DELETE' })));
+      await handle(withKey(proxyEvent({ httpMethod: aMethodNotInSpec('/customers') })));
     }
     expect(lines.length).toBeGreaterThanOrEqual(10);
     expect(lines.some((line) => JSON.parse(line).level === 'ERROR')).toBe(true);

@@ -10,6 +10,13 @@ import { MAX_BODY_BYTES } from '../../src/api/request-handler.js';
 import { readHandlerConfig } from '../../src/shared/config.js';
 import { captureLogLines } from '../helpers/log-lines.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
+import {
+  allowedMethods,
+  allowHeader,
+  aMethodNotInSpec,
+  methodsNotInSpec,
+  specMethods,
+} from '../helpers/spec-methods.js';
 
 /** An in-memory store: unit tests exercise routing, validation and error mapping, not DynamoDB. */
 
@@ -184,8 +191,8 @@ describe('request handler', () => {
     expect(result).toEqual({
       statusCode: 204,
       headers: {
-        Allow: 'GET, PUT, OPTIONS',
-        'Access-Control-Allow-Methods': 'GET,PUT,OPTIONS',
+        Allow: allowHeader('/customers'),
+        'Access-Control-Allow-Methods': allowedMethods('/customers').join(','),
         'Access-Control-Allow-Headers': 'Content-Type,Authorization,X-Api-Key,X-Amz-Date,X-Amz-Security-Token',
         'Access-Control-Max-Age': '600',
         'Access-Control-Allow-Origin': '*',
@@ -197,17 +204,19 @@ describe('request handler', () => {
 
   it('answers a method the path does not have with 405, naming those it has in Allow and the message', async () => {
     const { handler } = setup();
-    const result = await handler(proxyEvent({ httpMethod: 'DELETE' }));
-    expect(result.statusCode).toBe(405);
-    expect(result.headers?.Allow).toBe('GET, PUT, OPTIONS');
-    expect(JSON.parse(result.body)).toEqual({
-      message: 'Method DELETE is not allowed on /customers; allowed: GET, PUT, OPTIONS',
-    });
+    for (const method of methodsNotInSpec('/customers')) {
+      const result = await handler(proxyEvent({ httpMethod: method }));
+      expect(result.statusCode).toBe(405);
+      expect(result.headers?.Allow).toBe(allowHeader('/customers'));
+      expect(JSON.parse(result.body)).toEqual({
+        message: `Method ${method} is not allowed on /customers; allowed: ${allowHeader('/customers')}`,
+      });
+    }
   });
 
   it('answers an unknown path with 404, whatever the method', async () => {
     const { handler } = setup();
-    for (const httpMethod of ['GET', 'PUT', 'DELETE']) {
+    for (const httpMethod of [...specMethods('/customers'), aMethodNotInSpec('/customers')]) {
       const result = await handler(proxyEvent({ httpMethod, path: '/orders' }));
       expect(result.statusCode).toBe(404);
       expect(JSON.parse(result.body)).toEqual({ message: 'No resource at /orders' });

@@ -210,7 +210,6 @@ export class CustomersApi extends Construct {
       ignoreAlarms: settings.ignoreReleaseAlarms,
       postTraffic: {
         authMode: settings.auth,
-        lookupPath: '/customers',
         apiKey: this.auth.firstApiKey,
       },
     });

@@ -3,7 +3,7 @@
  * makes a new version becomes an AWS CodeDeploy deployment that moves the alias to it (CloudFormation hands the move
  * over through the alias's `CodeDeployLambdaAliasUpdate` update policy and waits for it) — 10 % for 5 minutes then all
  * (`canary`, the default), 10 % more every minute (`linear`), or at once (`allAtOnce`). Before any traffic moves, the
- * pre-traffic check (src/release-check/pre-traffic-check.ts) invokes the new version with a lookup; while traffic moves, the
+ * pre-traffic check (src/release-check/pre-traffic-check.ts) invokes the new version with the spec's probes; while traffic moves, the
  * release alarms (infra/monitoring.ts) are watched. A failed check or an alarm rolls the alias back, and the stack
  * update fails. infra/README.md, "Releases".
  */
@@ -16,6 +16,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { credentialedRoutes, specProbes } from '../src/release-check/release-probe.js';
 import { ALIAS_ARN_ENV, API_KEY_ID_ENV, AUTH_MODE_ENV, TARGET_VERSION_ENV } from '../src/shared/config.js';
 import { writeOwnLogs } from './function-logs.js';
 import type { AuthMode, DeploymentStrategy } from './settings.js';
@@ -59,8 +60,6 @@ export interface ReleaseProps {
   /** What the post-traffic check needs to call the stage as its callers do. */
   readonly postTraffic: {
     readonly authMode: AuthMode;
-    /** The spec's lookup path, e.g. `/customers`. */
-    readonly lookupPath: string;
     /** With `auth=apiKey`: the key the check sends. */
     readonly apiKey?: apigateway.IApiKey | undefined;
   };
@@ -70,7 +69,7 @@ export class Release extends Construct {
   readonly deploymentGroup: codedeploy.LambdaDeploymentGroup;
   /** CodeDeploy's BeforeAllowTraffic hook. */
   readonly preTrafficCheck: lambda.Function;
-  /** CodeDeploy's AfterAllowTraffic hook: a lookup through the stage once all traffic has moved. */
+  /** CodeDeploy's AfterAllowTraffic hook: the release probes through the stage once all traffic has moved. */
   readonly postTrafficCheck: lambda.Function;
 
   constructor(scope: Construct, id: string, props: ReleaseProps) {
@@ -148,9 +147,9 @@ export class Release extends Construct {
   }
 
   /**
-   * The AfterAllowTraffic hook: the pre-traffic check's bundle, its `postTrafficHandler`. Read-only: it may read the
-   * alias's resource policy (to find the stage that calls it), the first API key (`apiKey`), and invoke the lookup
-   * (`iam`); it references neither the API nor the stage, which wait for the alias (and so for it).
+   * The AfterAllowTraffic hook: the pre-traffic check's bundle, its `postTrafficHandler`. Writes nothing: it may read the
+   * alias's resource policy (to find the stage that calls it), the first API key (`apiKey`), and invoke the routes
+   * its probes call (`iam`); it references neither the API nor the stage, which wait for the alias (and so for it).
    */
   private postTrafficCheckFor(props: ReleaseProps): lambda.Function {
     const { strict, postTraffic } = props;
@@ -164,7 +163,7 @@ export class Release extends Construct {
     });
     const role = new iam.Role(this, 'PostTrafficCheckRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'customers-api post-traffic check: one lookup through the stage, report to CodeDeploy, log',
+      description: 'customers-api post-traffic check: the release probes through the stage, report to CodeDeploy, log',
     });
     role.addToPolicy(
       new iam.PolicyStatement({
@@ -200,18 +199,19 @@ export class Release extends Construct {
           sid: 'LookUpThroughTheStage',
           actions: ['execute-api:Invoke'],
           // Any API id and stage: the API and its stage refer to the alias, which waits for this check, so they
-          // cannot be named here. The lookup only, never a write.
-          resources: [
+          // cannot be named here. The routes the release probes call (src/release-check/release-probe.ts): its
+          // lookups and the writes it sends only in a form the API refuses.
+          resources: credentialedRoutes().map(({ method, path }) =>
             Arn.format(
               {
                 service: 'execute-api',
                 resource: '*',
-                resourceName: `*/GET${postTraffic.lookupPath}`,
+                resourceName: `*/${method}${path}`,
                 arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
               },
               stack,
             ),
-          ],
+          ),
         }),
       );
     }
@@ -224,14 +224,14 @@ export class Release extends Construct {
       role,
       logGroup,
       memorySize: 256,
-      // One lookup through API Gateway, which gives up at 29 s.
-      timeout: Duration.seconds(60),
+      // Its probes one after another through API Gateway, which gives up on each at 29 s, and the report.
+      timeout: Duration.seconds(30 + 29 * specProbes().length),
       environment: {
         [ALIAS_ARN_ENV]: aliasArn,
         [AUTH_MODE_ENV]: postTraffic.authMode,
         ...(postTraffic.apiKey ? { [API_KEY_ID_ENV]: postTraffic.apiKey.keyId } : {}),
       },
-      description: 'customers-api: CodeDeploy AfterAllowTraffic hook, a GET /customers lookup through the stage',
+      description: 'customers-api: CodeDeploy AfterAllowTraffic hook, the release probes through the stage',
       // Never in the strict profile's VPC: it calls the stage's public URL, as clients do, and the VPC has no route
       // out (an execute-api endpoint with private DNS would cut it off from regional APIs: it answers 403 for public
       // APIs, https://aws.amazon.com/premiumsupport/knowledge-center/api-gateway-vpc-connections/).

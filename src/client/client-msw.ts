@@ -9,10 +9,10 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { type HttpHandler, HttpResponse, http } from 'msw';
 import { Contract } from '../api/contract.js';
-import type { CustomerStore } from '../api/customer-store.js';
 import { StoreUnavailableError, TooManyRequestsError } from '../api/errors.js';
 import { createResponseFinisher, type FinishResponse, type RequestSummary } from '../api/finish-response.js';
 import type { Logger } from '../api/log-fields.js';
+import { MemoryCustomerStore, withFaults } from '../api/memory-customer-store.js';
 import { createOperations } from '../api/operations.js';
 import { createRequestHandler, type ProxyHandler } from '../api/request-handler.js';
 import { gatewayDefinition } from '../generated/gateway-definition.js';
@@ -62,7 +62,8 @@ export function createCustomersMock(options: CustomersMockOptions): CustomersMoc
   const base = new URL(options.baseUrl);
   const basePath = base.pathname.replace(/\/+$/, '');
   const initial = [...(options.ids ?? [])];
-  const ids = new Set(initial);
+  const memory = new MemoryCustomerStore(initial);
+  const ids = memory.ids;
   let failure: { status: CustomersMockFault; left: number; retryAfterSeconds: number } | undefined;
   let requestCount = 0;
 
@@ -73,18 +74,9 @@ export function createCustomersMock(options: CustomersMockOptions): CustomersMoc
     return failure;
   };
 
-  const store: CustomerStore = {
-    async exists(id) {
-      if (take([503])) throw new StoreUnavailableError({ cause: 'CustomersMock.fail(503)' });
-      return ids.has(id);
-    },
-    async put(id) {
-      if (take([503])) throw new StoreUnavailableError({ cause: 'CustomersMock.fail(503)' });
-      const created = !ids.has(id);
-      ids.add(id);
-      return { created };
-    },
-  };
+  const store = withFaults(memory, () =>
+    take([503]) ? new StoreUnavailableError({ cause: 'CustomersMock.fail(503)' }) : undefined,
+  );
 
   const finish = createResponseFinisher({
     config: { corsAllowedOrigins: options.corsAllowedOrigins ?? ['*'] },

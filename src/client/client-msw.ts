@@ -25,8 +25,11 @@ import { type GatewayErrorContext, renderGatewayResponse } from '../local/gatewa
 import { queryEntries } from '../local/query-string.js';
 import { API_KEY_HEADER } from '../shared/api-key-scheme.js';
 
-/** The answers `fail()` can make: the API's 503, and API Gateway's 429 (throttled) and 403 (key refused). */
-export type CustomersMockFault = 403 | 429 | 503;
+/**
+ * The answers `fail()` can make: the API's 503 (the store unavailable) and 500 (a fault only an operator can fix), and
+ * API Gateway's 429 (throttled) and 403 (key refused).
+ */
+export type CustomersMockFault = 403 | 429 | 500 | 503;
 
 /** The spec's operations, by operationId. */
 export type CustomersOperation = keyof typeof responseExamples;
@@ -90,7 +93,7 @@ export interface CustomersMock {
   has(id: string): boolean;
   /** Forgets every id written and any failure still to come; the ids of `options.ids` are there again. */
   reset(): void;
-  /** Answers the next requests to an operation with `status` (503 only to a request the API would have run). */
+  /** Answers the next requests with `status` (500 and 503 only to a request the API would have run). */
   fail(status: CustomersMockFault, options?: CustomersMockFailure): void;
   /**
    * Answers the next call of `operationId` (after routing; before the key and every other check) as `override`
@@ -131,13 +134,19 @@ export function createCustomersMock(options: CustomersMockOptions): CustomersMoc
     return first;
   };
 
+  /** A store failure asked for: the API's 503, or an error it did not expect (its plain 500). */
+  const storeFault = () => {
+    const fault = take([500, 503]);
+    if (fault?.status === 503) throw new StoreUnavailableError({ cause: 'CustomersMock.fail(503)' });
+    if (fault) throw new Error('CustomersMock.fail(500)');
+  };
   const store: CustomerStore = {
     async exists(id) {
-      if (take([503])) throw new StoreUnavailableError({ cause: 'CustomersMock.fail(503)' });
+      storeFault();
       return ids.has(id);
     },
     async put(id) {
-      if (take([503])) throw new StoreUnavailableError({ cause: 'CustomersMock.fail(503)' });
+      storeFault();
       const created = !ids.has(id);
       ids.add(id);
       return { created };

@@ -134,6 +134,15 @@ describe(`GET /customers (${kind})`, () => {
     expectErrorLocations(response.body, ['query.id'], ['query.id']);
   });
 
+  it.skipIf(!real)('refuses an id whose bytes are not UTF-8 (%FF) with 400, never replacing them', async () => {
+    const response = await call(`${base}/customers?id=%FF`);
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({
+      message: 'Invalid request: query.id is not valid UTF-8',
+      errors: [{ location: 'query.id', message: 'is not valid UTF-8' }],
+    });
+  });
+
   it.skipIf(!real)(
     'accepts an id of exactly 512 characters of 4 bytes each (2048 bytes, the DynamoDB key limit)',
     async () => {

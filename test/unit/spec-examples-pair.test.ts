@@ -1,75 +1,75 @@
 /**
- * Named request examples pair with the success examples of the same name (issue 19): example-driven tools (Specmatic,
- * Schemathesis' examples phase) send a request example and expect the response example named alike, so each name
- * must be on both sides and describe the same values. Every operation of the spec whose success answer has content.
+ * The spec's examples pair up, for every operation that has content:
+ * - named request examples pair with the 200 examples of the same name (issue 19): example-driven tools (Specmatic,
+ *   Schemathesis' examples phase) send a request example and expect the response example named alike, so each name
+ *   must be on both sides and describe the same id;
+ * - every response example has the request that produces it (test/helpers/example-requests.ts), and every request
+ *   there has its example: test/integration/spec-examples-answered.test.ts sends them.
  */
 import { describe, expect, it } from 'vitest';
 import type { OperationId } from '../../src/api/operations.js';
-import {
-  type NamedExample,
-  parameterExamples,
-  requestBodyExamples,
-  responseExamples,
-  specOperations,
-} from '../helpers/spec-examples.js';
+import { EXAMPLE_REQUESTS, examplePairs } from '../helpers/example-requests.js';
+import { parameterExamples, requestBodyExamples, responseExamples, specOperations } from '../helpers/spec-examples.js';
 
-/** Whether `value`, or an object anywhere inside it, has every property of `expected` with the same value. */
-function holds(value: unknown, expected: Record<string, unknown>): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  const record = value as Record<string, unknown>;
-  if (Object.entries(expected).every(([name, item]) => JSON.stringify(record[name]) === JSON.stringify(item)))
-    return true;
-  return Object.values(record).some((inner) => holds(inner, expected));
+/** Each operation's response examples as `operationId status name`. */
+function documentedExamples(): string[] {
+  return specOperations().flatMap((operation) =>
+    Object.entries(operation.responses)
+      .filter(([, response]) => response.content?.['application/json'])
+      .flatMap(([status]) =>
+        responseExamples(operation.operationId as OperationId, Number(status)).map(
+          (example) => `${operation.operationId} ${status} ${example.name}`,
+        ),
+      ),
+  );
 }
 
-/** Each operation with named request examples (its parameters' or its body's) and its first 2xx with content. */
-const pairs = specOperations().flatMap((operation) => {
-  const operationId = operation.operationId as OperationId;
-  const success = Object.keys(operation.responses).find(
-    (status) => /^2\d\d$/.test(status) && operation.responses[status]?.content?.['application/json'],
-  );
-  if (!success) return [];
-  const requests: { what: string; examples: NamedExample[]; expected: (value: unknown) => Record<string, unknown> }[] =
-    [
-      ...(operation.parameters ?? [])
-        .filter((parameter) => parameter.examples)
-        .map((parameter) => ({
-          what: `${parameter.name} example`,
-          examples: parameterExamples(operationId, parameter.name),
-          expected: (value: unknown) => ({ [parameter.name]: value }),
-        })),
-      ...(operation.requestBody?.content['application/json']
-        ? [
-            {
-              what: 'body example',
-              examples: requestBodyExamples(operationId),
-              expected: (value: unknown) => value as Record<string, unknown>,
-            },
-          ]
-        : []),
-    ];
-  return requests.map((request) => ({ operationId, status: Number(success), ...request }));
-});
-
 describe('the spec’s named examples', () => {
-  it('pair for every operation whose success answer has content', () => {
-    const withContent = specOperations().filter((operation) =>
-      Object.entries(operation.responses).some(([status, response]) => /^2/.test(status) && response.content),
-    );
-    expect(new Set(pairs.map((pair) => pair.operationId))).toEqual(
-      new Set(withContent.map((operation) => operation.operationId)),
-    );
-  });
+  const operations = specOperations();
 
-  it.each(pairs.map((pair) => [`${pair.operationId}: every ${pair.what}`, pair] as const))(
-    '%s has a success example of the same name, with the same values, and back',
-    (_name, { operationId, status, examples, expected }) => {
-      const responses = responseExamples(operationId, status);
-      expect(examples.map((example) => example.name).sort()).toEqual(responses.map((example) => example.name).sort());
-      for (const request of examples) {
+  it.each(operations.map((operation) => [operation.operationId]))(
+    '%s: every request example has a 200 example of the same name, for the same id, and back',
+    (operationId) => {
+      const operation = operations.find((candidate) => candidate.operationId === operationId);
+      const requests = [
+        ...(operation?.parameters ?? [])
+          .filter((parameter) => parameter.examples)
+          .flatMap((parameter) =>
+            parameterExamples(operationId as OperationId, parameter.name).map((example) => ({
+              ...example,
+              expected: { [parameter.name]: example.value },
+            })),
+          ),
+        ...(operation?.requestBody?.content['application/json']
+          ? requestBodyExamples(operationId as OperationId).map((example) => ({
+              ...example,
+              expected: { customer: example.value },
+            }))
+          : []),
+      ];
+      if (requests.length === 0) return;
+      const responses = responseExamples(operationId as OperationId, 200);
+      expect(requests.map((example) => example.name).sort()).toEqual(responses.map((example) => example.name).sort());
+      for (const request of requests) {
         const response = responses.find((example) => example.name === request.name);
-        expect(holds(response?.value, expected(request.value)), request.name).toBe(true);
+        expect(response?.value, request.name).toMatchObject(request.expected);
       }
     },
   );
+
+  it('every response example of every operation has the request that produces it, and every request its example', () => {
+    const documented = documentedExamples();
+    const paired = examplePairs().map(([operationId, status, name]) => `${operationId} ${status} ${name}`);
+
+    expect(documented.length, 'the spec documents examples').toBeGreaterThan(20);
+    expect(
+      documented.filter((example) => !paired.includes(example)),
+      'examples without a request in test/helpers/example-requests.ts',
+    ).toEqual([]);
+    expect(
+      paired.filter((example) => !documented.includes(example)),
+      'requests without an example in the spec',
+    ).toEqual([]);
+    expect(Object.keys(EXAMPLE_REQUESTS).sort()).toEqual(operations.map((operation) => operation.operationId).sort());
+  });
 });

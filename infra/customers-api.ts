@@ -15,13 +15,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { TABLE_ACTIONS } from '../src/api/store-actions.js';
 import { openapiDocument } from '../src/generated/openapi-document.js';
 import type { GatewayDefinitionOptions } from './api-definition.js';
 import { type AuthResources, addAuthResources } from './auth.js';
 import { writeOwnLogs } from './function-logs.js';
 import { importedDefinition } from './imported-definition.js';
 import { Monitoring } from './monitoring.js';
-import { POST_TRAFFIC_LOOKUP_PATH, Release } from './release.js';
+import { Release } from './release.js';
 import { addRestApi } from './rest-api.js';
 import { type CustomersApiSettings, withDefaults } from './settings.js';
 import { StrictCompliance } from './strict-compliance.js';
@@ -96,16 +97,17 @@ export class CustomersApi extends Construct {
           removalPolicy: RemovalPolicy.DESTROY,
         });
 
-    // Least privilege, as the seed's custom policy: no managed policy, no wildcard action.
+    // Least privilege, as the seed's custom policy: no managed policy, no wildcard action, on the table only the
+    // actions the store sends (src/api/store-actions.ts).
     const role = new iam.Role(this, 'Role', {
       roleName: settings.roleName,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'customers-api: GetItem and PutItem on the customer table, logs to its own log group',
+      description: `customers-api: ${TABLE_ACTIONS.join(', ')} on the customer table, logs to its own log group`,
     });
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadWriteCustomerIds',
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        actions: TABLE_ACTIONS.map((action) => `dynamodb:${action}`),
         resources: [this.table.tableArn],
       }),
     );
@@ -158,7 +160,7 @@ export class CustomersApi extends Construct {
         // No NODE_OPTIONS=--enable-source-maps: loading the 4 MB map would cost every cold start. The map ships
         // beside the bundle; set that variable on the function while debugging to get TypeScript stack traces.
       },
-      description: 'customers-api: GET and PUT /customers, routed and validated from openapi/openapi.yaml',
+      description: 'customers-api: the operations of openapi/openapi.yaml, routed and validated from it',
     });
     // The role's policy must exist before the function can log.
     this.function.node.addDependency(role);
@@ -243,7 +245,6 @@ export class CustomersApi extends Construct {
       ignoreAlarms: settings.ignoreReleaseAlarms,
       postTraffic: {
         authMode: settings.auth,
-        lookupPath: POST_TRAFFIC_LOOKUP_PATH,
         apiKey: this.auth.releaseApiKey,
       },
     });

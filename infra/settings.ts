@@ -24,7 +24,7 @@ export interface CustomersApiSettings {
   readonly tableName: string;
   /**
    * Use a table that already exists under `tableName` instead of creating one (`existingTable=true`): the stack
-   * grants the function GetItem/PutItem on it and watches it, but neither creates, changes nor deletes it.
+   * grants the function the store's actions on it and watches it, but neither creates, changes nor deletes it.
    */
   readonly existingTable: boolean;
   /** The function's name (`functionName`); Lambda function names are unique per account and region. */

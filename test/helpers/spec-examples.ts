@@ -14,22 +14,22 @@ export interface NamedExample {
   readonly value: unknown;
 }
 
-interface MediaType {
+export interface MediaType {
   example?: unknown;
   examples?: Record<string, { summary?: string; value: unknown }>;
 }
-interface Operation {
+export interface Operation {
   operationId: string;
   method: string;
   path: string;
-  parameters?: { name: string; in: string; examples?: MediaType['examples'] }[];
+  parameters?: { name: string; in: string; required?: boolean; example?: unknown; examples?: MediaType['examples'] }[];
   requestBody?: { content: Record<string, MediaType> };
   responses: Record<string, { content?: Record<string, MediaType> }>;
 }
 
-/** Every operation in the spec, with its method and path. */
-export function specOperations(): Operation[] {
-  const paths = (openapiDocument as unknown as { paths: Record<string, Record<string, Operation>> }).paths;
+/** Every operation in the spec (or in `document`, a dereferenced copy of it), with its method and path. */
+export function specOperations(document: object = openapiDocument): Operation[] {
+  const paths = (document as { paths: Record<string, Record<string, Operation>> }).paths;
   return Object.entries(paths).flatMap(([path, item]) =>
     Object.entries(item)
       .filter(([method]) => (HTTP_METHODS as readonly string[]).includes(method))
@@ -62,7 +62,7 @@ export function parameterExamples(operationId: OperationId, name: string): Named
   return namedExamples(parameter);
 }
 
-function namedExamples(media: MediaType): NamedExample[] {
+export function namedExamples(media: MediaType): NamedExample[] {
   if (media.examples) {
     return Object.entries(media.examples).map(([name, example]) => ({
       name,
@@ -71,4 +71,41 @@ function namedExamples(media: MediaType): NamedExample[] {
     }));
   }
   return media.example === undefined ? [] : [{ name: 'example', value: media.example }];
+}
+
+/** A request the spec documents as valid, from its examples. */
+export interface ExampleRequest {
+  readonly method: string;
+  /** With the query: each required parameter's first example. */
+  readonly path: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
+/**
+ * A valid request for the operation, built from the spec's own examples: the first example of each required
+ * parameter (in the path or the query) and of its JSON body, if it takes one.
+ */
+export function exampleRequest(operationId: OperationId): ExampleRequest {
+  const operation = specOperation(operationId);
+  let path = operation.path;
+  const query = new URLSearchParams();
+  for (const parameter of operation.parameters ?? []) {
+    if (!parameter.required) continue;
+    const [example] = namedExamples(parameter);
+    if (!example) throw new Error(`${operationId}: required parameter ${parameter.name} has no example`);
+    if (parameter.in === 'path') path = path.replace(`{${parameter.name}}`, encodeURIComponent(String(example.value)));
+    else if (parameter.in === 'query') query.set(parameter.name, String(example.value));
+  }
+  const withQuery = query.size > 0 ? `${path}?${query.toString().replaceAll('+', '%20')}` : path;
+  const content = operation.requestBody?.content['application/json'];
+  if (!content) return { method: operation.method, path: withQuery };
+  const [body] = namedExamples(content);
+  if (!body) throw new Error(`${operationId} has no request body example`);
+  return {
+    method: operation.method,
+    path: withQuery,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body.value),
+  };
 }

@@ -12,7 +12,9 @@ import { operationsOf } from '../../infra/spec-document.js';
 import { COMMON_RULES_COUNTED, WAF_RULES } from '../../infra/waf.js';
 import { MAX_BODY_BYTES } from '../../src/api/request-handler.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
+import { type HttpMethod, SAFE_METHODS } from '../../src/shared/http-methods.js';
 import { specOperations } from '../helpers/spec-examples.js';
+import { specMethods } from '../helpers/spec-methods.js';
 import { synthesize } from './synth.js';
 
 type JsonObject = Record<string, unknown>;
@@ -203,17 +205,22 @@ describe('auth=iam', () => {
     expect(body).toEqual({ message: 'Missing Authentication Token' });
   });
 
-  it('offers separate read (GET) and write (PUT) policies, and no usage plan or key', () => {
-    const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).map(
-      (policy) => (policy as { Properties: { PolicyDocument: { Statement: JsonObject[] } } }).Properties,
-    );
+  it("offers separate read (the spec's safe methods) and write (the others) policies, and no usage plan or key", () => {
+    const policies = Object.entries(template.findResources('AWS::IAM::ManagedPolicy')).map(([id, policy]) => ({
+      id,
+      ...(policy as { Properties: { PolicyDocument: { Statement: JsonObject[] } } }).Properties,
+    }));
     expect(policies).toHaveLength(2);
-    const methods = policies.map((policy) => {
-      const [statement] = policy.PolicyDocument.Statement;
+    const methodsOf = (kind: string) => {
+      const policy = policies.find(({ id }) => id.includes(kind));
+      const [statement] = policy?.PolicyDocument.Statement ?? [];
       expect(statement?.Action).toBe('execute-api:Invoke');
-      return JSON.stringify(statement?.Resource).match(/\/(GET|PUT)\/customers/)?.[1];
-    });
-    expect(methods.sort()).toEqual(['GET', 'PUT']);
+      return [...JSON.stringify(statement?.Resource).matchAll(/\/([A-Z]+)\/customers/g)].map(([, method]) => method);
+    };
+    const methods = specMethods('/customers');
+    const safe = (method: string) => SAFE_METHODS.has(method.toLowerCase() as HttpMethod);
+    expect(methodsOf('ReadPolicy').sort()).toEqual(methods.filter(safe).sort());
+    expect(methodsOf('WritePolicy').sort()).toEqual(methods.filter((method) => !safe(method)).sort());
     template.hasOutput('ReadPolicyArn', {});
     template.hasOutput('WritePolicyArn', {});
     template.resourceCountIs('AWS::ApiGateway::UsagePlan', 0);

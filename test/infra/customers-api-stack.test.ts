@@ -6,6 +6,7 @@ import { acknowledgementsFor } from '../../infra/acknowledged-findings.js';
 import { KEYWORDS_GATEWAY_REJECTS, translateSchema } from '../../infra/gateway-models.js';
 import { POLICY_PLUGINS } from '../../infra/policy-checks.js';
 import { CONTEXT_KEYS, DEFAULT_SETTINGS } from '../../infra/settings.js';
+import { TABLE_ACTIONS } from '../../src/api/store-actions.js';
 import { gatewayDefinition } from '../../src/generated/gateway-definition.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
 import { HTTP_METHODS } from '../../src/shared/http-methods.js';
@@ -143,13 +144,14 @@ describe('function', () => {
     expect(properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  it('may only GetItem and PutItem on the table, and write to its own log group', () => {
+  it('may only send the actions the store sends (src/api/store-actions.ts) to the table, and write to its own log group', () => {
     const properties = functionRolePolicy(template);
+    expect(TABLE_ACTIONS.length).toBeGreaterThan(0);
     expect((properties.PolicyDocument as { Statement: unknown[] }).Statement).toEqual([
       {
         Sid: 'ReadWriteCustomerIds',
         Effect: 'Allow',
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Action: TABLE_ACTIONS.map((action) => `dynamodb:${action}`),
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/Table/), 'Arn'] },
       },
       {
@@ -466,7 +468,7 @@ describe('operators see it', () => {
     }
   });
 
-  it("alarms on the table's throttled requests and system errors, for GetItem and PutItem", () => {
+  it("alarms on the table's throttled requests and system errors, for each action the store sends", () => {
     for (const metric of ['ThrottledRequests', 'SystemErrors']) {
       const alarm = alarmOn(template, metric);
       const queried = (alarm.Metrics as { MetricStat?: { Metric: JsonObject } }[])
@@ -475,7 +477,7 @@ describe('operators see it', () => {
       const operationsQueried = queried.map((m) =>
         (m?.Dimensions as { Name: string; Value: unknown }[] | undefined)?.find((d) => d.Name === 'Operation'),
       );
-      expect(operationsQueried.map((dimension) => dimension?.Value).sort(), metric).toEqual(['GetItem', 'PutItem']);
+      expect(operationsQueried.map((dimension) => dimension?.Value).sort(), metric).toEqual([...TABLE_ACTIONS].sort());
       expect(queried.every((m) => m?.Namespace === 'AWS/DynamoDB' && m.MetricName === metric)).toBe(true);
       expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
     }
@@ -487,6 +489,9 @@ describe('operators see it', () => {
     for (const metric of ['5XXError', 'Latency', 'Errors', 'Throttles', 'ThrottledRequests', 'SystemErrors']) {
       expect(body).toContain(`\\"${metric}\\"`);
     }
+    // the table's graphs watch each action the store sends, and no other
+    const operationsShown = [...body.matchAll(/\\"Operation\\",\\"(\w+)\\"/g)].map((match) => match[1]);
+    expect([...new Set(operationsShown)].sort()).toEqual([...TABLE_ACTIONS].sort());
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: JsonObject }[];
     // six for the operator, two that roll a deployment back (test/infra/canary-releases.test.ts)
     expect(alarms).toHaveLength(8);
@@ -542,7 +547,7 @@ describe('configuration from context', () => {
     adopting.resourceCountIs('AWS::DynamoDB::Table', 0);
     const properties = functionRolePolicy(adopting);
     const [readWrite] = (properties.PolicyDocument as { Statement: JsonObject[] }).Statement;
-    expect(readWrite?.Action).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(readWrite?.Action).toEqual(TABLE_ACTIONS.map((action) => `dynamodb:${action}`));
     expect(JSON.stringify(readWrite?.Resource)).toContain(':table/customer_ids');
     adopting.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ TABLE_NAME: 'customer_ids' }) },

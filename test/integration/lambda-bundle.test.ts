@@ -11,10 +11,16 @@ import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bundleLambda } from '../../src/build/bundle-lambda.js';
 import { EMULATOR_CREDENTIALS, type Emulator, startEmulator } from '../../src/local/embedded-dynamodb.js';
-import { judgeProbeAnswer, PROBE_CUSTOMER_ID, probeEvent } from '../../src/release-check/release-probe.js';
+import {
+  judgeProbeAnswer,
+  PROBE_CUSTOMER_ID,
+  probeEvent,
+  releaseProbes,
+} from '../../src/release-check/release-probe.js';
 import { createTableInput } from '../../src/shared/customer-table.js';
 import { lambdaContext } from '../helpers/lambda-context.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
+import { allowHeader, aMethodNotInSpec } from '../helpers/spec-methods.js';
 
 /** The deployed artifact itself (dist/lambda, lean openapi-backend, precompiled validators) on dynalite. */
 let bundled: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -163,19 +169,28 @@ describe('the Lambda bundle', () => {
   });
 
   it('answers 405 and 404 from the spec', async () => {
-    const refused = await handler(proxyEvent({ httpMethod: 'DELETE' }));
+    const refused = await handler(proxyEvent({ httpMethod: aMethodNotInSpec('/customers') }));
     expect(refused.statusCode).toBe(405);
     // a script in a browser may read the Allow header (the finishing step names it)
-    expect(refused.headers).toMatchObject({ Allow: 'GET, PUT, OPTIONS', 'Access-Control-Expose-Headers': 'Allow' });
+    expect(refused.headers).toMatchObject({
+      Allow: allowHeader('/customers'),
+      'Access-Control-Expose-Headers': 'Allow',
+    });
     expect((await handler(proxyEvent({ path: '/nothing' }))).statusCode).toBe(404);
   });
 
-  it("passes the pre-traffic check's probe (src/release-check/pre-traffic-check.ts), which writes nothing", async () => {
-    for (let probe = 0; probe < 2; probe++) {
-      const response = await handler(probeEvent());
-      // as Lambda's Invoke hands the proxy response to the check
-      expect(judgeProbeAnswer({ statusCode: 200, payload: JSON.stringify(response) })).toEqual({ passed: true });
+  it('passes every probe of the pre-traffic check (src/release-check/release-probe.ts), which writes nothing', async () => {
+    for (let run = 0; run < 2; run++) {
+      for (const probe of releaseProbes()) {
+        const response = await handler(probe.event);
+        // as Lambda's Invoke hands the proxy response to the check
+        expect(probe.judge({ statusCode: 200, payload: JSON.stringify(response) }), probe.name).toEqual({
+          passed: true,
+        });
+      }
       // a lookup: the probe id is never stored, however often the check runs
+      const response = await handler(probeEvent());
+      expect(judgeProbeAnswer({ statusCode: 200, payload: JSON.stringify(response) })).toEqual({ passed: true });
       expect(JSON.parse(response.body)).toEqual({ id: PROBE_CUSTOMER_ID, customerInDB: false });
     }
   });

@@ -2,16 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AccessLogField } from 'aws-cdk-lib/aws-apigateway';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { acknowledgementsFor } from '../../infra/acknowledged-findings.js';
 import { KEYWORDS_GATEWAY_REJECTS, translateSchema } from '../../infra/gateway-models.js';
-import { POLICY_PLUGINS } from '../../infra/policy-checks.js';
 import { CONTEXT_KEYS, DEFAULT_SETTINGS } from '../../infra/settings.js';
 import { TABLE_ACTIONS } from '../../src/api/store-actions.js';
 import { gatewayDefinition } from '../../src/generated/gateway-definition.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
 import { HTTP_METHODS } from '../../src/shared/http-methods.js';
 import { undeletableOnFailedCreate } from './failed-create.js';
-import { DEPLOYED_ENV, synthesize } from './synth.js';
+import { synthesize } from './synth.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -652,24 +650,7 @@ describe('a changed spec', () => {
   });
 });
 
-/** Each rule once. */
-function rulesIn(ids: readonly string[]): string[] {
-  return [...new Set(ids)].sort();
-}
-
-// Every documented setting passes the rule packs, each acknowledgement used: test/infra/every-setting.test.ts.
-describe("AWS's rule packs on every synth: cdk-nag AwsSolutions and Serverless, Control Tower controls (cfn-guard)", () => {
-  it('do find the acknowledged issues when they are not acknowledged (in a real account and region)', {
-    timeout: 240_000,
-  }, async () => {
-    const { findings } = await synthesize({ policyChecks: true, acknowledge: false, env: DEPLOYED_ENV });
-    expect(findings.plugins).toEqual([...POLICY_PLUGINS]);
-    expect(rulesIn(findings.violations)).toEqual(
-      rulesIn(acknowledgementsFor({ compliance: 'standard' }).map((finding) => finding.id)),
-    );
-  });
-});
-
+// AWS's rule packs, with and without the acknowledgements, for every documented setting: every-setting.test.ts.
 describe('the strict compliance profile (-c compliance=strict)', () => {
   let strict: Template;
   beforeAll(async () => {

@@ -4,13 +4,15 @@
  * always gives a region, and an account when credentials resolve), with cdk-nag and the Control Tower rules on, and
  * strict's availability-zone lookup answered as the CLI's context would. GIVEN each setting, THEN the synth succeeds
  * with no finding left. A setting the READMEs or the workflows name that no case here uses fails the last test.
+ * One case goes through the CDK CLI itself (`npm run synth` with AWS_REGION and an account set); the defaults are
+ * synthesized without the acknowledgements, to show they are each needed and exactly these.
  */
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { acknowledgementsFor } from '../../infra/acknowledged-findings.js';
 import { POLICY_PLUGINS } from '../../infra/policy-checks.js';
 import { CONTEXT_KEYS, type CustomersApiSettings } from '../../infra/settings.js';
-import { DEPLOYED_ENV, type Synthesized, synthesize } from './synth.js';
+import { DEPLOYED_ENV, type Synthesized, synthesize, synthesizeWithCli } from './synth.js';
 
 const SUITE_ROLE = `arn:aws:iam::${DEPLOYED_ENV.account}:role/customers-api-deploy`;
 const ALARM_TOPIC = `arn:aws:sns:${DEPLOYED_ENV.region}:${DEPLOYED_ENV.account}:customers-api-alarms`;
@@ -100,18 +102,32 @@ function settingsOf(
   return settings as Partial<CustomersApiSettings> & Pick<CustomersApiSettings, 'compliance'>;
 }
 
-const synthesized = new Map<string, Promise<Synthesized>>();
+/** Synthesized by `npm run synth` (the CDK CLI), not in-process. */
+const BY_THE_CLI = 'staging by the workflow, auth=iam with the WAF, linear';
+/** Synthesized without the acknowledgements. */
+const UNACKNOWLEDGED = 'the defaults';
+
+type CaseSynth = Omit<Synthesized, 'stack'> & { readonly environment?: string };
+const synthesized = new Map<string, Promise<CaseSynth>>();
 
 /** The case's synth, made once per file: the tests below read the same templates. */
-function synthesizedCase(name: string): Promise<Synthesized> {
+function synthesizedCase(name: string): Promise<CaseSynth> {
   const context = SETTING_CASES[name];
   if (!context) throw new Error(`no setting case ${name}`);
   let synth = synthesized.get(name);
   if (!synth) {
-    synth = synthesize({ context, env: DEPLOYED_ENV, policyChecks: true });
+    synth =
+      name === BY_THE_CLI
+        ? synthesizeWithCli(context)
+        : synthesize({ context, env: DEPLOYED_ENV, policyChecks: true, acknowledge: name !== UNACKNOWLEDGED });
     synthesized.set(name, synth);
   }
   return synth;
+}
+
+/** Each rule once. */
+function rulesIn(ids: readonly string[]): string[] {
+  return [...new Set(ids)].sort();
 }
 
 /** Each acknowledgement once, as `id: reason` (one rule may be acknowledged on several constructs, each for its reason). */
@@ -123,9 +139,17 @@ describe(`every documented setting, synthesized in account ${DEPLOYED_ENV.accoun
   it.each(Object.entries(SETTING_CASES))(
     '%s: synthesizes, every finding fixed or acknowledged',
     async (name, context) => {
-      const { findings } = await synthesizedCase(name);
+      const { findings, environment } = await synthesizedCase(name);
       // AWS's rule packs, and the CDK's own template check (CloudFormation Validate) when it has something to say.
       expect(findings.plugins.filter((plugin) => plugin !== 'CloudFormation Validate')).toEqual([...POLICY_PLUGINS]);
+      if (name === BY_THE_CLI) expect(environment).toBe(`aws://${DEPLOYED_ENV.account}/${DEPLOYED_ENV.region}`);
+      if (name === UNACKNOWLEDGED) {
+        // Without them, exactly the acknowledged findings appear: each is needed, and none hides another.
+        expect(rulesIn(findings.violations)).toEqual(
+          rulesIn(acknowledgementsFor(settingsOf(context)).map((finding) => finding.id)),
+        );
+        return;
+      }
       expect(findings.violations).toEqual([]);
       // Exactly the acknowledgements reviewed for these settings are used, each with its reason.
       const ours = findings.acknowledged.filter(({ id }) =>

@@ -1,11 +1,13 @@
 /** Synthesizes the stack for template assertions, with the real Lambda bundle built once per test file. */
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Environment } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { customersApiApp } from '../../infra/customers-api-app.js';
+import { customersApiApp, STACK_ID } from '../../infra/customers-api-app.js';
 import type { CustomersApiStack } from '../../infra/customers-api-stack.js';
 import { bundleLambda, bundlePreTrafficCheck } from '../../src/build/bundle-lambda.js';
 
@@ -94,6 +96,12 @@ export async function synthesize(options: SynthOptions = {}): Promise<Synthesize
   } catch {
     // unacknowledged findings fail synthesis; they are read from the report below
   }
+  // Template.fromStack would synthesize again, and fail again on unacknowledged findings: read what was written.
+  return { stack, ...(await writtenSynth(outdir)) };
+}
+
+/** The template and the rule packs' findings a synth wrote to `outdir` (in-process or by the CDK CLI). */
+export async function writtenSynth(outdir: string): Promise<Omit<Synthesized, 'stack'>> {
   const report = JSON.parse(await readFile(join(outdir, 'validation-report.json'), 'utf8')) as {
     pluginReports: PluginReport[];
   };
@@ -105,7 +113,33 @@ export async function synthesize(options: SynthOptions = {}): Promise<Synthesize
       (plugin.suppressedViolations ?? []).map((v) => ({ id: id(plugin, v.ruleName), reason: v.reason })),
     ),
   };
-  // Template.fromStack would synthesize again, and fail again on unacknowledged findings: read the written template.
-  const written = JSON.parse(await readFile(join(outdir, `${stack.artifactId}.template.json`), 'utf8'));
-  return { stack, template: Template.fromJSON(written), findings };
+  const written = JSON.parse(await readFile(join(outdir, `${STACK_ID}.template.json`), 'utf8'));
+  return { template: Template.fromJSON(written), findings };
+}
+
+/**
+ * `npm run synth -- -c key=value … --output <dir>` through the CDK CLI and infra/app.ts, in DEPLOYED_ENV as credentials
+ * would give it (no AWS call: the account comes from CDK_DEFAULT_ACCOUNT); what it wrote, and the stack's environment.
+ */
+export async function synthesizeWithCli(
+  context: Readonly<Record<string, string>>,
+): Promise<Omit<Synthesized, 'stack'> & { environment: string }> {
+  const outdir = await mkdtemp(join(tmpdir(), 'customers-api-cli-synth-'));
+  const env = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: '',
+    AWS_SECRET_ACCESS_KEY: '',
+    AWS_PROFILE: '',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_REGION: DEPLOYED_ENV.region,
+    CDK_DEFAULT_ACCOUNT: DEPLOYED_ENV.account,
+    CDK_DISABLE_VERSION_CHECK: '1',
+  };
+  const settings = Object.entries(context).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
+  // A finding fails the synth: its report is read below all the same.
+  await promisify(execFile)('npm', ['run', 'synth', '--', ...settings, '--output', outdir], { env }).catch(
+    () => undefined,
+  );
+  const manifest = JSON.parse(await readFile(join(outdir, 'manifest.json'), 'utf8'));
+  return { ...(await writtenSynth(outdir)), environment: manifest.artifacts[STACK_ID].environment };
 }

@@ -20,24 +20,46 @@ const standaloneCode = ((standalone as unknown as { default?: StandaloneCode }).
 const outputFor = (name: string) =>
   fileURLToPath(new URL(`../generated/request-${name}-validators.ts`, import.meta.url));
 
-/** The schemas openapi-backend compiles for request validation, with the Ajv options it uses, by context. */
+/**
+ * The schemas openapi-backend compiles for request validation, with the Ajv options it uses, by context; and for each
+ * context, which operation each schema validates (`byOperation`: the client package reads a validator by operationId,
+ * where the Lambda finds it by the schema's hash).
+ */
 function recordRequestSchemas() {
-  const recorded = new Map<string, { options: Options; schemas: Map<string, unknown> }>();
-  new OpenAPIValidator({
+  const recorded = new Map<
+    string,
+    { options: Options; schemas: Map<string, unknown>; byOperation: Map<string, string> }
+  >();
+  const compiled = new Map<unknown, { context: string; key: string }>();
+  const validator = new OpenAPIValidator({
     definition: runtimeDocument,
     lazyCompileValidators: false,
     ajvOpts: AJV_OPTIONS,
     customizeAjv: (ajv, options, context) => {
-      const entry = recorded.get(context) ?? { options: options as Options, schemas: new Map() };
+      const entry = recorded.get(context) ?? {
+        options: options as Options,
+        schemas: new Map(),
+        byOperation: new Map(),
+      };
       recorded.set(context, entry);
       return {
         compile(schema: unknown) {
-          entry.schemas.set(schemaKey(schema), schema);
-          return ajv.compile(schema as object);
+          const key = schemaKey(schema);
+          entry.schemas.set(key, schema);
+          const validate = ajv.compile(schema as object);
+          compiled.set(validate, { context, key });
+          return validate;
         },
       } as unknown as Ajv;
     },
   });
+  for (const operation of validator.router.getOperations()) {
+    const operationId = operation.operationId as string;
+    for (const validate of validator.getRequestValidatorsForOperation(operationId) ?? []) {
+      const found = compiled.get(validate);
+      if (found) recorded.get(found.context)?.byOperation.set(operationId, found.key);
+    }
+  }
   return recorded;
 }
 
@@ -64,6 +86,9 @@ async function render(): Promise<Record<string, string>> {
     const table = Object.entries(exports)
       .map(([exported, key]) => `  ${JSON.stringify(key)}: ${exported},`)
       .join('\n');
+    const byOperation = [...(entry?.byOperation ?? [])]
+      .map(([operationId, key]) => `  ${JSON.stringify(operationId)}: v_${key.replace(/-/g, '$')},`)
+      .join('\n');
     files[name] = [
       `// Generated from openapi/openapi.yaml by src/build/generate-validators.ts (\`npm run generate\`). Do not edit.`,
       '// @ts-nocheck',
@@ -72,6 +97,9 @@ async function render(): Promise<Record<string, string>> {
       '',
       `/** ${context} validators, by schemaKey(schema). */`,
       `export const validators = {\n${table}\n};`,
+      '',
+      `/** The same ${context} validators, by the operationId whose requests they check. */`,
+      `export const byOperation = {\n${byOperation}\n};`,
       '',
     ].join('\n');
   }

@@ -10,6 +10,7 @@ import { API_KEY_HEADER as KEY_HEADER } from '../shared/api-key-scheme.js';
 import { type RetryOptions, retryingFetch } from './retry.js';
 
 export type { RetryInfo, RetryOptions } from './retry.js';
+export { checkCustomerId, type ErrorDetail } from './validators.js';
 
 export type CustomersClient = Client<paths>;
 export type CustomerLookup = components['schemas']['CustomerLookup'];

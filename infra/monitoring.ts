@@ -7,10 +7,11 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { TABLE_ACTIONS } from '../src/api/store-actions.js';
 
 const PERIOD = Duration.minutes(5);
 
@@ -23,7 +24,7 @@ export const ALARM_THRESHOLDS = {
   /** Function errors (the function answers errors as responses: an error here is a crash or a timeout). */
   functionErrors: 1,
   functionThrottles: 1,
-  /** Throttled GetItem/PutItem requests (on-demand tables throttle past their adaptive capacity). */
+  /** Throttled requests of the store (on-demand tables throttle past their adaptive capacity). */
   tableThrottledRequests: 1,
   tableSystemErrors: 1,
 } as const;
@@ -72,7 +73,11 @@ export class Monitoring extends Construct {
         statistic,
         period: PERIOD,
       });
-    const operations = [dynamodb.Operation.GET_ITEM, dynamodb.Operation.PUT_ITEM];
+    // The table's operations are the actions the store sends (src/api/store-actions.ts); each must be one CloudWatch
+    // reports (aws-cdk-lib's enum says which), or this does not compile.
+    const reported: readonly `${dynamodb.Operation}`[] = TABLE_ACTIONS;
+    const operations = [...reported] as dynamodb.Operation[];
+    const sent = reported.join('/');
     const metrics = {
       // 5XXError is 0 or 1 per request: its average is the share of 5xx answers.
       api5xxRate: api('5XXError', 'Average'),
@@ -87,8 +92,8 @@ export class Monitoring extends Construct {
       apiP99LatencyMs: `p99 latency above ${ALARM_THRESHOLDS.apiP99LatencyMs} ms`,
       functionErrors: 'The function crashed or timed out',
       functionThrottles: 'Invocations throttled (account or reserved concurrency reached)',
-      tableThrottledRequests: 'DynamoDB throttled GetItem/PutItem requests (clients got 503)',
-      tableSystemErrors: 'DynamoDB answered GetItem/PutItem with a server error (clients got 503)',
+      tableThrottledRequests: `DynamoDB throttled ${sent} requests (clients got 503)`,
+      tableSystemErrors: `DynamoDB answered ${sent} with a server error (clients got 503)`,
     };
     const rates = new Set<keyof typeof ALARM_THRESHOLDS>(['api5xxRate', 'apiP99LatencyMs']);
 

@@ -1,5 +1,6 @@
 /**
- * Reads and writes customer ids with GetItem and PutItem only: the deployed function is granted nothing else.
+ * Reads and writes customer ids. Each command it sends is listed in store-actions.ts, from which the deployed function
+ * is granted its DynamoDB actions and nothing else: a new command here goes there too (a test names one missing).
  * AWS errors are translated here, at the persistence edge: what a retry can fix (unavailability, throttling, time
  * running out) becomes StoreUnavailableError (503, Retry-After); anything else, an operator's mistake such as a
  * missing table (ResourceNotFoundException) or permission (AccessDeniedException) included, is rethrown and becomes a

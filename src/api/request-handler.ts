@@ -27,6 +27,9 @@ import { toErrorDetails } from './validation-errors.js';
  */
 export const MAX_BODY_BYTES = 16 * 1024;
 
+/** Any operation's result (operations.ts types each one from its spec), as it is sent on. */
+type AnyResult = { readonly status: number; readonly body?: unknown };
+
 export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
 export interface RequestHandlerDependencies {
@@ -53,8 +56,10 @@ export function createRequestHandler({ contract, operations, finish }: RequestHa
     if (!operation) throw new MethodNotAllowedError(method, path, [...knownMethods(contract, path), 'OPTIONS']);
     request.operationId = operation.operationId;
     const input = validatedInput(contract, operation, event, headers);
-    const handle = operations[operation.operationId as OperationId] as (input: unknown) => Promise<unknown>;
-    return jsonResponse(200, await handle(input));
+    const handle = operations[operation.operationId as OperationId] as (input: unknown) => Promise<AnyResult>;
+    const { status, body } = await handle(input);
+    // the status and body the operation chose among those its spec documents; a 204 has neither body nor type
+    return body === undefined ? { statusCode: status, headers: {}, body: '' } : jsonResponse(status, body);
   }
 
   return async function handleProxyEvent(event) {

@@ -11,11 +11,11 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { delay, type HttpHandler, HttpResponse, http } from 'msw';
 import { Contract } from '../api/contract.js';
-import type { CustomerStore } from '../api/customer-store.js';
 import { HttpError, StoreUnavailableError, TooManyRequestsError } from '../api/errors.js';
 import { createResponseFinisher, type FinishResponse, type RequestSummary } from '../api/finish-response.js';
 import { jsonResponse } from '../api/http-response.js';
 import type { Logger } from '../api/log-fields.js';
+import { MemoryCustomerStore, withFaults } from '../api/memory-customer-store.js';
 import { createOperations } from '../api/operations.js';
 import { createRequestHandler, type ProxyHandler } from '../api/request-handler.js';
 import { gatewayDefinition } from '../generated/gateway-definition.js';
@@ -113,7 +113,8 @@ export function createCustomersMock(options: CustomersMockOptions): CustomersMoc
   const base = new URL(options.baseUrl, 'http://relative.invalid');
   const basePath = base.pathname.replace(/\/+$/, '');
   const initial = [...(options.ids ?? [])];
-  const ids = new Set(initial);
+  const memory = new MemoryCustomerStore(initial);
+  const ids = memory.ids;
   let failure: { status: CustomersMockFault; left: number; retryAfterSeconds: number } | undefined;
   let requestCount = 0;
   const overrides = new Map<string, Override[]>();
@@ -135,23 +136,12 @@ export function createCustomersMock(options: CustomersMockOptions): CustomersMoc
   };
 
   /** A store failure asked for: the API's 503, or an error it did not expect (its plain 500). */
-  const storeFault = () => {
+  const store = withFaults(memory, () => {
     const fault = take([500, 503]);
-    if (fault?.status === 503) throw new StoreUnavailableError({ cause: 'CustomersMock.fail(503)' });
-    if (fault) throw new Error('CustomersMock.fail(500)');
-  };
-  const store: CustomerStore = {
-    async exists(id) {
-      storeFault();
-      return ids.has(id);
-    },
-    async put(id) {
-      storeFault();
-      const created = !ids.has(id);
-      ids.add(id);
-      return { created };
-    },
-  };
+    if (fault?.status === 503) return new StoreUnavailableError({ cause: 'CustomersMock.fail(503)' });
+    if (fault) return new Error('CustomersMock.fail(500)');
+    return undefined;
+  });
 
   const finish = createResponseFinisher({
     config: { corsAllowedOrigins: options.corsAllowedOrigins ?? ['*'] },

@@ -16,15 +16,19 @@ const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
   body: JSON.stringify(body),
 });
 
+/** An operation's result as the request handler sends it: JSON with its body, or no content. */
+const answer = ({ status, body }: { status: number; body?: unknown }): APIGatewayProxyResult =>
+  body === undefined ? { statusCode: status, headers: {}, body: '' } : json(status, body);
+
 export async function createDefaultBackendHandler(store: CustomerStore, specPath: string) {
   const operations = createOperations(store);
   const api = new OpenAPIBackend({
     definition: specPath,
     handlers: {
       getCustomer: async (c: Context) =>
-        json(200, await operations.getCustomer({ query: c.request.query as never, body: undefined as never })),
+        answer(await operations.getCustomer({ query: c.request.query as never, body: undefined as never })),
       putCustomer: async (c: Context) =>
-        json(200, await operations.putCustomer({ query: {} as never, body: c.request.requestBody })),
+        answer(await operations.putCustomer({ query: {} as never, body: c.request.requestBody })),
       validationFail: async (c: Context) => json(400, { message: 'Invalid request', errors: c.validation.errors }),
       notFound: async () => json(404, { message: 'Not Found' }),
       methodNotAllowed: async () => json(405, { message: 'Method Not Allowed' }),

@@ -11,6 +11,7 @@ import type { LocalServer } from '../../src/local/server.js';
 import { DEFAULT_LOCAL_API_KEY } from '../../src/shared/config.js';
 import { expectConformsToSpec } from '../helpers/contract-assertions.js';
 import { startTestServer } from '../helpers/local-server.js';
+import { allowHeader, aMethodNotInSpec } from '../helpers/spec-methods.js';
 
 const BASE = 'https://api.example.invalid/prod';
 const mock = createCustomersMock({ baseUrl: BASE });
@@ -72,7 +73,7 @@ describe('createCustomersMock, under MSW’s Node server', () => {
       [`/customers?id=${'a'.repeat(513)}`, { headers: key }],
       ['/customers?id=x', { headers: origin }],
       ['/customerz', { headers: key }],
-      ['/customers', { method: 'DELETE', headers: { ...key, ...origin } }],
+      ['/customers', { method: aMethodNotInSpec('/customers'), headers: { ...key, ...origin } }],
       ['/customers', { method: 'PUT', headers: { ...key, ...json }, body: '{"id":"a","id":"b"}' }],
       ['/customers', { method: 'PUT', headers: { ...key, ...json }, body: '{"id":' }],
       ['/customers', { method: 'PUT', headers: { ...key, ...json }, body: '{}' }],
@@ -119,7 +120,7 @@ describe('createCustomersMock, under MSW’s Node server', () => {
 
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toContain('X-Api-Key');
-    expect(preflight.headers.get('allow')).toBe('GET, PUT, OPTIONS');
+    expect(preflight.headers.get('allow')).toBe(allowHeader('/customers'));
     expect(get.headers.get('access-control-allow-origin')).toBe('*');
   });
 

@@ -9,10 +9,6 @@ import { expect } from 'vitest';
 import { Contract } from '../../src/api/contract.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
 
-const contract = new Contract(openapiDocument, { precompiled: false });
-const errorSchema = (openapiDocument as { components: { schemas: Record<string, object> } }).components.schemas.Error;
-const validateError = new Ajv({ strict: false }).compile(errorSchema as object);
-
 /**
  * Headers no spec declares, added by what carries an answer rather than by the API: HTTP framing, API Gateway and
  * CloudFront, and what Prism adds to every answer of the mock (CORS headers of its own; `sl-violations`, what it
@@ -60,7 +56,7 @@ export function specPath(url: string, baseUrl: string = new URL(url).origin): st
   return pathname.slice(prefix.length) || '/';
 }
 
-type ResponseObject = { headers?: Record<string, unknown> };
+type ResponseObject = { headers?: Record<string, unknown>; content?: Record<string, unknown> };
 
 /**
  * Statuses the HTTP layer answers before any operation is chosen (the spec's table of errors lists them): held to
@@ -71,58 +67,102 @@ const HTTP_LAYER_STATUSES = new Set([408, 414, 417, 431]);
 const declaredHeaders = (response: ResponseObject | undefined) =>
   Object.keys(response?.headers ?? {}).map((name) => name.toLowerCase());
 
-/**
- * What the spec declares for an error made outside any operation (an unknown path or method, a request refused by
- * the HTTP layer): the headers of the error every operation may answer, its `500`.
- */
-const ANY_ERROR_HEADERS = [
-  ...new Set(
-    contract.router
-      .getOperations()
-      .flatMap((operation) => declaredHeaders(operation.responses?.['500'] as ResponseObject | undefined)),
-  ),
-];
-
-/**
- * Asserts the response is what the spec documents for this method and path; returns it for further checks.
- * `baseUrl`: where the API is served (a stage URL, a custom domain's base path); the origin of `url` by default.
- * `request`: what was sent, so that the headers due for it (CORS for an `Origin`) are checked as sent.
- */
-export function expectConformsToSpec<Body>(
+export type ExpectConformsToSpec = <Body>(
   method: string,
   url: string,
   response: ApiResponse<Body>,
   baseUrl?: string,
-  request: RequestFacts = {},
-): ApiResponse<Body> {
-  const what = `${method} ${url} → ${response.status}`;
-  expect(response.headers.get('content-type') ?? '', 'every response is JSON').toMatch(/^application\/json/);
-  const operation = contract.match(method, specPath(url, baseUrl));
-  let declared: string[];
-  if (operation?.operationId && response.status !== 405 && !HTTP_LAYER_STATUSES.has(response.status)) {
-    const result = contract.validator.validateResponse(response.body, operation, response.status);
-    expect(result.errors ?? [], `${what} must match the spec`).toEqual([]);
-    const documented = Object.keys(operation.responses ?? {});
-    expect(documented, `status ${response.status} must be documented for ${operation.operationId}`).toContain(
-      String(response.status),
+  request?: RequestFacts,
+) => ApiResponse<Body>;
+
+/**
+ * The check for one document (dereferenced): openapi/openapi.yaml's by default (`expectConformsToSpec` below); a test
+ * of a changed copy of the spec builds its own.
+ */
+export function contractAssertions(document: object): { expectConformsToSpec: ExpectConformsToSpec } {
+  const contract = new Contract(document as never, { precompiled: false });
+  const errorSchema = (document as { components: { schemas: Record<string, object> } }).components.schemas.Error;
+  const validateError = new Ajv({ strict: false }).compile(errorSchema as object);
+
+  /**
+   * What the spec declares for an error made outside any operation (an unknown path or method, a request refused by
+   * the HTTP layer): the headers of the error every operation may answer, its `500`.
+   */
+  const anyErrorHeaders = [
+    ...new Set(
+      contract.router
+        .getOperations()
+        .flatMap((operation) => declaredHeaders(operation.responses?.['500'] as ResponseObject | undefined)),
+    ),
+  ];
+
+  /**
+   * Asserts the response is what the spec documents for this method and path; returns it for further checks.
+   * `baseUrl`: where the API is served (a stage URL, a custom domain's base path); the origin of `url` by default.
+   * `request`: what was sent, so that the headers due for it (CORS for an `Origin`) are checked as sent.
+   */
+  function expectConformsToSpec<Body>(
+    method: string,
+    url: string,
+    response: ApiResponse<Body>,
+    baseUrl?: string,
+    request: RequestFacts = {},
+  ): ApiResponse<Body> {
+    const what = `${method} ${url} → ${response.status}`;
+    const operation = contract.match(method, specPath(url, baseUrl));
+    let declared: string[];
+    if (operation?.operationId && response.status !== 405 && !HTTP_LAYER_STATUSES.has(response.status)) {
+      const documented = Object.keys(operation.responses ?? {});
+      expect(documented, `status ${response.status} must be documented for ${operation.operationId}`).toContain(
+        String(response.status),
+      );
+      const documentedResponse = operation.responses?.[String(response.status)] as ResponseObject | undefined;
+      if (documentedResponse?.content === undefined) {
+        expectNoContent(what, operation.operationId, response);
+      } else {
+        expectJson(what, response);
+        expect(response.body, `${what}: ${operation.operationId} documents content for it`).not.toBeUndefined();
+        const result = contract.validator.validateResponse(response.body, operation, response.status);
+        expect(result.errors ?? [], `${what} must match the spec`).toEqual([]);
+      }
+      declared = declaredHeaders(documentedResponse);
+    } else {
+      expect(response.status, `${what}: outside any operation only errors are expected`).toBeGreaterThanOrEqual(400);
+      expectJson(what, response);
+      expect(validateError(response.body) ? [] : validateError.errors).toEqual([]);
+      declared = anyErrorHeaders;
+    }
+    const sent = [...response.headers.keys()].filter(
+      (name) => !NOT_DECLARED.test(name) && !(name === 'allow' && response.status === 405),
     );
-    declared = declaredHeaders(operation.responses?.[String(response.status)] as ResponseObject | undefined);
-  } else {
-    expect(response.status, 'outside any operation only errors are expected').toBeGreaterThanOrEqual(400);
-    expect(validateError(response.body) ? [] : validateError.errors).toEqual([]);
-    declared = ANY_ERROR_HEADERS;
+    expect(declared, `every header of ${what} must be declared`).toEqual(expect.arrayContaining(sent));
+    // every header sent, those no spec must declare included: one the spec declares all the same (a 503's
+    // Access-Control-Expose-Headers) must be there
+    expect([...response.headers.keys()], `every declared header that applies to ${what} must be sent`).toEqual(
+      expect.arrayContaining(declared.filter((name) => applies(name, response.status, request))),
+    );
+    return response;
   }
-  const sent = [...response.headers.keys()].filter(
-    (name) => !NOT_DECLARED.test(name) && !(name === 'allow' && response.status === 405),
-  );
-  expect(declared, `every header of ${what} must be declared`).toEqual(expect.arrayContaining(sent));
-  // every header sent, those no spec must declare included: one the spec declares all the same (a 503's
-  // Access-Control-Expose-Headers) must be there
-  expect([...response.headers.keys()], `every declared header that applies to ${what} must be sent`).toEqual(
-    expect.arrayContaining(declared.filter((name) => applies(name, response.status, request))),
-  );
-  return response;
+
+  return { expectConformsToSpec };
 }
+
+/** Asserts the answer is JSON, as every answer with content is. */
+function expectJson(what: string, response: ApiResponse<unknown>): void {
+  expect(response.headers.get('content-type') ?? '', `${what} has content: it must be JSON`).toMatch(
+    /^application\/json/,
+  );
+}
+
+/** Asserts the answer has no content, as the spec documents it for this status: no body, no Content-Type. */
+function expectNoContent(what: string, operationId: string, response: ApiResponse<unknown>): void {
+  const why = `${what}: ${operationId} documents no content for ${response.status}`;
+  expect(response.body, `${why}, yet the answer has a body`).toBeUndefined();
+  expect(response.headers.get('content-type'), `${why}, yet the answer has a Content-Type`).toBeNull();
+}
+
+/** The check against openapi/openapi.yaml. */
+export const { expectConformsToSpec } = contractAssertions(openapiDocument);
 
 /** Whether a declared header is due in the answer to this request. */
 function applies(name: string, status: number, request: RequestFacts): boolean {

@@ -14,11 +14,11 @@ export interface NamedExample {
   readonly value: unknown;
 }
 
-interface MediaType {
+export interface MediaType {
   example?: unknown;
   examples?: Record<string, { summary?: string; value: unknown }>;
 }
-interface Operation {
+export interface Operation {
   operationId: string;
   method: string;
   path: string;
@@ -27,9 +27,9 @@ interface Operation {
   responses: Record<string, { content?: Record<string, MediaType> }>;
 }
 
-/** Every operation in the spec, with its method and path. */
-export function specOperations(): Operation[] {
-  const paths = (openapiDocument as unknown as { paths: Record<string, Record<string, Operation>> }).paths;
+/** Every operation in the spec (or in `document`, a dereferenced copy of it), with its method and path. */
+export function specOperations(document: object = openapiDocument): Operation[] {
+  const paths = (document as { paths: Record<string, Record<string, Operation>> }).paths;
   return Object.entries(paths).flatMap(([path, item]) =>
     Object.entries(item)
       .filter(([method]) => (HTTP_METHODS as readonly string[]).includes(method))
@@ -62,7 +62,7 @@ export function parameterExamples(operationId: OperationId, name: string): Named
   return namedExamples(parameter);
 }
 
-function namedExamples(media: MediaType): NamedExample[] {
+export function namedExamples(media: MediaType): NamedExample[] {
   if (media.examples) {
     return Object.entries(media.examples).map(([name, example]) => ({
       name,

@@ -30,8 +30,9 @@ const DEPENDENCY = 'openapi-fetch';
 const MSW = 'msw';
 /**
  * What the client bundle may take in: the client, its retries, the key header's one home (its constant only;
- * esbuild drops the rest), and the API's own id check (the Lambda's precompiled body validator, the API's wording of
- * its errors and the one ajv runtime helper the validator calls), nothing else of this repository.
+ * esbuild drops the rest), the API's own id check (the Lambda's precompiled body validator, the API's wording of
+ * its errors and the one ajv runtime helper the validator calls) and the optional answer check (the responses'
+ * precompiled validators), nothing else of this repository.
  */
 const CLIENT_SOURCES = [
   'src/client/client.ts',
@@ -41,6 +42,8 @@ const CLIENT_SOURCES = [
   'src/api/validation-errors.ts',
   'src/generated/request-body-validators.ts',
   'node_modules/ajv/dist/runtime/ucs2length.js',
+  'src/client/answer-check.ts',
+  'src/generated/response-validators.ts',
 ];
 /**
  * The declarations shipped, by where the compiler writes them (the folders of src/) and where the package has them
@@ -50,6 +53,7 @@ const DECLARATIONS = new Map([
   ['client/client.d.ts', 'client.d.ts'],
   ['client/retry.d.ts', 'retry.d.ts'],
   ['client/validators.d.ts', 'validators.d.ts'],
+  ['client/answer-check.d.ts', 'answer-check.d.ts'],
   ['generated/response-examples.d.ts', 'generated/response-examples.d.ts'],
   ['client/client-msw.d.ts', 'client-msw.d.ts'],
   ['generated/openapi-types.d.ts', 'generated/openapi-types.d.ts'],
@@ -161,7 +165,7 @@ export interface BundleSize {
 
 /**
  * What a frontend's browser bundle (esbuild, minified) takes from the package in `packageDir` for each use: the client
- * alone, the client with the id check, and the MSW handlers (msw itself left out: the app has it either way).
+ * alone, with the id check, with the answer check, and the MSW handlers (msw itself left out: the app has it either way).
  */
 export async function measureBrowserBundles(packageDir: string): Promise<Record<BrowserUse, BundleSize>> {
   const sizes = {} as Record<BrowserUse, BundleSize>;
@@ -188,6 +192,7 @@ export async function measureBrowserBundles(packageDir: string): Promise<Record<
 const BROWSER_USES = {
   client: "export { createCustomersClient } from './client.js';",
   'client + checkCustomerId': "export { createCustomersClient, checkCustomerId } from './client.js';",
+  'client + answerCheck': "export { createCustomersClient, answerCheck } from './client.js';",
   handlers: "export { createCustomersMock } from './client-msw.js';",
 } as const;
 export type BrowserUse = keyof typeof BROWSER_USES;
@@ -250,6 +255,7 @@ async function packageJson(repository: string | undefined): Promise<Record<strin
       'client.d.ts',
       'retry.d.ts',
       'validators.d.ts',
+      'answer-check.d.ts',
       'client-msw.js',
       'client-msw.d.ts',
       'generated/',

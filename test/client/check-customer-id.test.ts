@@ -8,14 +8,15 @@ import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../src/api/api-handler.js';
 import { Contract } from '../../src/api/contract.js';
 import { createLogger } from '../../src/api/logger.js';
+import { MemoryCustomerStore } from '../../src/api/memory-customer-store.js';
 import { checkCustomerId } from '../../src/client/validators.js';
 import { readHandlerConfig } from '../../src/shared/config.js';
-import { MemoryStore } from '../helpers/memory-store.js';
+
 import { putEvent } from '../helpers/proxy-events.js';
 
 const handler = createApiHandler({
   contract: new Contract(),
-  store: new MemoryStore(),
+  store: new MemoryCustomerStore(),
   config: readHandlerConfig({}),
   logger: createLogger('silent'),
 });

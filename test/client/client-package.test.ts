@@ -125,6 +125,7 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
   it('ships JavaScript and declarations that import only each other, openapi-fetch and msw', async () => {
     const files = (await readdir(installed, { recursive: true })).filter((file) => /\.(js|ts)$/.test(file)).sort();
     expect(files).toEqual([
+      'answer-check.d.ts',
       'client-msw.d.ts',
       'client-msw.js',
       'client.d.ts',
@@ -139,7 +140,7 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
       const specifiers = [...text.matchAll(/(?:from|import)\s*['"]([^'"]+)['"]/g)].map((match) => match[1]);
       const allowed = file.startsWith('client-msw')
         ? ['msw', './generated/response-examples.js']
-        : ['openapi-fetch', './generated/openapi-types.js', './retry.js', './validators.js'];
+        : ['openapi-fetch', './generated/openapi-types.js', './retry.js', './validators.js', './answer-check.js'];
       for (const specifier of specifiers) expect(allowed, `${file} imports ${specifier}`).toContain(specifier);
     }
   });
@@ -167,12 +168,12 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
 
   it('compiles every snippet of its README with tsc in one run, and the first call runs against the stateful mock', async () => {
     const id = `pkg-${crypto.randomUUID()}`;
-    expect(snippets.length).toBe(5);
+    expect(snippets.length).toBe(6);
     await writeFile(
       join(project, 'first-call.ts'),
       readmeCall.replace(README_URL, mock.url).replaceAll('cust-4f9a2c', id),
     );
-    // the others: handling each error, retries, a form's check, the MSW test
+    // the others: handling each error, retries, the answer check, a form's check, the MSW test
     const others = snippets.slice(1).map((_, index) => `snippet-${index + 2}.ts`);
     for (const [index, name] of others.entries()) await writeFile(join(project, name), snippets[index + 1] ?? '');
     // in the same compile: an override of the MSW mock is typed from the spec (tsc fails on an unused expect-error)
@@ -220,7 +221,7 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
     expect(compiled.output).toMatch(/wrong-path\.ts\(3,\d+\): error TS\d+: .*"\/customerz"/);
   });
   it("runs its README's MSW test with vitest: a PUT then a GET, a 400, the id check, a named example, TanStack Query", async () => {
-    const test = snippets[4] ?? '';
+    const test = snippets[5] ?? '';
     expect(test).toContain("from '@customers-api/client/msw'");
     await writeFile(join(project, 'customers.test.ts'), test);
     const vitest = join(project, 'node_modules', 'vitest', 'vitest.mjs');
@@ -253,6 +254,7 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
     for (const [use, row] of [
       ['client', '`createCustomersClient`'],
       ['client + checkCustomerId', '`createCustomersClient` and `checkCustomerId`'],
+      ['client + answerCheck', '`createCustomersClient` and `answerCheck`'],
       ['handlers', '`createCustomersMock` (the MSW handlers, for tests and Storybook)'],
     ] as const) {
       const said = stated(row);

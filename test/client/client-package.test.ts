@@ -265,7 +265,7 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
     expect(sizes.handlers.bytes).toBeLessThanOrEqual(130_576 * 1.1);
   });
   it.skipIf(!browserPath && !IS_CI)(
-    'runs its MSW handlers in headless Chromium, as shipped: a PUT then a GET, the API’s 400, an unknown key’s 403',
+    'runs its MSW handlers in headless Chromium, as shipped: a PUT then a GET, the API’s 400, an unknown key’s 403, a relative baseUrl',
     async () => {
       if (!browserPath)
         throw new Error('CI=true but no Chromium was found: install it with apt-get install -y chromium');
@@ -277,8 +277,9 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
           "import { getResponse } from 'msw';",
           `import { createCustomersMock } from '${CLIENT_PACKAGE_NAME}/msw';`,
           "const mock = createCustomersMock({ baseUrl: 'https://api.example.test', apiKeys: ['k'] });",
+          "const onPage = createCustomersMock({ baseUrl: '/api' });",
           'const ask = async (url, init) => {',
-          '  const response = await getResponse([...mock.handlers], new Request(url, init));',
+          '  const response = await getResponse([...mock.handlers, ...onPage.handlers], new Request(url, init));',
           '  return [response.status, await response.json()];',
           '};',
           "const headers = { 'x-api-key': 'k', 'content-type': 'application/json' };",
@@ -287,6 +288,7 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
           "  await ask('https://api.example.test/customers?id=in-a-browser', { headers }),",
           "  await ask('https://api.example.test/customers?id=a%20b', { headers }),",
           "  await ask('https://api.example.test/customers?id=x', { headers: { 'x-api-key': 'not-k' } }),",
+          "  await ask(location.origin + '/api/customers?id=in-a-browser', { headers }),",
           ']);',
           '',
         ].join('\n'),
@@ -321,6 +323,8 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
           [200, { id: 'in-a-browser', customerInDB: true }],
           [400, expect.objectContaining({ errors: [expect.objectContaining({ location: 'query.id' })] })],
           [403, { message: 'Forbidden' }],
+          // a relative base, on the page's own origin: a mock of its own, which has not seen the PUT
+          [200, { id: 'in-a-browser', customerInDB: false }],
         ]);
       } finally {
         await browser.close();

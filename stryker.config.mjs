@@ -6,8 +6,25 @@
 /** The request path, by folder: every module in them is mutated, a new one without an edit here. */
 export const REQUEST_PATH_FOLDERS = ['src/api', 'src/local/gateway'];
 
-/** Modules of those folders not mutated yet, each for its reason in test/README.md ("Mutation testing"). */
-export const NOT_MUTATED_YET = ['src/local/gateway/gateway-responses.ts', 'src/local/gateway/imported-definition.ts'];
+/**
+ * Modules of those folders not mutated yet: the wiring, logging and SDK set-up, and the helpers the mutated modules
+ * call, whose score has not been measured; and two of the gateway layer, measured low (test/README.md, "Mutation
+ * testing"). Taking one off this list is how it joins.
+ */
+export const NOT_MUTATED_YET = [
+  'src/api/api-handler.ts',
+  'src/api/duplicate-keys.ts',
+  'src/api/dynamodb-client.ts',
+  'src/api/errors.ts',
+  'src/api/lambda.ts',
+  'src/api/log-fields.ts',
+  'src/api/logger.ts',
+  'src/api/openapi-request.ts',
+  'src/api/precompiled-validators.ts',
+  'src/api/utf8.ts',
+  'src/local/gateway/gateway-responses.ts',
+  'src/local/gateway/imported-definition.ts',
+];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

@@ -18,6 +18,15 @@ export default defineConfig({
           env: { CONTRACT_TARGET: 'mock', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
         },
       },
+      // And against the client package's MSW handlers, in process (MSW's setupServer): they answer as the API does.
+      {
+        extends: true,
+        test: {
+          name: 'contract:msw',
+          include: ['test/contract/**/*.test.ts'],
+          env: { CONTRACT_TARGET: 'msw', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        },
+      },
     ],
   },
 });

@@ -10,7 +10,10 @@ import type { CustomersApi } from './customers-api.js';
 import { type ComplianceProfile, type CustomersApiSettings, DEFAULT_SETTINGS } from './settings.js';
 
 export interface AcknowledgedFinding {
-  /** `<plugin>::<rule>`, as the validation report names it. */
+  /**
+   * `<plugin>::<rule>`, as the validation report names it. ARNs in it are built from `Aws.REGION` and
+   * `Aws.ACCOUNT_ID`, so it reads the same in every account and region (`<AWS::Region>`, `<AWS::AccountId>`).
+   */
   readonly id: string;
   readonly reason: string;
   /** The profiles in which the finding appears and is accepted. */
@@ -194,7 +197,7 @@ export const ACKNOWLEDGED_FINDINGS: readonly AcknowledgedFinding[] = [
       'With auth=iam the post-traffic check signs its one lookup (GET /customers, never a write) with its own role. The ' +
       "API and its stage refer to the live alias, whose update waits for the check: naming the API's id here would be " +
       'a dependency cycle, so the grant names the method and path in any API of this account and region.',
-    profiles: BOTH,
+    profiles: STANDARD,
     on: (api) => api.release.postTrafficCheck.role,
     when: (settings) => settings.auth === 'iam',
   },
@@ -216,18 +219,34 @@ export const ACKNOWLEDGED_FINDINGS: readonly AcknowledgedFinding[] = [
   {
     id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
     reason:
-      'The post-traffic check, traced in the strict profile: X-Ray (xray:PutTraceSegments, xray:PutTelemetryRecords) ' +
-      'supports no resource-level permissions; every action is named, none is a wildcard.',
+      'The post-traffic check in the VPC, traced: X-Ray (xray:PutTraceSegments, xray:PutTelemetryRecords) and the ' +
+      'network-interface actions of AWSLambdaVPCAccessExecutionRole support no resource-level permissions; every ' +
+      'action is named, none is a wildcard.',
+    profiles: STRICT,
+    on: (api) => api.release.postTrafficCheck.role,
+  },
+  {
+    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/restapis/*/resources]',
+    reason:
+      "In strict the post-traffic check finds the lookup's resource id (GetResources, a read) before it test-invokes " +
+      'it. The API refers to the live alias, whose update waits for the check: naming the API id here would be a ' +
+      'dependency cycle, so the grant names the resources of any API of this account and region.',
+    profiles: STRICT,
+    on: (api) => api.release.postTrafficCheck.role,
+  },
+  {
+    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/restapis/*/resources/*/methods/GET]',
+    reason:
+      'In strict the post-traffic check has API Gateway test-invoke its lookup (TestInvokeMethod is a POST on the ' +
+      "method, and changes nothing): GET methods only, of any API of this account and region, as the API's id " +
+      'cannot be named without a dependency cycle (the API waits for the alias, which waits for the check).',
     profiles: STRICT,
     on: (api) => api.release.postTrafficCheck.role,
   },
   {
     id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
-    reason:
-      "CT.LAMBDA.PR.3: the post-traffic check calls the stage's public URL, as clients do; the strict profile's VPC has " +
-      'no route out, and an execute-api interface endpoint with private DNS would cut the VPC off from regional APIs. ' +
-      'It accepts no inbound connection and makes one read-only lookup per deployment. Not fixed by any profile.',
-    profiles: BOTH,
+    reason: `CT.LAMBDA.PR.3: the post-traffic check calls the stage's public URL, as clients do; it accepts no inbound connection and makes one read-only lookup per deployment. ${STRICT_FIXES}`,
+    profiles: STANDARD,
     on: (api) => api.release.postTrafficCheck,
   },
 ];
@@ -236,10 +255,28 @@ export const ACKNOWLEDGED_FINDINGS: readonly AcknowledgedFinding[] = [
 export function acknowledgementsFor(
   settings: Pick<CustomersApiSettings, 'compliance'> & Partial<CustomersApiSettings>,
 ): readonly AcknowledgedFinding[] {
-  return ACKNOWLEDGED_FINDINGS.filter(
-    (finding) =>
-      finding.profiles.includes(settings.compliance) && (finding.when?.({ ...DEFAULT_SETTINGS, ...settings }) ?? true),
+  const all = { ...DEFAULT_SETTINGS, ...settings };
+  return [...ACKNOWLEDGED_FINDINGS, ...adoptedLogGroupFindings(all)].filter(
+    (finding) => finding.profiles.includes(settings.compliance) && (finding.when?.(all) ?? true),
   );
+}
+
+/**
+ * With `existingFunctionLogGroup`, the function's role may write the adopted group's log streams: its ARN, which
+ * names the function, ends in `:*` (a created group's ARN is a reference cdk-nag cannot read).
+ */
+function adoptedLogGroupFindings(settings: CustomersApiSettings): AcknowledgedFinding[] {
+  return [
+    {
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/lambda/${settings.functionName}:*]`,
+      reason:
+        'The function writes to the log group it adopted (existingFunctionLogGroup), /aws/lambda/<functionName>: the ' +
+        "ARN's trailing :* covers that group's log streams and nothing else, as a created group's ARN does.",
+      profiles: BOTH,
+      on: (api) => api.function.role,
+      when: (all) => all.existingFunctionLogGroup,
+    },
+  ];
 }
 
 export function acknowledgeReviewedFindings(api: CustomersApi): void {

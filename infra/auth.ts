@@ -142,6 +142,11 @@ const READ_METHODS = new Set(['get', 'head']);
 export interface AuthResources {
   readonly usagePlan?: apigateway.UsagePlan;
   readonly firstApiKey?: apigateway.ApiKey;
+  /**
+   * The release pipeline's own key (the post-traffic check and the deploy workflow's contract suite), apart from the
+   * clients' keys: disabling or deleting a client's key, or `createApiKey=false`, leaves releases working.
+   */
+  readonly releaseApiKey?: apigateway.ApiKey;
   readonly readPolicy?: iam.ManagedPolicy;
   readonly writePolicy?: iam.ManagedPolicy;
 }
@@ -162,13 +167,22 @@ export function addAuthResources(
       quota: { limit: settings.apiKeyQuotaPerMonth, period: apigateway.Period.MONTH },
       apiStages: [{ api, stage }],
     });
-    if (!settings.createApiKey) return { usagePlan };
+    const releaseApiKey = (): apigateway.ApiKey => {
+      const key = new apigateway.ApiKey(scope, 'ReleaseApiKey', {
+        description:
+          "customers-api: the release pipeline's key (post-traffic check, the deploy workflow's contract suite); not a client's",
+        enabled: true,
+      });
+      usagePlan.addApiKey(key);
+      return key;
+    };
+    if (!settings.createApiKey) return { usagePlan, releaseApiKey: releaseApiKey() };
     const firstApiKey = new apigateway.ApiKey(scope, 'FirstApiKey', {
       description: 'customers-api: the first client key (API Gateway generates its value)',
       enabled: true,
     });
     usagePlan.addApiKey(firstApiKey);
-    return { usagePlan, firstApiKey };
+    return { usagePlan, firstApiKey, releaseApiKey: releaseApiKey() };
   }
   if (settings.auth === 'iam') {
     // Every secured operation of the spec, reads (GET, HEAD) apart from writes.

@@ -47,6 +47,13 @@ export class CustomersApiStack extends Stack {
         'Read the key: aws apigateway get-api-key --include-value --query value --output text --api-key <this>',
       );
     }
+    if (auth.releaseApiKey) {
+      output(
+        'ReleaseApiKeyId',
+        auth.releaseApiKey.keyId,
+        "The release pipeline's own key (post-traffic check, the deploy workflow's suite); give clients their own",
+      );
+    }
     if (auth.readPolicy) output('ReadPolicyArn', auth.readPolicy.managedPolicyArn, 'Attach to callers that read');
     if (auth.writePolicy) output('WritePolicyArn', auth.writePolicy.managedPolicyArn, 'Attach to callers that write');
     if (webAcl) output('WebAclArn', webAcl.attrArn, 'The AWS WAF web ACL on the stage (-c waf=true)');

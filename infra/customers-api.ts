@@ -22,7 +22,7 @@ import { type AuthResources, addAuthResources } from './auth.js';
 import { writeOwnLogs } from './function-logs.js';
 import { importedDefinition } from './imported-definition.js';
 import { Monitoring } from './monitoring.js';
-import { Release } from './release.js';
+import { POST_TRAFFIC_LOOKUP_PATH, Release } from './release.js';
 import { addRestApi } from './rest-api.js';
 import { type CustomersApiSettings, withDefaults } from './settings.js';
 import { StrictCompliance } from './strict-compliance.js';
@@ -111,7 +111,15 @@ export class CustomersApi extends Construct {
         resources: [this.table.tableArn],
       }),
     );
-    role.addToPolicy(writeOwnLogs(logGroup));
+    role.addToPolicy(
+      writeOwnLogs(
+        settings.existingFunctionLogGroup
+          ? // Of Aws.REGION and Aws.ACCOUNT_ID, where the imported group's ARN renders the stack's own: the grant (and
+            // its acknowledged finding) reads the same in every account and region.
+            `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:${functionLogGroupName}:*`
+          : logGroup.logGroupArn,
+      ),
+    );
     if (strict) role.addToPolicy(strict.vpcAccessStatement());
     if (strict && !settings.existingTable) {
       role.addToPolicy(
@@ -178,14 +186,39 @@ export class CustomersApi extends Construct {
     this.stage = stage;
 
     this.auth = addAuthResources(this, this.api, this.stage, settings, spec);
-    if (settings.auth === 'iam' && settings.contractSuiteRoleArn) {
-      // The contract suite signs with this role right after the deploy: the stack attaches the policies itself, so
+    if (settings.contractSuiteRoleArn) {
+      // The contract suite runs with this role right after the deploy: the stack attaches what it needs itself, so
       // the permission exists before the suite's first request, on the stack's first deploy too.
       const suiteRole = iam.Role.fromRoleArn(this, 'ContractSuiteRole', settings.contractSuiteRoleArn, {
         mutable: false,
       });
+      // auth=iam: the suite signs its requests.
       this.auth.readPolicy?.attachToRole(suiteRole);
-      if (settings.contractSuiteWrites) this.auth.writePolicy?.attachToRole(suiteRole);
+      if (settings.contractSuiteWrites) {
+        this.auth.writePolicy?.attachToRole(suiteRole);
+        // The full suite's ids are purged afterwards (npm run purge:contract-ids); in strict the table is encrypted
+        // with strict's key, which a reader of the table must be allowed to use.
+        new iam.ManagedPolicy(this, 'ContractIdsPurgePolicy', {
+          description: "customers-api: delete the contract suite's ids from the table (npm run purge:contract-ids)",
+          roles: [suiteRole],
+          statements: [
+            new iam.PolicyStatement({
+              sid: 'FindAndDeleteContractIds',
+              actions: ['dynamodb:Scan', 'dynamodb:BatchWriteItem'],
+              resources: [this.table.tableArn],
+            }),
+            ...(strict && !settings.existingTable
+              ? [
+                  new iam.PolicyStatement({
+                    sid: 'UseTheTablesKey',
+                    actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+                    resources: [strict.key.keyArn],
+                  }),
+                ]
+              : []),
+          ],
+        });
+      }
     }
     this.webAcl = settings.waf ? addWaf(this, this.stage, settings) : undefined;
 
@@ -212,8 +245,8 @@ export class CustomersApi extends Construct {
       ignoreAlarms: settings.ignoreReleaseAlarms,
       postTraffic: {
         authMode: settings.auth,
-        lookupPath: '/customers',
-        apiKey: this.auth.firstApiKey,
+        lookupPath: POST_TRAFFIC_LOOKUP_PATH,
+        apiKey: this.auth.releaseApiKey,
       },
     });
 

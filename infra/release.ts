@@ -7,7 +7,7 @@
  * release alarms (infra/monitoring.ts) are watched. A failed check or an alarm rolls the alias back, and the stack
  * update fails. infra/README.md, "Releases".
  */
-import { Arn, ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
@@ -16,10 +16,19 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ALIAS_ARN_ENV, API_KEY_ID_ENV, AUTH_MODE_ENV, TARGET_VERSION_ENV } from '../src/shared/config.js';
+import {
+  ALIAS_ARN_ENV,
+  API_KEY_ID_ENV,
+  AUTH_MODE_ENV,
+  PROBE_ROUTE_ENV,
+  TARGET_VERSION_ENV,
+} from '../src/shared/config.js';
 import { writeOwnLogs } from './function-logs.js';
 import type { AuthMode, DeploymentStrategy } from './settings.js';
 import type { StrictCompliance } from './strict-compliance.js';
+
+/** The path the post-traffic check looks an id up on (the spec's lookup). */
+export const POST_TRAFFIC_LOOKUP_PATH = '/customers';
 
 /** The CodeDeploy configuration of each `deployment` setting. */
 export const DEPLOYMENT_CONFIGS: Readonly<Record<DeploymentStrategy, codedeploy.ILambdaDeploymentConfig>> = {
@@ -61,7 +70,7 @@ export interface ReleaseProps {
     readonly authMode: AuthMode;
     /** The spec's lookup path, e.g. `/customers`. */
     readonly lookupPath: string;
-    /** With `auth=apiKey`: the key the check sends. */
+    /** With `auth=apiKey`: the key the check sends (the release key, never a client's). */
     readonly apiKey?: apigateway.IApiKey | undefined;
   };
 }
@@ -96,7 +105,7 @@ export class Release extends Construct {
         resources: [`${props.function.functionArn}:*`],
       }),
     );
-    role.addToPolicy(writeOwnLogs(logGroup));
+    role.addToPolicy(writeOwnLogs(logGroup.logGroupArn));
     if (strict) role.addToPolicy(strict.vpcAccessStatement());
 
     const network = strict ? this.endpointsFor(strict) : undefined;
@@ -124,7 +133,7 @@ export class Release extends Construct {
     });
     this.preTrafficCheck.node.addDependency(role);
 
-    this.postTrafficCheck = this.postTrafficCheckFor(props);
+    this.postTrafficCheck = this.postTrafficCheckFor(props, network);
 
     this.deploymentGroup = new codedeploy.LambdaDeploymentGroup(this, 'DeploymentGroup', {
       alias: props.alias,
@@ -152,8 +161,13 @@ export class Release extends Construct {
    * alias's resource policy (to find the stage that calls it), the first API key (`apiKey`), and invoke the lookup
    * (`iam`); it references neither the API nor the stage, which wait for the alias (and so for it).
    */
-  private postTrafficCheckFor(props: ReleaseProps): lambda.Function {
+  private postTrafficCheckFor(
+    props: ReleaseProps,
+    network: { subnets: ec2.SubnetSelection; securityGroup: ec2.SecurityGroup } | undefined,
+  ): lambda.Function {
     const { strict, postTraffic } = props;
+    // Strict: in the VPC, which reaches no stage URL; API Gateway test-invokes the lookup instead.
+    const testInvoke = strict !== undefined && network !== undefined;
     const stack = Stack.of(this);
     // Built from the function's ARN, not the alias's Ref: the alias waits for this check.
     const aliasArn = `${props.function.functionArn}:${props.alias.aliasName}`;
@@ -173,10 +187,28 @@ export class Release extends Construct {
         resources: [aliasArn],
       }),
     );
-    if (postTraffic.authMode === 'apiKey' && postTraffic.apiKey) {
+    if (testInvoke) {
+      const apigatewayArn = (path: string) => `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::${path}`;
+      // Any API of this account and region, as for execute-api below: the API refers to the alias, which waits for
+      // this check. Read the resources (to find the lookup's), and test-invoke a GET: nothing that changes the API.
       role.addToPolicy(
         new iam.PolicyStatement({
-          sid: 'ReadTheFirstApiKey',
+          sid: 'FindTheLookupsResource',
+          actions: ['apigateway:GET'],
+          resources: [apigatewayArn('/restapis/*/resources')],
+        }),
+      );
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'TestInvokeTheLookup',
+          actions: ['apigateway:POST'],
+          resources: [apigatewayArn('/restapis/*/resources/*/methods/GET')],
+        }),
+      );
+    } else if (postTraffic.authMode === 'apiKey' && postTraffic.apiKey) {
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadTheReleaseApiKey',
           actions: ['apigateway:GET'],
           resources: [
             // arn:<partition>:apigateway:<region>::/apikeys/<id>
@@ -194,28 +226,23 @@ export class Release extends Construct {
         }),
       );
     }
-    if (postTraffic.authMode === 'iam') {
+    if (!testInvoke && postTraffic.authMode === 'iam') {
       role.addToPolicy(
         new iam.PolicyStatement({
           sid: 'LookUpThroughTheStage',
           actions: ['execute-api:Invoke'],
           // Any API id and stage: the API and its stage refer to the alias, which waits for this check, so they
           // cannot be named here. The lookup only, never a write.
+          // Built from Aws.REGION and Aws.ACCOUNT_ID, not the stack's: the ARN (and its acknowledged finding) reads
+          // the same in every account and region.
           resources: [
-            Arn.format(
-              {
-                service: 'execute-api',
-                resource: '*',
-                resourceName: `*/GET${postTraffic.lookupPath}`,
-                arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-              },
-              stack,
-            ),
+            `arn:${Aws.PARTITION}:execute-api:${Aws.REGION}:${Aws.ACCOUNT_ID}:*/*/GET${postTraffic.lookupPath}`,
           ],
         }),
       );
     }
-    role.addToPolicy(writeOwnLogs(logGroup));
+    role.addToPolicy(writeOwnLogs(logGroup.logGroupArn));
+    if (strict) role.addToPolicy(strict.vpcAccessStatement());
     const check = new lambda.Function(this, 'PostTrafficCheck', {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -229,13 +256,25 @@ export class Release extends Construct {
       environment: {
         [ALIAS_ARN_ENV]: aliasArn,
         [AUTH_MODE_ENV]: postTraffic.authMode,
-        ...(postTraffic.apiKey ? { [API_KEY_ID_ENV]: postTraffic.apiKey.keyId } : {}),
+        [PROBE_ROUTE_ENV]: testInvoke ? 'testInvoke' : 'stage',
+        ...(postTraffic.apiKey && !testInvoke ? { [API_KEY_ID_ENV]: postTraffic.apiKey.keyId } : {}),
       },
-      description: 'customers-api: CodeDeploy AfterAllowTraffic hook, a GET /customers lookup through the stage',
-      // Never in the strict profile's VPC: it calls the stage's public URL, as clients do, and the VPC has no route
-      // out (an execute-api endpoint with private DNS would cut it off from regional APIs: it answers 403 for public
-      // APIs, https://aws.amazon.com/premiumsupport/knowledge-center/api-gateway-vpc-connections/).
-      ...(strict ? { tracing: lambda.Tracing.ACTIVE } : {}),
+      description: testInvoke
+        ? 'customers-api: CodeDeploy AfterAllowTraffic hook, a GET /customers lookup test-invoked through API Gateway'
+        : 'customers-api: CodeDeploy AfterAllowTraffic hook, a GET /customers lookup through the stage',
+      // Strict: in the VPC (CT.LAMBDA.PR.3), beside the pre-traffic check. The VPC has no route out, and an
+      // execute-api endpoint reaches private APIs only (with private DNS it would cut the VPC off from regional
+      // APIs, https://aws.amazon.com/premiumsupport/knowledge-center/api-gateway-vpc-connections/), so the check
+      // asks API Gateway's management API, through its interface endpoint, to test-invoke the lookup
+      // (src/release-check/post-traffic-check.ts; what that sees and misses: infra/README.md, "Releases").
+      ...(testInvoke && strict && network
+        ? {
+            vpc: strict.vpc,
+            vpcSubnets: network.subnets,
+            securityGroups: [network.securityGroup],
+            tracing: lambda.Tracing.ACTIVE,
+          }
+        : {}),
     });
     check.node.addDependency(role);
     return check;
@@ -250,22 +289,24 @@ export class Release extends Construct {
     const subnets = { subnets: [strict.vpc.isolatedSubnets[0] as ec2.ISubnet] };
     const securityGroup = new ec2.SecurityGroup(this, 'PreTrafficCheckSecurityGroup', {
       vpc: strict.vpc,
-      description: 'customers-api pre-traffic check: HTTPS to the Lambda and CodeDeploy endpoints only',
+      description: 'customers-api release checks: HTTPS to the Lambda, CodeDeploy and API Gateway endpoints only',
       allowAllOutbound: false,
     });
     const endpointsGroup = new ec2.SecurityGroup(this, 'EndpointsSecurityGroup', {
       vpc: strict.vpc,
-      description: 'customers-api Lambda and CodeDeploy endpoints: HTTPS from the pre-traffic check only',
+      description: 'customers-api Lambda, CodeDeploy and API Gateway endpoints: HTTPS from the release checks only',
       allowAllOutbound: false,
     });
     securityGroup.connections.allowTo(
       endpointsGroup,
       ec2.Port.tcp(443),
-      'HTTPS to the Lambda and CodeDeploy endpoints',
+      'HTTPS to the Lambda, CodeDeploy and API Gateway endpoints',
     );
     for (const [name, service] of [
       ['LambdaEndpoint', ec2.InterfaceVpcEndpointAwsService.LAMBDA],
       ['CodeDeployEndpoint', ec2.InterfaceVpcEndpointAwsService.CODEDEPLOY],
+      // The post-traffic check's GetResources and TestInvokeMethod (API Gateway's management API, not execute-api).
+      ['ApiGatewayEndpoint', ec2.InterfaceVpcEndpointAwsService.APIGATEWAY],
     ] as const) {
       strict.vpc.addInterfaceEndpoint(name, {
         service,

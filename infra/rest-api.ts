@@ -9,6 +9,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { TEST_INVOKE_STAGE } from '../src/shared/config.js';
+import { POST_TRAFFIC_LOOKUP_PATH } from './release.js';
 import type { CustomersApiSettings } from './settings.js';
 import { executeApiPath, type JsonObject, operationsOf } from './spec-document.js';
 import type { StrictCompliance } from './strict-compliance.js';
@@ -113,6 +115,15 @@ export function addRestApi(
     alias.addPermission(`InvokeFromApi${permissionId(path)}`, {
       principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
       sourceArn: api.arnForExecuteApi('*', executeApiPath(path), settings.stageName),
+    });
+  }
+  if (strict) {
+    // Strict's post-traffic check runs in the VPC, which reaches no stage URL: it has API Gateway test-invoke the
+    // lookup (TestInvokeMethod, through the VPC's API Gateway endpoint), which calls the integration as the
+    // pseudo-stage `test-invoke-stage`. That one method and path only (infra/release.ts).
+    alias.addPermission('InvokeFromTestInvokeLookup', {
+      principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+      sourceArn: api.arnForExecuteApi('GET', executeApiPath(POST_TRAFFIC_LOOKUP_PATH), TEST_INVOKE_STAGE),
     });
   }
 

@@ -38,6 +38,7 @@ export function settingsFromContext(node: Node): Partial<CustomersApiSettings> {
   set('apiGatewayCloudWatchRole', flag);
   set('reservedConcurrency', reservedConcurrency);
   set('alarmTopicArn', topicArn);
+  set('production', flag);
   set('compliance', oneOf(COMPLIANCE_PROFILES));
   set('auth', oneOf(AUTH_MODES));
   set('apiKeyRateLimit', whole);

@@ -50,6 +50,11 @@ export interface CustomersApiSettings {
   readonly reservedConcurrency: number | undefined;
   /** SNS topic the alarms notify, on alarm and back to OK (`alarmTopicArn`); none by default. */
   readonly alarmTopicArn: string | undefined;
+  /**
+   * This stack serves production (`production`; the deploy workflow sets it for its `production` environment): the
+   * synth fails without an `alarmTopicArn`, so that no production alarm fires unheard.
+   */
+  readonly production: boolean;
   /** `standard`, or `strict`: every applicable AWS Control Tower proactive control passes (`compliance`). */
   readonly compliance: ComplianceProfile;
   /** Who may call: `apiKey`, `iam` or `none` (`auth`; infra/auth.ts). */
@@ -112,6 +117,7 @@ export const DEFAULT_SETTINGS: CustomersApiSettings = {
   apiGatewayCloudWatchRole: true,
   reservedConcurrency: undefined,
   alarmTopicArn: undefined,
+  production: false,
   compliance: 'standard',
   auth: 'apiKey',
   apiKeyRateLimit: 10,
@@ -143,6 +149,7 @@ export const CONTEXT_KEYS = {
   apiGatewayCloudWatchRole: 'apiGatewayCloudWatchRole',
   reservedConcurrency: 'reservedConcurrency',
   alarmTopicArn: 'alarmTopicArn',
+  production: 'production',
   compliance: 'compliance',
   auth: 'auth',
   apiKeyRateLimit: 'apiKeyRateLimit',
@@ -174,6 +181,12 @@ export function withDefaults(props: Partial<CustomersApiSettings>): CustomersApi
   if (settings.apiKeyBurstLimit < settings.apiKeyRateLimit) {
     throw new SettingsError(
       `context apiKeyBurstLimit must be at least apiKeyRateLimit (${settings.apiKeyRateLimit}), got ${settings.apiKeyBurstLimit}`,
+    );
+  }
+  if (settings.production && !settings.alarmTopicArn) {
+    throw new SettingsError(
+      'context production=true needs alarmTopicArn=<SNS topic ARN>: production alarms must reach someone ' +
+        "(add -c alarmTopicArn=arn:aws:sns:… to the production environment's CDK_DEPLOY_ARGS)",
     );
   }
   return settings;

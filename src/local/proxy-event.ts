@@ -11,6 +11,7 @@ import { decodeUtf8 } from '../api/utf8.js';
 import { runtimeDocument } from '../generated/runtime-document.js';
 import { apiKeyHeaders } from '../shared/api-key-scheme.js';
 import { anonymousIdentity } from '../shared/proxy-identity.js';
+import { isAscii, queryEntries } from './query-string.js';
 
 export interface ProxyEventOptions {
   /** Stage name in the request context; `local` by default. */
@@ -117,48 +118,9 @@ function decodedHeaders(flat: readonly string[]): [string, string][] {
   return result;
 }
 
-/**
- * The query string's name/value pairs, percent-decoded as URLSearchParams does (`+` is a space, a malformed escape
- * stays as it is) except that bytes which are not UTF-8 are refused instead of replaced.
- */
-function queryEntries(search: string): [string, string][] {
-  const entries: [string, string][] = [];
-  if (search.length <= 1) return entries;
-  for (const part of search.slice(1).split('&')) {
-    if (part === '') continue;
-    const equals = part.indexOf('=');
-    const rawName = equals === -1 ? part : part.slice(0, equals);
-    const name = decodeQueryComponent(rawName, 'query');
-    const value = decodeQueryComponent(equals === -1 ? '' : part.slice(equals + 1), `query.${name}`);
-    entries.push([name, value]);
-  }
-  return entries;
-}
-
-function decodeQueryComponent(raw: string, location: string): string {
-  const text = raw.includes('+') ? raw.replaceAll('+', ' ') : raw;
-  if (!text.includes('%') && isAscii(text)) return text;
-  const bytes = Buffer.from(text, 'latin1');
-  let length = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const hex = bytes.toString('latin1', i + 1, i + 3);
-    if (bytes[i] === 0x25 && /^[0-9a-fA-F]{2}$/.test(hex)) {
-      bytes[length++] = Number.parseInt(hex, 16);
-      i += 2;
-    } else {
-      bytes[length++] = bytes[i] as number;
-    }
-  }
-  return decodeUtf8(bytes.subarray(0, length), location);
-}
-
 /** A Latin-1 string (as Node reads bytes) decoded as the UTF-8 text it carries. */
 function strictText(latin1: string, location: string): string {
   return decodeUtf8(Buffer.from(latin1, 'latin1'), location);
-}
-
-function isAscii(text: string): boolean {
-  return !/[\u0080-\uffff]/.test(text);
 }
 
 /**

@@ -8,10 +8,11 @@
  * (`-c auth=apiKey`, read with API Gateway's GetApiKey), signed with its own role (`iam`), or not at all (`none`).
  */
 import { GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { API_KEY_HEADER } from '../shared/api-key-scheme.js';
-import { readPostTrafficCheckConfig } from '../shared/config.js';
+import { readPostTrafficCheckConfig, TEST_INVOKE_STAGE } from '../shared/config.js';
 import { sigV4Headers } from '../shared/sigv4.js';
 import { type HookStatus, type LifecycleHookEvent, logLine, reportIn } from './release-hook-calls.js';
 import { judgePreflight, judgeProbeAnswer, type ProbeVerdict } from './release-probe.js';
@@ -21,9 +22,10 @@ export const POST_TRAFFIC_PROBE_ID = 'post-traffic-check-probe';
 
 /** An HTTP request the check sends, before it is authenticated. */
 export interface ProbeRequest {
-  readonly method: 'GET' | 'OPTIONS';
+  readonly method: 'GET' | 'OPTIONS' | 'POST';
   readonly url: string;
   readonly headers: Record<string, string>;
+  readonly body?: string;
 }
 
 /** What came back over HTTP. */
@@ -53,10 +55,66 @@ export interface PostTrafficCheckCalls {
  * `arn:…:execute-api:<region>:<account>:<api-id>/<stage>/…` source ARN.
  */
 export function stageUrlFromPolicy(policy: string, urlSuffix = 'amazonaws.com'): string {
-  const match = /arn:aws[a-z-]*:execute-api:([a-z0-9-]+):\d{12}:([a-z0-9]+)\/([^/"]+)\//.exec(policy);
+  // The stage's own source ARN, not the one strict grants API Gateway's test invocations (TEST_INVOKE_STAGE).
+  const match = [...policy.matchAll(/arn:aws[a-z-]*:execute-api:([a-z0-9-]+):\d{12}:([a-z0-9]+)\/([^/"]+)\//g)].find(
+    ([, , , stage]) => stage !== TEST_INVOKE_STAGE,
+  );
   if (!match) throw new Error('no API Gateway stage may invoke the alias (no execute-api source ARN in its policy)');
   const [, region, apiId, stage] = match as unknown as [string, string, string, string];
   return `https://${apiId}.execute-api.${region}.${urlSuffix}/${stage}/`;
+}
+
+/**
+ * Sends a request meant for a stage URL (`https://<api-id>.execute-api.<region>.…/<stage>/<path>?<query>`) as API
+ * Gateway's TestInvokeMethod instead, through its management API at `endpoint` (signed with the function's role):
+ * the strict profile's VPC reaches that API's interface endpoint but no stage URL. API Gateway runs the API's
+ * method for `<path>` (its validator, its integration with the live alias, the function) and returns what the
+ * caller would have got; the stage's own deployment and what happens before the method (the key or signature,
+ * the usage plan, the WAF) are not part of a test invocation (infra/README.md, "Releases").
+ */
+export function testInvokeSender(
+  region: string,
+  endpoint: string,
+  send: (request: ProbeRequest) => Promise<HttpAnswer> = sendOverHttp,
+): (request: ProbeRequest) => Promise<HttpAnswer> {
+  const call = async (method: 'GET' | 'POST', path: string, body?: object): Promise<Record<string, unknown>> => {
+    const request: ProbeRequest = {
+      method,
+      url: `${endpoint}${path}`,
+      headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    };
+    const answer = await send({
+      ...request,
+      headers: { ...request.headers, ...(await signedHeaders(request, 'apigateway', region)) },
+    });
+    if (answer.status !== 200)
+      throw new Error(`${method} ${path} answered ${answer.status}: ${answer.body.slice(0, 200)}`);
+    return JSON.parse(answer.body) as Record<string, unknown>;
+  };
+  return async (request) => {
+    const target = new URL(request.url);
+    const apiId = target.hostname.split('.')[0] ?? '';
+    // Below the stage: /<stage>/customers -> /customers
+    const path = target.pathname.replace(/^\/[^/]+/, '') || '/';
+    const resources = (await call('GET', `/restapis/${encodeURIComponent(apiId)}/resources?limit=500`)).item;
+    const resource = (Array.isArray(resources) ? resources : []).find(
+      (item: { path?: unknown }) => item.path === path,
+    ) as { id?: string } | undefined;
+    if (!resource?.id) throw new Error(`API ${apiId} has no resource ${path}`);
+    const answer = await call(
+      'POST',
+      `/restapis/${encodeURIComponent(apiId)}/resources/${encodeURIComponent(resource.id)}/methods/${request.method}`,
+      { pathWithQueryString: `${path}${target.search}`, headers: request.headers },
+    );
+    const headers = Object.fromEntries(
+      Object.entries((answer.headers ?? {}) as Record<string, string>).map(([name, value]) => [
+        name.toLowerCase(),
+        value,
+      ]),
+    );
+    return { status: Number(answer.status), headers, body: String(answer.body ?? '') };
+  };
 }
 
 /** The lookup the check sends: `GET <stage>/customers?id=post-traffic-check-probe`. */
@@ -122,34 +180,35 @@ export async function sendOverHttp(request: ProbeRequest): Promise<HttpAnswer> {
   const response = await fetch(request.url, {
     method: request.method,
     headers: request.headers,
+    ...(request.body === undefined ? {} : { body: request.body }),
     signal: AbortSignal.timeout(29_000),
   });
   return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
 }
 
-/** The function's own credentials (Lambda puts its role's in the environment). */
-function roleCredentials(env: NodeJS.ProcessEnv) {
-  return {
-    accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
-    secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
-    ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-  };
-}
-
-/** SigV4 headers for `request` to `service` in `region`, signed with the function's role. */
+/**
+ * SigV4 headers for `request` to `service` in `region`, signed with the function's role: its credentials come from
+ * the AWS SDK's default chain, as the SDK's own clients get them (in Lambda, the role's, from the environment).
+ */
 export async function signedHeaders(
   request: ProbeRequest,
   service: string,
   region: string,
-  env: NodeJS.ProcessEnv = process.env,
 ): Promise<Record<string, string>> {
   const signer = new SignatureV4({
     service,
     region,
-    credentials: roleCredentials(env),
+    credentials: defaultProvider(),
     sha256: Hash.bind(null, 'sha256'),
   });
   return sigV4Headers(signer, request);
+}
+
+/** An API key as GetApiKey gives it. */
+export interface ApiKeyValue {
+  readonly value: string;
+  /** A disabled key is refused by the stage (403), as an unknown one is. */
+  readonly enabled: boolean;
 }
 
 /**
@@ -161,7 +220,7 @@ export async function readApiKey(
   region: string,
   send: (request: ProbeRequest) => Promise<HttpAnswer> = sendOverHttp,
   endpoint = `https://apigateway.${region}.amazonaws.com`,
-): Promise<string> {
+): Promise<ApiKeyValue> {
   const request: ProbeRequest = {
     method: 'GET',
     url: `${endpoint}/apikeys/${encodeURIComponent(keyId)}?includeValue=true`,
@@ -171,9 +230,10 @@ export async function readApiKey(
     ...request,
     headers: { ...request.headers, ...(await signedHeaders(request, 'apigateway', region)) },
   });
-  const value = answer.status === 200 ? (JSON.parse(answer.body) as { value?: unknown }).value : undefined;
-  if (typeof value !== 'string') throw new Error(`GetApiKey answered ${answer.status}: ${answer.body.slice(0, 200)}`);
-  return value;
+  const key = answer.status === 200 ? (JSON.parse(answer.body) as { value?: unknown; enabled?: unknown }) : {};
+  if (typeof key.value !== 'string')
+    throw new Error(`GetApiKey answered ${answer.status}: ${answer.body.slice(0, 200)}`);
+  return { value: key.value, enabled: key.enabled !== false };
 }
 
 /** The resource policy of the alias `aliasArn` (`…:function:NAME:ALIAS`), as JSON text. */
@@ -184,16 +244,28 @@ async function aliasPolicy(aliasArn: string, region: string): Promise<string> {
 
 /** The Lambda entry: checks the stage that may invoke `ALIAS_ARN`, authenticated as `AUTH_MODE` says (src/shared/config.ts). */
 export async function handler(event: LifecycleHookEvent): Promise<ProbeVerdict> {
-  const { aliasArn, authMode, apiKeyId, region, apiGatewayEndpoint } = readPostTrafficCheckConfig();
+  const { aliasArn, authMode, apiKeyId, region, apiGatewayEndpoint, route } = readPostTrafficCheckConfig();
+  const stageUrl = async () => stageUrlFromPolicy(await aliasPolicy(aliasArn, region));
+  if (route === 'testInvoke') {
+    // A test invocation checks no key or signature: the lookup goes as it is.
+    return checkAfterTraffic(event, {
+      stageUrl,
+      send: testInvokeSender(region, apiGatewayEndpoint),
+      credentials: async () => ({}),
+      report: reportIn(region),
+    });
+  }
   return checkAfterTraffic(event, {
-    stageUrl: async () => stageUrlFromPolicy(await aliasPolicy(aliasArn, region)),
+    stageUrl,
     send: sendOverHttp,
     credentials: async (request) => {
       if (authMode === 'iam') return signedHeaders(request, 'execute-api', region);
-      if (authMode === 'apiKey')
-        return apiKeyId
-          ? { [API_KEY_HEADER]: await readApiKey(apiKeyId, region, sendOverHttp, apiGatewayEndpoint) }
-          : undefined;
+      if (authMode === 'apiKey') {
+        // Its own key (the stack's release key), not a client's. Disabled (or none): the preflight alone, which needs
+        // no key, so that no key's state can fail a release.
+        const key = apiKeyId ? await readApiKey(apiKeyId, region, sendOverHttp, apiGatewayEndpoint) : undefined;
+        return key?.enabled ? { [API_KEY_HEADER]: key.value } : undefined;
+      }
       return {};
     },
     report: reportIn(region),

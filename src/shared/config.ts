@@ -141,6 +141,14 @@ export function readFunctionRegion(env: Env = process.env): string {
 export const ALIAS_ARN_ENV = 'ALIAS_ARN';
 export const AUTH_MODE_ENV = 'AUTH_MODE';
 export const API_KEY_ID_ENV = 'API_KEY_ID';
+export const PROBE_ROUTE_ENV = 'PROBE_ROUTE';
+/**
+ * How the post-traffic check reaches the new version: `stage`, the stage's public URL as clients call it; or
+ * `testInvoke`, API Gateway's TestInvokeMethod through the management API (strict's VPC reaches no stage URL).
+ */
+export const POST_TRAFFIC_PROBE_ROUTES = ['stage', 'testInvoke'] as const;
+/** The stage API Gateway names in the source ARN of a TestInvokeMethod call. */
+export const TEST_INVOKE_STAGE = 'test-invoke-stage';
 
 /** How the stage's callers authenticate, as the post-traffic check must. */
 export const POST_TRAFFIC_AUTH_MODES = ['apiKey', 'iam', 'none'] as const;
@@ -161,6 +169,8 @@ export interface PostTrafficCheckConfig {
   readonly region: string;
   /** `AWS_ENDPOINT_URL_API_GATEWAY`: API Gateway's endpoint; default its regional one (`https://apigateway.<region>.amazonaws.com`). */
   readonly apiGatewayEndpoint: string;
+  /** `PROBE_ROUTE`: `stage` (default) or `testInvoke`. */
+  readonly route: (typeof POST_TRAFFIC_PROBE_ROUTES)[number];
 }
 
 export function readPostTrafficCheckConfig(env: Env = process.env): PostTrafficCheckConfig {
@@ -171,6 +181,7 @@ export function readPostTrafficCheckConfig(env: Env = process.env): PostTrafficC
     apiKeyId: env[API_KEY_ID_ENV]?.trim() || undefined,
     region,
     apiGatewayEndpoint: readString(env, 'AWS_ENDPOINT_URL_API_GATEWAY', `https://apigateway.${region}.amazonaws.com`),
+    route: readChoice(env, PROBE_ROUTE_ENV, POST_TRAFFIC_PROBE_ROUTES, 'stage'),
   };
 }
 

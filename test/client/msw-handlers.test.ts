@@ -11,6 +11,7 @@ import type { LocalServer } from '../../src/local/server.js';
 import { DEFAULT_LOCAL_API_KEY } from '../../src/shared/config.js';
 import { expectConformsToSpec } from '../helpers/contract-assertions.js';
 import { startTestServer } from '../helpers/local-server.js';
+import { allowHeader, aMethodNotInSpec } from '../helpers/spec-methods.js';
 
 const BASE = 'https://api.example.invalid/prod';
 const mock = createCustomersMock({ baseUrl: BASE });
@@ -72,7 +73,7 @@ describe('createCustomersMock, under MSW’s Node server', () => {
       [`/customers?id=${'a'.repeat(513)}`, { headers: key }],
       ['/customers?id=x', { headers: origin }],
       ['/customerz', { headers: key }],
-      ['/customers', { method: 'DELETE', headers: { ...key, ...origin } }],
+      ['/customers', { method: aMethodNotInSpec('/customers'), headers: { ...key, ...origin } }],
       ['/customers', { method: 'PUT', headers: { ...key, ...json }, body: '{"id":"a","id":"b"}' }],
       ['/customers', { method: 'PUT', headers: { ...key, ...json }, body: '{"id":' }],
       ['/customers', { method: 'PUT', headers: { ...key, ...json }, body: '{}' }],
@@ -119,7 +120,7 @@ describe('createCustomersMock, under MSW’s Node server', () => {
 
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toContain('X-Api-Key');
-    expect(preflight.headers.get('allow')).toBe('GET, PUT, OPTIONS');
+    expect(preflight.headers.get('allow')).toBe(allowHeader('/customers'));
     expect(get.headers.get('access-control-allow-origin')).toBe('*');
   });
 
@@ -151,5 +152,119 @@ describe('createCustomersMock, under MSW’s Node server', () => {
 
     expect(refused.response.status).toBe(503);
     expect(mock.has('not-written')).toBe(false);
+  });
+
+  it('sends the Retry-After asked for on every fault that sends one: the API’s 503 and the gateway’s 429', async () => {
+    const lookup = () => client.GET('/customers', { params: { query: { id: 'x' } } });
+
+    mock.fail(503, { retryAfterSeconds: 5 });
+    const unavailable = await lookup();
+    mock.fail(429, { retryAfterSeconds: 6 });
+    const throttled = await lookup();
+
+    expect([unavailable.response.status, unavailable.response.headers.get('retry-after')]).toEqual([503, '5']);
+    expect([throttled.response.status, throttled.response.headers.get('retry-after')]).toEqual([429, '6']);
+  });
+
+  it('answers the API’s plain 500 on fail(500), storing nothing', async () => {
+    mock.fail(500);
+    const broken = await client.PUT('/customers', { body: { id: 'not-written' } });
+
+    expect([broken.response.status, broken.error]).toEqual([500, { message: 'Internal server error' }]);
+    expect(mock.has('not-written')).toBe(false);
+  });
+
+  it('differs from the local server, as the spec lists, on what only an HTTP layer refuses: a URI over 8192 characters', async () => {
+    const path = `/customers?id=${'x'.repeat(9000)}`;
+    const init = { headers: { 'x-api-key': DEFAULT_LOCAL_API_KEY } };
+
+    const [mocked, real] = [await seen(`${BASE}${path}`, init), await seen(`${server.url}${path}`, init)];
+
+    expect([real.status, JSON.parse(real.body)]).toEqual([414, { message: 'Request URI is too long' }]);
+    expect([mocked.status, JSON.parse(mocked.body).errors]).toEqual([
+      400,
+      [{ location: 'query.id', message: 'must be at most 512 characters' }],
+    ]);
+  });
+});
+
+describe('next(): one operation’s next calls answered as a test asks', () => {
+  it('answers with a named example of the spec, then as before', async () => {
+    mock.next('getCustomer', { example: 'found' });
+    const steered = await client.GET('/customers', { params: { query: { id: 'anything' } } });
+    const after = await client.GET('/customers', { params: { query: { id: 'anything' } } });
+
+    expect(steered.data).toEqual({ id: 'cust-4f9a2c', customerInDB: true });
+    expect(after.data).toEqual({ id: 'anything', customerInDB: false });
+  });
+
+  it('answers a documented status with its first example, or the one named, with the API’s headers', async () => {
+    mock.next('putCustomer', { status: 400, example: 'duplicateKey' });
+    mock.next('putCustomer', { status: 503, retryAfterSeconds: 4, times: 2 });
+    const origin = { origin: 'https://app.example' };
+    const refused = await client.PUT('/customers', { body: { id: 'x' }, headers: origin });
+    const unavailable = [
+      await client.PUT('/customers', { body: { id: 'x' } }),
+      await client.PUT('/customers', { body: { id: 'x' } }),
+    ];
+
+    expect([refused.response.status, refused.error?.message]).toEqual([
+      400,
+      'Invalid request: body must not repeat the key "id"',
+    ]);
+    expect(refused.response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(unavailable.map(({ response }) => [response.status, response.headers.get('retry-after')])).toEqual([
+      [503, '4'],
+      [503, '4'],
+    ]);
+    expect(unavailable[0]?.response.headers.get('access-control-expose-headers')).toBe('Retry-After');
+    expect(mock.has('x')).toBe(false);
+  });
+
+  it('steers one operation only: a GET is not answered with a PUT’s override', async () => {
+    mock.next('putCustomer', { status: 503 });
+    const get = await client.GET('/customers', { params: { query: { id: 'y' } } });
+    const put = await client.PUT('/customers', { body: { id: 'y' } });
+
+    expect([get.response.status, put.response.status]).toEqual([200, 503]);
+  });
+
+  it('waits delayMs before answering', async () => {
+    mock.next('getCustomer', { delayMs: 150 });
+    const started = performance.now();
+    const slow = await client.GET('/customers', { params: { query: { id: 'z' } } });
+
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    expect(slow.data).toEqual({ id: 'z', customerInDB: false });
+  });
+
+  it('fails the call with a network error: the client’s fetch rejects', async () => {
+    mock.next('getCustomer', { networkError: true });
+
+    await expect(client.GET('/customers', { params: { query: { id: 'z' } } })).rejects.toThrow(TypeError);
+    expect(mock.requestCount).toBe(1);
+  });
+
+  it('forgets what was asked on reset()', async () => {
+    mock.next('getCustomer', { status: 500 });
+    mock.reset();
+
+    const fine = await client.GET('/customers', { params: { query: { id: 'z' } } });
+    expect(fine.response.status).toBe(200);
+  });
+});
+
+describe('a relative baseUrl, as a browser app has it', () => {
+  it('answers under that path on any origin, and nothing outside it', async () => {
+    const relative = createCustomersMock({ baseUrl: '/api/' });
+    msw.use(...relative.handlers);
+    const onPage = createCustomersClient('http://localhost:5173/api', { apiKey: 'k', retry: false });
+
+    const put = await onPage.PUT('/customers', { body: { id: 'from-a-page' } });
+
+    expect(put.data).toEqual({ customer: { id: 'from-a-page' }, message: 'success', created: true });
+    expect(relative.has('from-a-page')).toBe(true);
+    expect(relative.handlers[0]?.info.path.toString()).not.toMatch(/localhost/);
+    await expect(fetch('http://localhost:5173/apis/customers?id=x')).rejects.toThrow();
   });
 });

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayDefinition } from '../../src/generated/gateway-definition.js';
 import type { ApiResponse } from '../helpers/contract-assertions.js';
 import { type CallOptions, call as callUnauthenticated } from '../helpers/http.js';
+import { allowedMethods, methodsNotInSpec } from '../helpers/spec-methods.js';
 import {
   CONTRACT_ID_PREFIX,
   contractReadOnly,
@@ -131,6 +132,15 @@ describe(`GET /customers (${kind})`, () => {
     expect(response.status).toBe(400);
     expect(response.body.message).toMatch(/id/);
     expectErrorLocations(response.body, ['query.id'], ['query.id']);
+  });
+
+  it.skipIf(!real)('refuses an id whose bytes are not UTF-8 (%FF) with 400, never replacing them', async () => {
+    const response = await call(`${base}/customers?id=%FF`);
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({
+      message: 'Invalid request: query.id is not valid UTF-8',
+      errors: [{ location: 'query.id', message: 'is not valid UTF-8' }],
+    });
   });
 
   it.skipIf(!real)(
@@ -284,12 +294,12 @@ describe.skipIf(readOnly)(`PUT /customers (${kind})`, () => {
 });
 
 describe(`routing and CORS (${kind})`, () => {
-  it.skipIf(!real).each(['DELETE', 'POST', 'PATCH'])(
-    'answers %s /customers with 405 and an Allow header',
+  it.skipIf(!real).each(methodsNotInSpec('/customers'))(
+    'answers %s /customers (not in the spec) with 405 and an Allow header',
     async (method) => {
       const response = await call(`${base}/customers`, { method });
       expect(response.status).toBe(405);
-      expect(response.headers.get('allow')?.split(/,\s*/).sort()).toEqual(['GET', 'OPTIONS', 'PUT']);
+      expect(response.headers.get('allow')?.split(/,\s*/).sort()).toEqual(allowedMethods('/customers').sort());
     },
   );
 

@@ -1,8 +1,9 @@
 /**
  * Where the contract suite runs: the local server (default, started and stopped by the suite), the Prism mock
- * (`CONTRACT_TARGET=mock`, started and stopped by the suite), or any deployed stage (`API_URL=https://…/prod`),
+ * (`CONTRACT_TARGET=mock`, started and stopped by the suite), the client package's MSW handlers in this process
+ * (`CONTRACT_TARGET=msw`, MSW's `setupServer` patching `fetch`), or any deployed stage (`API_URL=https://…/prod`),
  * and how its requests are authenticated there:
- * - local: the server's own key (it accepts `API_KEYS`, or its default key);
+ * - local and msw: the server's own key (it accepts `API_KEYS`, or its default key; the handlers are given it);
  * - mock: any key (Prism checks only that one is there);
  * - deployed: `API_KEY=<key>` for a stage deployed with `-c auth=apiKey` (the default), `CONTRACT_AUTH=iam` to sign
  *   requests with SigV4 for `-c auth=iam` (the AWS SDK's default credentials), `CONTRACT_AUTH=none` for `-c auth=none`.
@@ -18,7 +19,7 @@ import { HTTP_METHODS, SAFE_METHODS } from '../../src/shared/http-methods.js';
 import { startTestServer } from '../helpers/local-server.js';
 import { startPrismMock } from '../helpers/prism.js';
 
-export type TargetKind = 'local' | 'mock' | 'deployed';
+export type TargetKind = 'local' | 'mock' | 'msw' | 'deployed';
 export type TargetAuth = 'apiKey' | 'iam' | 'none';
 
 /** What the suite needs to sign or key a request. */
@@ -77,9 +78,9 @@ export const MOCK_API_KEY = 'any-key-the-mock-accepts';
 /** Known before the suite starts, so cases can be skipped by target at collection time. */
 export function targetKind(env: NodeJS.ProcessEnv = process.env): TargetKind {
   if (env.API_URL?.trim()) return 'deployed';
-  if (env.CONTRACT_TARGET === 'mock') return 'mock';
+  if (env.CONTRACT_TARGET === 'mock' || env.CONTRACT_TARGET === 'msw') return env.CONTRACT_TARGET;
   if (env.CONTRACT_TARGET && env.CONTRACT_TARGET !== 'local') {
-    throw new Error(`CONTRACT_TARGET must be local or mock (or set API_URL), got '${env.CONTRACT_TARGET}'`);
+    throw new Error(`CONTRACT_TARGET must be local, mock or msw (or set API_URL), got '${env.CONTRACT_TARGET}'`);
   }
   return 'local';
 }
@@ -145,6 +146,15 @@ export async function startTarget(env: NodeJS.ProcessEnv = process.env): Promise
       close: () => mock.close(),
     };
   }
+  if (kind === 'msw') {
+    const handlers = await startMswHandlers();
+    return {
+      baseUrl: handlers.url,
+      auth: 'apiKey',
+      ...guarded(apiKeyHeaders(DEFAULT_LOCAL_API_KEY), readOnly),
+      close: handlers.close,
+    };
+  }
   const server = await startTestServer();
   return {
     baseUrl: server.url,
@@ -152,6 +162,24 @@ export async function startTarget(env: NodeJS.ProcessEnv = process.env): Promise
     ...guarded(apiKeyHeaders(DEFAULT_LOCAL_API_KEY), readOnly),
     close: () => server.close(),
   };
+}
+
+/** Where the MSW target answers: no host resolves it, so a request MSW did not answer fails instead of leaving. */
+export const MSW_TARGET_URL = 'http://customers-api.msw.invalid/prod';
+
+/**
+ * The client package's handlers (src/client/client-msw.ts) under MSW's Node server, in this process, keyed as the local
+ * server is. Loaded only for this target: MSW patches `fetch` for the whole test file.
+ */
+async function startMswHandlers(): Promise<{ url: string; close: () => Promise<void> }> {
+  const [{ setupServer }, { createCustomersMock }] = await Promise.all([
+    import('msw/node'),
+    import('../../src/client/client-msw.js'),
+  ]);
+  const mock = createCustomersMock({ baseUrl: MSW_TARGET_URL, apiKeys: [DEFAULT_LOCAL_API_KEY] });
+  const server = setupServer(...mock.handlers);
+  server.listen({ onUnhandledRequest: 'error' });
+  return { url: MSW_TARGET_URL, close: async () => server.close() };
 }
 
 /** Loaded only for a deployed IAM stage: the signer needs AWS credentials. */

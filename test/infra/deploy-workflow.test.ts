@@ -201,6 +201,15 @@ describe('one environment (deploy-environment.yml)', () => {
     expect(text).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY/);
   });
 
+  it('holds its credentials as long as the job may run, not the default hour (the CLI outlives a hook that never reports)', async () => {
+    const { job, steps } = await environmentJob();
+    const credentials = steps.find((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+    const seconds = Number(credentials?.with?.['role-duration-seconds']);
+    expect(seconds).toBeGreaterThanOrEqual((job['timeout-minutes'] ?? 0) * 60);
+    // IAM's ceiling for a role's MaxSessionDuration
+    expect(seconds).toBeLessThanOrEqual(12 * 3600);
+  });
+
   it("deploys on the Lambda's Node.js, then runs the contract suite, read-only as asked, against the stage's ApiUrl", async () => {
     const { steps } = await environmentJob();
     expect(steps.find((step) => step.uses?.startsWith('actions/setup-node@'))?.with).toMatchObject({
@@ -256,7 +265,7 @@ describe("the deploy workflow's outputs step, run by bash with a stand-in aws CL
     await mkdir(join(dir, 'bin'));
     await writeFile(
       join(dir, 'bin', 'aws'),
-      `#!/bin/sh\n[ "$*" = "apigateway get-api-key --api-key ${outputs.ApiKeyId} --include-value --query value --output text" ] && echo ${KEY}\n`,
+      `#!/bin/sh\n[ "$*" = "apigateway get-api-key --api-key ${outputs.ReleaseApiKeyId} --include-value --query value --output text" ] && echo ${KEY}\n`,
       { mode: 0o755 },
     );
     await writeFile(join(dir, 'output'), '');
@@ -279,8 +288,13 @@ describe("the deploy workflow's outputs step, run by bash with a stand-in aws CL
     return result;
   }
 
-  it('gives the suite the first API key of an apiKey stage, masked in the log first', async () => {
-    const run = await runOutputsStep({ ApiUrl: 'https://a.example/prod/', AuthMode: 'apiKey', ApiKeyId: 'abc123' });
+  it("gives the suite the release pipeline's own key of an apiKey stage (never a client's), masked in the log first", async () => {
+    const run = await runOutputsStep({
+      ApiUrl: 'https://a.example/prod/',
+      AuthMode: 'apiKey',
+      ApiKeyId: 'client',
+      ReleaseApiKeyId: 'abc123',
+    });
     expect(run.output).toBe('api_url=https://a.example/prod/\ncontract_auth=apiKey\n');
     expect(run.env).toBe(`API_KEY=${KEY}\n`);
     expect(run.stdout).toBe(`::add-mask::${KEY}\n`);
@@ -322,6 +336,8 @@ describe("the deploy step's command, run by bash with a stand-in npx", () => {
       // the same role the credentials step assumes: the suite signs with it
       AWS_DEPLOY_ROLE_ARN: expression('vars.AWS_DEPLOY_ROLE_ARN'),
       CONTRACT_SUITE_WRITES: expression('!inputs.contract-read-only'),
+      PRODUCTION: expression("inputs.environment == 'production'"),
+      STACK_CREATED: expression('steps.stack.outputs.created'),
       RUNNER_ADDRESS: expression('steps.runner.outputs.address'),
     });
     const runner = steps.find((step) => step.id === 'runner');
@@ -336,6 +352,8 @@ describe("the deploy step's command, run by bash with a stand-in npx", () => {
       IGNORE_RELEASE_ALARMS: 'false',
       AWS_DEPLOY_ROLE_ARN: ROLE,
       CONTRACT_SUITE_WRITES: 'true',
+      PRODUCTION: 'false',
+      STACK_CREATED: '',
       RUNNER_ADDRESS: '203.0.113.7/32',
       CDK_DEPLOY_ARGS: '-c auth=iam -c waf=true',
     });
@@ -353,30 +371,73 @@ describe("the deploy step's command, run by bash with a stand-in npx", () => {
       'ignoreReleaseAlarms=false',
       `contractSuiteRoleArn=${ROLE}`,
       'contractSuiteWrites=true',
+      'production=false',
       'wafRateLimitExemptAddresses=203.0.113.7/32',
       'auth=iam',
       'waf=true',
     ]);
   });
 
-  it('production, as a hotfix: read-only suite role, no WAF exemption, the alarms ignored', async () => {
+  it('production, as a hotfix, second deploy: read-only suite role, the table protected, the alarms ignored', async () => {
     const args = await deployArguments({
       IGNORE_RELEASE_ALARMS: 'true',
       AWS_DEPLOY_ROLE_ARN: ROLE,
       CONTRACT_SUITE_WRITES: 'false',
+      PRODUCTION: 'true',
+      STACK_CREATED: 'true',
       RUNNER_ADDRESS: '',
-      CDK_DEPLOY_ARGS: '',
+      CDK_DEPLOY_ARGS: '-c alarmTopicArn=arn:aws:sns:eu-west-1:123456789012:alarms',
     });
     expect(args.filter((_arg, index) => args[index - 1] === '-c')).toEqual([
       'ignoreReleaseAlarms=true',
       `contractSuiteRoleArn=${ROLE}`,
       'contractSuiteWrites=false',
+      'production=true',
+      'tableDeletionProtection=true',
+      'alarmTopicArn=arn:aws:sns:eu-west-1:123456789012:alarms',
     ]);
   });
 });
 
+describe('the stack step: from the second deploy on the table is protected, run by bash with a stand-in aws CLI', () => {
+  async function created(aws: string): Promise<string> {
+    const { steps } = await environmentJob();
+    const script = steps.find((step) => step.id === 'stack')?.run;
+    if (!script) throw new Error('no stack step');
+    const dir = await mkdtemp(join(tmpdir(), 'stack-step-'));
+    await mkdir(join(dir, 'bin'));
+    await writeFile(join(dir, 'bin', 'aws'), `#!/bin/sh\n${aws}\n`, { mode: 0o755 });
+    await writeFile(join(dir, 'output'), '');
+    try {
+      execFileSync('bash', ['-e', '-c', script], {
+        cwd: dir,
+        env: { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, GITHUB_OUTPUT: join(dir, 'output') },
+        stdio: 'pipe',
+      });
+      return await readFile(join(dir, 'output'), 'utf8');
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  }
+
+  it('says created once a create completed (any later update or rollback of an update too)', async () => {
+    for (const status of ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE'])
+      expect(await created(`echo ${status}`), status).toBe('created=true\n');
+  });
+
+  it('says nothing before the first create completed: no stack, or a first create that rolled back', async () => {
+    const missing = `echo 'An error occurred (ValidationError): Stack with id CustomersApiStack does not exist' >&2; exit 254`;
+    expect(await created(missing)).toBe('');
+    expect(await created('echo ROLLBACK_COMPLETE')).toBe('');
+  });
+
+  it('fails the job when it cannot tell (e.g. the role may not describe the stack), rather than leave it unprotected', async () => {
+    await expect(created(`echo 'An error occurred (AccessDenied)' >&2; exit 254`)).rejects.toThrow();
+  });
+});
+
 describe("the runner's address step (staging), run by bash with a stand-in curl", () => {
-  async function runnerOutput(curlAnswer: string | undefined): Promise<string> {
+  async function runnerOutput(curlAnswer: string | undefined, deployArgs = ''): Promise<string> {
     const { steps } = await environmentJob();
     const script = steps.find((step) => step.id === 'runner')?.run;
     if (!script) throw new Error('no runner step');
@@ -387,7 +448,12 @@ describe("the runner's address step (staging), run by bash with a stand-in curl"
     await writeFile(join(dir, 'output'), '');
     execFileSync('bash', ['-e', '-o', 'pipefail', '-c', script], {
       cwd: dir,
-      env: { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, GITHUB_OUTPUT: join(dir, 'output') },
+      env: {
+        PATH: `${join(dir, 'bin')}:/usr/bin:/bin`,
+        GITHUB_OUTPUT: join(dir, 'output'),
+        CDK_DEPLOY_ARGS: deployArgs,
+      },
+      stdio: 'pipe',
     });
     const output = await readFile(join(dir, 'output'), 'utf8');
     await rm(dir, { recursive: true });
@@ -398,8 +464,13 @@ describe("the runner's address step (staging), run by bash with a stand-in curl"
     expect(await runnerOutput('203.0.113.7')).toBe('address=203.0.113.7/32\n');
   });
 
-  it('gives nothing (no exemption, the deploy goes on) when the lookup fails or answers nonsense', async () => {
+  it('gives nothing when the lookup fails or answers nonsense and the stage has no WAF (nothing to exempt from)', async () => {
     expect(await runnerOutput(undefined)).toBe('');
-    expect(await runnerOutput('<html>rate limited</html>')).toBe('');
+    expect(await runnerOutput('<html>rate limited</html>', '-c auth=iam')).toBe('');
+  });
+
+  it('stops the job when the address is unknown and the stage has the WAF: its rate rule would refuse the suite', async () => {
+    await expect(runnerOutput(undefined, '-c waf=true')).rejects.toThrow();
+    await expect(runnerOutput('<html>rate limited</html>', '-c auth=iam -c waf=true')).rejects.toThrow();
   });
 });

@@ -6,7 +6,7 @@
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../infra/settings.js';
+import { DEFAULT_SETTINGS, withDefaults } from '../../infra/settings.js';
 import { undeletableOnFailedCreate } from './failed-create.js';
 import { synthesize } from './synth.js';
 
@@ -168,5 +168,15 @@ describe("waf=true: the CI runner's address exempt from the per-IP rate rule", (
     await expect(synthesize({ context: { waf: 'true', wafRateLimitExemptAddresses: '203.0.113.7' } })).rejects.toThrow(
       /context wafRateLimitExemptAddresses must be IPv4 CIDRs/,
     );
+  });
+});
+
+describe('production (-c production=true, set by the deploy workflow for its production environment)', () => {
+  it('cannot synthesize without somewhere for the alarms to go', () => {
+    expect(() => withDefaults({ production: true })).toThrow(/production=true needs alarmTopicArn/);
+    expect(
+      withDefaults({ production: true, alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:alarms' }).production,
+    ).toBe(true);
+    expect(DEFAULT_SETTINGS.production).toBe(false);
   });
 });

@@ -2,12 +2,11 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import type { Environment } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { acknowledgeReviewedFindings } from '../../infra/acknowledged-findings.js';
-import { CustomersApiStack } from '../../infra/customers-api-stack.js';
-import { addPolicyChecks } from '../../infra/policy-checks.js';
+import { customersApiApp } from '../../infra/customers-api-app.js';
+import type { CustomersApiStack } from '../../infra/customers-api-stack.js';
 import { bundleLambda, bundlePreTrafficCheck } from '../../src/build/bundle-lambda.js';
 
 let built: Promise<{ api: string; preTrafficCheck: string }> | undefined;
@@ -31,7 +30,24 @@ export interface SynthOptions {
   /** Runs AWS's rule packs (infra/policy-checks.ts), with the reviewed acknowledgements unless `acknowledge` is false. */
   readonly policyChecks?: boolean;
   readonly acknowledge?: boolean;
+  /**
+   * The account and region, as the CDK CLI gives them (DEPLOYED_ENV); a lookup the stack makes there (strict's
+   * availability zones) is answered from DEPLOYED_LOOKUPS. @default none: an environment-agnostic stack
+   */
+  readonly env?: Environment;
 }
+
+/** An account and region as the CDK CLI hands them to the app when credentials resolve. */
+export const DEPLOYED_ENV = { account: '123456789012', region: 'eu-west-1' } as const;
+
+/** What the CLI's context lookups would answer in DEPLOYED_ENV (cdk.context.json after a first synth with credentials). */
+export const DEPLOYED_LOOKUPS: Record<string, unknown> = {
+  [`availability-zones:account=${DEPLOYED_ENV.account}:region=${DEPLOYED_ENV.region}`]: [
+    'eu-west-1a',
+    'eu-west-1b',
+    'eu-west-1c',
+  ],
+};
 
 /** The rule packs' findings, each as `<plugin>::<rule>`. */
 export interface Findings {
@@ -56,20 +72,23 @@ interface PluginReport {
 
 export async function synthesize(options: SynthOptions = {}): Promise<Synthesized> {
   const outdir = await mkdtemp(join(tmpdir(), 'customers-api-cdk-'));
-  const app = new App({ outdir, context: options.context ?? {} });
   const bundles = await builtLambdas();
-  const stack = new CustomersApiStack(app, 'CustomersApiStack', {
+  // The app entry `cdk synth` runs (infra/app.ts), with the bundles built here.
+  const { app, stack } = customersApiApp({
+    outdir,
+    context: { ...(options.env ? DEPLOYED_LOOKUPS : {}), ...options.context },
+    env: options.env ?? {},
     source: {
       code: lambda.Code.fromAsset(bundles.api),
       preTrafficCheckCode: lambda.Code.fromAsset(bundles.preTrafficCheck),
       ...(options.spec ? { spec: options.spec } : {}),
     },
+    acknowledge: options.policyChecks === true && options.acknowledge !== false,
+    policyChecks: options.policyChecks === true,
   });
   if (!options.policyChecks)
     return { stack, template: Template.fromStack(stack), findings: { plugins: [], violations: [], acknowledged: [] } };
 
-  if (options.acknowledge !== false) acknowledgeReviewedFindings(stack.customersApi);
-  addPolicyChecks(app);
   try {
     app.synth();
   } catch {

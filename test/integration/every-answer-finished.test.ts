@@ -13,6 +13,7 @@ import { call } from '../helpers/http.js';
 import { startTestServer } from '../helpers/local-server.js';
 import { captureLogLines, type LogCapture } from '../helpers/log-lines.js';
 import { exchange } from '../helpers/raw-http.js';
+import { aMethodNotInSpec } from '../helpers/spec-methods.js';
 
 const ALLOWED = 'https://app.example.com';
 const OTHER = 'https://other.example.net';
@@ -62,7 +63,7 @@ describe('answers over HTTP, to a request from an allowed origin', () => {
     ['400: a body that is not an object', 'PUT', '/customers', { ...KEY, ...JSON_TYPE }, '"abc"', 400, 'putCustomer'],
     ['403: no API key', 'GET', '/customers?id=cust-1', {}, undefined, 403, 'getCustomer'],
     ['404: an unknown path', 'GET', '/orders', KEY, undefined, 404, null],
-    ['405: an unknown method', 'DELETE', '/customers', KEY, undefined, 405, null],
+    ['405: a method the spec does not list', aMethodNotInSpec('/customers'), '/customers', KEY, undefined, 405, null],
     [
       '413: a body over 16 KiB',
       'PUT',

@@ -4,7 +4,7 @@
  * API answers as the spec says, fails when it does not or when the stage refuses the credentials, and writes nothing.
  * Its AWS calls (GetApiKey, the alias's policy) are checked against stand-ins for their wire format.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,9 @@ import {
   postTrafficRequest,
   readApiKey,
   sendOverHttp,
+  signedHeaders,
   stageUrlFromPolicy,
+  testInvokeSender,
 } from '../../src/release-check/post-traffic-check.js';
 import type { HookStatus } from '../../src/release-check/release-hook-calls.js';
 import { DEFAULT_LOCAL_API_KEY } from '../../src/shared/config.js';
@@ -145,6 +147,106 @@ describe("finding the stage from the live alias's resource policy", () => {
     });
     expect(stageUrlFromPolicy(policy)).toBe('https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod/');
   });
+
+  it("skips strict's grant to API Gateway's test invocations (test-invoke-stage), whichever comes first", () => {
+    const grant = (stage: string) => ({
+      Effect: 'Allow',
+      Principal: { Service: 'apigateway.amazonaws.com' },
+      Action: 'lambda:InvokeFunction',
+      Condition: {
+        ArnLike: { 'AWS:SourceArn': `arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/${stage}/GET/customers` },
+      },
+    });
+    const policy = JSON.stringify({ Statement: [grant('test-invoke-stage'), grant('v1')] });
+    expect(stageUrlFromPolicy(policy)).toBe('https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/v1/');
+  });
+});
+
+describe("strict: the lookup test-invoked through API Gateway's management API (its VPC reaches no stage URL)", () => {
+  let management: Server;
+  let endpoint: string;
+  const calls: { line: string; authorization: string; body: string }[] = [];
+  let answerStatus: number | undefined;
+
+  beforeAll(async () => {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY');
+    // A stand-in for GetResources and TestInvokeMethod: the test invocation runs the lookup on the local stage
+    // (the key added, as a test invocation checks none).
+    management = createServer(async (request, response) => {
+      let body = '';
+      for await (const chunk of request) body += chunk;
+      calls.push({
+        line: `${request.method} ${request.url}`,
+        authorization: request.headers.authorization ?? '',
+        body,
+      });
+      const json = (status: number, value: object) =>
+        response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+      if (request.method === 'GET' && request.url === '/restapis/a1b2c3d4e5/resources?limit=500')
+        return json(200, {
+          item: [
+            { id: 'root0', path: '/' },
+            { id: 'res9', path: '/customers' },
+          ],
+        });
+      if (request.method === 'POST' && request.url === '/restapis/a1b2c3d4e5/resources/res9/methods/GET') {
+        const { pathWithQueryString, headers } = JSON.parse(body) as { pathWithQueryString: string; headers: object };
+        const answer = await fetch(`${stage.url}${pathWithQueryString}`, {
+          headers: { ...headers, 'x-api-key': DEFAULT_LOCAL_API_KEY },
+        });
+        return json(200, {
+          status: answerStatus ?? answer.status,
+          body: await answer.text(),
+          headers: Object.fromEntries(answer.headers),
+          log: 'Execution log for request …',
+          latency: 12,
+        });
+      }
+      return json(404, { message: 'nope' });
+    });
+    await new Promise<void>((resolve) => management.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(management.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await new Promise<void>((resolve) => management.close(() => resolve()));
+  });
+
+  const check = () => {
+    const reports: HookStatus[] = [];
+    return checkAfterTraffic(HOOK, {
+      stageUrl: async () => 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod/',
+      send: testInvokeSender('eu-west-1', endpoint),
+      credentials: async () => ({}),
+      report: async (_event, status) => {
+        reports.push(status);
+      },
+      log: () => undefined,
+    }).then((verdict) => ({ verdict, reports }));
+  };
+
+  it("finds the lookup's resource, test-invokes the GET with the probe id, signed for apigateway, and passes", async () => {
+    calls.length = 0;
+    answerStatus = undefined;
+    await expect(check()).resolves.toEqual({ verdict: { passed: true }, reports: ['Succeeded'] });
+    expect(calls.map((call) => call.line)).toEqual([
+      'GET /restapis/a1b2c3d4e5/resources?limit=500',
+      'POST /restapis/a1b2c3d4e5/resources/res9/methods/GET',
+    ]);
+    for (const call of calls)
+      expect(call.authorization).toMatch(/Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/apigateway\//);
+    expect(JSON.parse(calls[1]?.body ?? '{}')).toMatchObject({
+      pathWithQueryString: '/customers?id=post-traffic-check-probe',
+    });
+  });
+
+  it('fails, and reports Failed, when the test invocation answers other than the spec', async () => {
+    answerStatus = 502;
+    const { verdict, reports } = await check();
+    expect(verdict).toEqual({ passed: false, reason: expect.stringContaining('502') });
+    expect(reports).toEqual(['Failed']);
+  });
 });
 
 describe('reading the API key (apiKey mode): GetApiKey, signed with the function role', () => {
@@ -155,10 +257,14 @@ describe('reading the API key (apiKey mode): GetApiKey, signed with the function
   beforeAll(async () => {
     standIn = createServer((request, response) => {
       received.push({ path: request.url ?? '', headers: request.headers });
-      const ok = request.url === '/apikeys/key-id-9?includeValue=true';
+      const keys: Record<string, object> = {
+        '/apikeys/key-id-9?includeValue=true': { id: 'key-id-9', value: 'the-key-value', enabled: true },
+        '/apikeys/key-id-off?includeValue=true': { id: 'key-id-off', value: 'the-off-value', enabled: false },
+      };
+      const key = keys[request.url ?? ''];
       response
-        .writeHead(ok ? 200 : 404, { 'content-type': 'application/json' })
-        .end(JSON.stringify(ok ? { id: 'key-id-9', value: 'the-key-value', enabled: true } : { message: 'nope' }));
+        .writeHead(key ? 200 : 404, { 'content-type': 'application/json' })
+        .end(JSON.stringify(key ?? { message: 'nope' }));
     });
     await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
     endpoint = `http://127.0.0.1:${(standIn.address() as AddressInfo).port}`;
@@ -172,13 +278,49 @@ describe('reading the API key (apiKey mode): GetApiKey, signed with the function
   });
 
   it('asks for the one key with its value, SigV4-signed for apigateway in the region, and returns the value', async () => {
-    await expect(readApiKey('key-id-9', 'eu-west-1', sendOverHttp, endpoint)).resolves.toBe('the-key-value');
+    await expect(readApiKey('key-id-9', 'eu-west-1', sendOverHttp, endpoint)).resolves.toEqual({
+      value: 'the-key-value',
+      enabled: true,
+    });
     const [request] = received;
     expect(request?.path).toBe('/apikeys/key-id-9?includeValue=true');
     expect(request?.headers.authorization).toMatch(
       /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/apigateway\/aws4_request, SignedHeaders=[^,]*host[^,]*, Signature=[0-9a-f]{64}$/,
     );
     expect(request?.headers['x-amz-security-token']).toBe('session-token-example');
+  });
+
+  it('says when the key is disabled (the stage would refuse it, so the check sends the preflight instead)', async () => {
+    await expect(readApiKey('key-id-off', 'eu-west-1', sendOverHttp, endpoint)).resolves.toEqual({
+      value: 'the-off-value',
+      enabled: false,
+    });
+  });
+
+  it("signs with credentials from the AWS SDK's chain, e.g. a profile, not only the environment's keys", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'post-traffic-credentials-'));
+    const file = join(dir, 'credentials');
+    await writeFile(
+      file,
+      '[release-check]\naws_access_key_id = AKIDFROMPROFILE\naws_secret_access_key = profile-secret-example\n',
+    );
+    vi.stubEnv('AWS_ACCESS_KEY_ID', '');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', '');
+    vi.stubEnv('AWS_SESSION_TOKEN', '');
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', file);
+    vi.stubEnv('AWS_CONFIG_FILE', join(dir, 'config'));
+    vi.stubEnv('AWS_PROFILE', 'release-check');
+    try {
+      const headers = await signedHeaders(postTrafficRequest('https://a.example/prod/'), 'execute-api', 'eu-west-1');
+      expect(headers.authorization).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=AKIDFROMPROFILE\/\d{8}\/eu-west-1\/execute-api\//,
+      );
+    } finally {
+      vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
+      vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY');
+      vi.stubEnv('AWS_SESSION_TOKEN', 'session-token-example');
+      vi.stubEnv('AWS_PROFILE', '');
+    }
   });
 
   it('throws, naming the status, when API Gateway does not give the key', async () => {

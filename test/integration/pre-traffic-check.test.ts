@@ -9,10 +9,10 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiHandler } from '../../src/api/api-handler.js';
 import { createLogger } from '../../src/api/logger.js';
+import { MemoryCustomerStore } from '../../src/api/memory-customer-store.js';
 import { handler as preTrafficCheck } from '../../src/release-check/pre-traffic-check.js';
 import { PROBE_CUSTOMER_ID } from '../../src/release-check/release-probe.js';
 import { readHandlerConfig } from '../../src/shared/config.js';
-import { MemoryStore } from '../helpers/memory-store.js';
 
 const VERSION_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:dynamodb-rest-api:7';
 const HOOK = { DeploymentId: 'd-ABCDEF123', LifecycleEventHookExecutionId: 'exec-42' };
@@ -23,7 +23,7 @@ interface Received {
   readonly body: string;
 }
 
-const store = new MemoryStore();
+const store = new MemoryCustomerStore();
 const api = createApiHandler({ config: readHandlerConfig({}), store, logger: createLogger('silent') });
 /** What the stand-in Lambda answers; the API's own handler unless a test replaces it. */
 let lambda: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> = api;

@@ -20,6 +20,7 @@ import { startTestServer } from '../helpers/local-server.js';
 import { violationsOf } from '../helpers/prism-proxy.js';
 import { exchange } from '../helpers/raw-http.js';
 import { isRunning } from '../helpers/server-process.js';
+import { allowHeader, aMethodNotInSpec } from '../helpers/spec-methods.js';
 import { type StatefulMockProcess, startStatefulMock } from '../helpers/stateful-mock.js';
 
 const KEYS = ['frontend-team-key-0123456789', 'second-team-key-0123456789'] as const;
@@ -102,7 +103,11 @@ describe('npm run mock:stateful, with two keys in API_KEYS', () => {
     ['no key (403)', '/customers?id=x', { headers: origin }],
     ['an unknown key (403)', '/customers?id=x', { headers: key(DEFAULT_LOCAL_API_KEY) }],
     ['an unknown path (404)', '/customerz', { headers: key(KEYS[0]) }],
-    ['DELETE (405, Allow)', '/customers', { method: 'DELETE', headers: { ...key(KEYS[0]), ...origin } }],
+    [
+      `${aMethodNotInSpec('/customers')} (405, Allow)`,
+      '/customers',
+      { method: aMethodNotInSpec('/customers'), headers: { ...key(KEYS[0]), ...origin } },
+    ],
     ['a body over 16 KiB (413)', '/customers', putWith(json, JSON.stringify({ id: 'a'.repeat(17_000) }))],
     ['text/plain (415)', '/customers', putWith({ 'content-type': 'text/plain' }, '{"id":"a"}')],
     ['charset=latin1 (415)', '/customers', putWith({ 'content-type': 'application/json; charset=latin1' }, '{}')],
@@ -152,7 +157,7 @@ describe('npm run mock:stateful, with two keys in API_KEYS', () => {
 
     expect(preflight.headers['access-control-allow-credentials']).toBeUndefined();
     expect(preflight.headers['access-control-allow-headers']).toContain('X-Api-Key');
-    expect(preflight.headers.allow).toBe('GET, PUT, OPTIONS');
+    expect(preflight.headers.allow).toBe(allowHeader('/customers'));
   });
 
   // What is left between the mock and the API: each listed in the spec ("Trying it without a backend"), each pinned.

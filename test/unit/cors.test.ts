@@ -9,10 +9,11 @@ import { corsHeaders, headersToExpose, preflightHeaders } from '../../src/api/co
 import type { CustomerStore } from '../../src/api/customer-store.js';
 import { StoreUnavailableError } from '../../src/api/errors.js';
 import { createLogger } from '../../src/api/logger.js';
+import { failingStore, MemoryCustomerStore } from '../../src/api/memory-customer-store.js';
 import { readHandlerConfig } from '../../src/shared/config.js';
 import { captureLogLines } from '../helpers/log-lines.js';
-import { MemoryStore } from '../helpers/memory-store.js';
 import { proxyEvent } from '../helpers/proxy-events.js';
+import { aMethodNotInSpec } from '../helpers/spec-methods.js';
 
 const APP = 'https://app.example.com';
 const ADMIN = 'https://admin.example.com';
@@ -86,10 +87,7 @@ describe('Access-Control-Expose-Headers on the API’s answers', () => {
       logger: createLogger('info'),
     });
   }
-  const unavailable: CustomerStore = {
-    exists: () => Promise.reject(new StoreUnavailableError({ cause: new Error('down') })),
-    put: () => Promise.reject(new StoreUnavailableError({ cause: new Error('down') })),
-  };
+  const unavailable = failingStore(new StoreUnavailableError({ cause: new Error('down') }));
 
   it('names Retry-After on a 503, so a script in a browser can read it', async () => {
     const result = await handlerWith(unavailable)(
@@ -104,7 +102,9 @@ describe('Access-Control-Expose-Headers on the API’s answers', () => {
   });
 
   it('names Allow on a 405', async () => {
-    const result = await handlerWith(new MemoryStore())(proxyEvent({ httpMethod: 'DELETE' }));
+    const result = await handlerWith(new MemoryCustomerStore())(
+      proxyEvent({ httpMethod: aMethodNotInSpec('/customers') }),
+    );
     expect(result.statusCode).toBe(405);
     expect(result.headers?.['Access-Control-Expose-Headers']).toBe('Allow');
   });
@@ -113,7 +113,7 @@ describe('Access-Control-Expose-Headers on the API’s answers', () => {
     ['a 200', proxyEvent({ queryStringParameters: { id: 'c-1' } }), 200],
     ['a 400', proxyEvent({ queryStringParameters: { id: 'a b' } }), 400],
   ])('sends none on %s, which carries no such header', async (_, event, status) => {
-    const result = await handlerWith(new MemoryStore())(event);
+    const result = await handlerWith(new MemoryCustomerStore())(event);
     expect(result.statusCode).toBe(status);
     expect(result.headers).not.toHaveProperty('Access-Control-Expose-Headers');
   });

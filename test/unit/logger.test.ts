@@ -2,10 +2,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApiHandler } from '../../src/api/api-handler.js';
 import { StoreUnavailableError } from '../../src/api/errors.js';
 import { createLogger } from '../../src/api/logger.js';
+import { MemoryCustomerStore, withFaults } from '../../src/api/memory-customer-store.js';
 import { readHandlerConfig } from '../../src/shared/config.js';
 import { lambdaContext } from '../helpers/lambda-context.js';
 import { captureLogLines } from '../helpers/log-lines.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
+import { aMethodNotInSpec } from '../helpers/spec-methods.js';
 
 const API_KEY = 'k3y-dW5pdC10ZXN0LWtleQ';
 
@@ -53,12 +55,15 @@ describe('the logger', () => {
       createApiHandler({
         config: readHandlerConfig({}),
         logger,
-        store: { exists: async () => true, put: async () => ({ created: true }) },
+        store: new MemoryCustomerStore(['x']),
       }),
       createApiHandler({
         config: readHandlerConfig({}),
         logger,
-        store: { exists: () => Promise.reject(failing), put: () => Promise.reject(new TypeError('bug')) },
+        // the lookup fails as DynamoDB can, the write as a bug does
+        store: withFaults(new MemoryCustomerStore(), (method) =>
+          method === 'exists' ? failing : new TypeError('bug'),
+        ),
       }),
     ];
     for (const handle of handlers) {
@@ -67,7 +72,7 @@ describe('the logger', () => {
       await handle(withKey(proxyEvent({ queryStringParameters: { id: 'a b' } })));
       await handle(withKey(putEvent(JSON.stringify({ id: 'x' }))));
       await handle(withKey(putEvent('{"id":')));
-      await handle(withKey(proxyEvent({ httpMethod: 'DELETE' })));
+      await handle(withKey(proxyEvent({ httpMethod: aMethodNotInSpec('/customers') })));
     }
     expect(lines.length).toBeGreaterThanOrEqual(10);
     expect(lines.some((line) => JSON.parse(line).level === 'ERROR')).toBe(true);

@@ -7,6 +7,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { Contract } from '../../src/api/contract.js';
 import { createResponseFinisher } from '../../src/api/finish-response.js';
 import { createLogger } from '../../src/api/logger.js';
+import { MemoryCustomerStore } from '../../src/api/memory-customer-store.js';
 import {
   createOperations,
   type OperationHandlers,
@@ -15,7 +16,6 @@ import {
 } from '../../src/api/operations.js';
 import { createRequestHandler } from '../../src/api/request-handler.js';
 import type { components } from '../../src/generated/openapi-types.js';
-import { MemoryStore } from '../helpers/memory-store.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
 
 /** The responses of an operation that answers 201 with a body, 204 without, and an error. */
@@ -53,7 +53,7 @@ describe('an operation result', () => {
 
 /** The API's handler with its operations' results replaced: what the request handler sends for each. */
 function answering(results: Partial<Record<keyof OperationHandlers, { status: number; body?: unknown }>>) {
-  const operations = { ...createOperations(new MemoryStore()) } as Record<string, unknown>;
+  const operations = { ...createOperations(new MemoryCustomerStore()) } as Record<string, unknown>;
   for (const [operationId, result] of Object.entries(results)) operations[operationId] = async () => result;
   return createRequestHandler({
     contract: new Contract(),

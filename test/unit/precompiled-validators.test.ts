@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { Contract } from '../../src/api/contract.js';
 import { MissingPrecompiledValidatorError, usePrecompiledValidators } from '../../src/api/precompiled-validators.js';
 import { proxyEvent } from '../helpers/proxy-events.js';
+import { specMethods } from '../helpers/spec-methods.js';
 
 const precompiled = new Contract();
 const compiledNow = new Contract(undefined, { precompiled: false });
@@ -59,7 +60,7 @@ describe('precompiled request validators', () => {
     const compile = vi.spyOn(Ajv.prototype, 'compile');
     try {
       const contract = new Contract();
-      for (const method of ['GET', 'PUT']) {
+      for (const method of specMethods('/customers')) {
         const operation = contract.match(method, '/customers');
         const event = proxyEvent({ httpMethod: method, queryStringParameters: { id: 'x' }, body: '{"id": "x"}' });
         contract.validate(operation as never, event, { value: { id: 'x' } });

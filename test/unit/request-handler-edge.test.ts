@@ -10,13 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { Contract } from '../../src/api/contract.js';
 import { createResponseFinisher } from '../../src/api/finish-response.js';
 import { createLogger } from '../../src/api/logger.js';
+import { MemoryCustomerStore } from '../../src/api/memory-customer-store.js';
 import { createOperations } from '../../src/api/operations.js';
 import { createRequestHandler } from '../../src/api/request-handler.js';
-import { MemoryStore } from '../helpers/memory-store.js';
 import { proxyEvent } from '../helpers/proxy-events.js';
 
 function setup() {
-  const store = new MemoryStore();
+  const store = new MemoryCustomerStore();
   const handler = createRequestHandler({
     // a contract of its own for each test: what it derives once per operation is derived in every test
     contract: new Contract(),

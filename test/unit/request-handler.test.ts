@@ -5,11 +5,18 @@ import { Contract } from '../../src/api/contract.js';
 import type { CustomerStore } from '../../src/api/customer-store.js';
 import { StoreUnavailableError } from '../../src/api/errors.js';
 import { createLogger } from '../../src/api/logger.js';
+import { failingStore, MemoryCustomerStore } from '../../src/api/memory-customer-store.js';
 import { MAX_BODY_BYTES } from '../../src/api/request-handler.js';
 import { readHandlerConfig } from '../../src/shared/config.js';
 import { captureLogLines } from '../helpers/log-lines.js';
-import { MemoryStore } from '../helpers/memory-store.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
+import {
+  allowedMethods,
+  allowHeader,
+  aMethodNotInSpec,
+  methodsNotInSpec,
+  specMethods,
+} from '../helpers/spec-methods.js';
 
 /** An in-memory store: unit tests exercise routing, validation and error mapping, not DynamoDB. */
 
@@ -19,7 +26,7 @@ afterEach(() => {
 });
 
 function setup(options: { store?: CustomerStore; origins?: string[] } = {}) {
-  const store = options.store ?? new MemoryStore();
+  const store = options.store ?? new MemoryCustomerStore();
   const { lines } = captureLogLines();
   const handler = createApiHandler({
     // a contract of its own for each test: what it derives once per operation is derived in every test
@@ -36,7 +43,7 @@ describe('request handler', () => {
     const { handler, store } = setup();
     const result = await handler(putEvent(JSON.stringify({ id: 'c-1', role: 'admin' })));
     expect(result.statusCode).toBe(200);
-    expect([...(store as MemoryStore).ids]).toEqual(['c-1']);
+    expect([...(store as MemoryCustomerStore).ids]).toEqual(['c-1']);
   });
 
   it('reads a base64-encoded body, as API Gateway sends binary media types', async () => {
@@ -62,7 +69,7 @@ describe('request handler', () => {
     const { handler, store } = setup();
     const result = await handler(putEvent(JSON.stringify({ id: 'big', pad: 'x'.repeat(MAX_BODY_BYTES) })));
     expect(result.statusCode).toBe(413);
-    expect((store as MemoryStore).ids.size).toBe(0);
+    expect((store as MemoryCustomerStore).ids.size).toBe(0);
   });
 
   it('uses the last id when the query string repeats it, as API Gateway does', async () => {
@@ -100,10 +107,7 @@ describe('request handler', () => {
       message: 'Rate of requests exceeds',
       $metadata: {},
     });
-    const store: CustomerStore = {
-      exists: () => Promise.reject(new StoreUnavailableError({ cause: throttled })),
-      put: () => Promise.reject(new StoreUnavailableError({ cause: throttled })),
-    };
+    const store = failingStore(new StoreUnavailableError({ cause: throttled }));
     const { handler, lines } = setup({ store });
     const result = await handler(proxyEvent({ queryStringParameters: { id: 'x' } }));
     expect(result.statusCode).toBe(503);
@@ -113,10 +117,7 @@ describe('request handler', () => {
   });
 
   it('answers an unexpected failure with a plain 500 and logs the details', async () => {
-    const store: CustomerStore = {
-      exists: () => Promise.reject(new TypeError('secret internal detail')),
-      put: () => Promise.reject(new TypeError('secret internal detail')),
-    };
+    const store = failingStore(new TypeError('secret internal detail'));
     const { handler, lines } = setup({ store });
     const result = await handler(proxyEvent({ queryStringParameters: { id: 'x' } }));
     expect(result.statusCode).toBe(500);
@@ -152,10 +153,7 @@ describe('request handler', () => {
 
   it('logs a server-side failure with its cause chain', async () => {
     const cause = new Error('socket hang up');
-    const store: CustomerStore = {
-      exists: () => Promise.reject(new StoreUnavailableError({ cause })),
-      put: () => Promise.reject(new StoreUnavailableError({ cause })),
-    };
+    const store = failingStore(new StoreUnavailableError({ cause }));
     const { handler, lines } = setup({ store });
     await handler(proxyEvent({ queryStringParameters: { id: 'x' } }));
     expect(lines.find((line) => line.message === 'request failed')).toMatchObject({
@@ -193,8 +191,8 @@ describe('request handler', () => {
     expect(result).toEqual({
       statusCode: 204,
       headers: {
-        Allow: 'GET, PUT, OPTIONS',
-        'Access-Control-Allow-Methods': 'GET,PUT,OPTIONS',
+        Allow: allowHeader('/customers'),
+        'Access-Control-Allow-Methods': allowedMethods('/customers').join(','),
         'Access-Control-Allow-Headers': 'Content-Type,Authorization,X-Api-Key,X-Amz-Date,X-Amz-Security-Token',
         'Access-Control-Max-Age': '600',
         'Access-Control-Allow-Origin': '*',
@@ -206,17 +204,19 @@ describe('request handler', () => {
 
   it('answers a method the path does not have with 405, naming those it has in Allow and the message', async () => {
     const { handler } = setup();
-    const result = await handler(proxyEvent({ httpMethod: 'DELETE' }));
-    expect(result.statusCode).toBe(405);
-    expect(result.headers?.Allow).toBe('GET, PUT, OPTIONS');
-    expect(JSON.parse(result.body)).toEqual({
-      message: 'Method DELETE is not allowed on /customers; allowed: GET, PUT, OPTIONS',
-    });
+    for (const method of methodsNotInSpec('/customers')) {
+      const result = await handler(proxyEvent({ httpMethod: method }));
+      expect(result.statusCode).toBe(405);
+      expect(result.headers?.Allow).toBe(allowHeader('/customers'));
+      expect(JSON.parse(result.body)).toEqual({
+        message: `Method ${method} is not allowed on /customers; allowed: ${allowHeader('/customers')}`,
+      });
+    }
   });
 
   it('answers an unknown path with 404, whatever the method', async () => {
     const { handler } = setup();
-    for (const httpMethod of ['GET', 'PUT', 'DELETE']) {
+    for (const httpMethod of [...specMethods('/customers'), aMethodNotInSpec('/customers')]) {
       const result = await handler(proxyEvent({ httpMethod, path: '/orders' }));
       expect(result.statusCode).toBe(404);
       expect(JSON.parse(result.body)).toEqual({ message: 'No resource at /orders' });
@@ -242,7 +242,7 @@ describe('request handler', () => {
     const result = await handler(putEvent('{"id":"typed"}', { 'content-type': contentType }));
     expect(result.statusCode).toBe(415);
     expect(JSON.parse(result.body)).toEqual({ message: `Unsupported Content-Type ${contentType}: ${advice}` });
-    expect((store as MemoryStore).ids.size).toBe(0);
+    expect((store as MemoryCustomerStore).ids.size).toBe(0);
   });
 
   it('reads a body whose Content-Encoding is identity, in any case, and refuses a compressed one', async () => {

@@ -9,15 +9,15 @@ import { Contract } from '../../src/api/contract.js';
 import { repeatedKey } from '../../src/api/duplicate-keys.js';
 import { BadRequestError } from '../../src/api/errors.js';
 import { createLogger } from '../../src/api/logger.js';
+import { MemoryCustomerStore } from '../../src/api/memory-customer-store.js';
 import { parseJson } from '../../src/api/request-handler.js';
 import { decodeUtf8 } from '../../src/api/utf8.js';
 import { readHandlerConfig } from '../../src/shared/config.js';
 import { captureLogLines } from '../helpers/log-lines.js';
-import { MemoryStore } from '../helpers/memory-store.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
 
 function setup() {
-  const store = new MemoryStore();
+  const store = new MemoryCustomerStore();
   captureLogLines();
   const handler = createApiHandler({
     contract: new Contract(),

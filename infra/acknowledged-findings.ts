@@ -6,6 +6,7 @@
  */
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { credentialedRoutes } from '../src/release-check/release-probe.js';
 import type { CustomersApi } from './customers-api.js';
 import { type ComplianceProfile, type CustomersApiSettings, DEFAULT_SETTINGS } from './settings.js';
 
@@ -191,16 +192,21 @@ export const ACKNOWLEDGED_FINDINGS: readonly AcknowledgedFinding[] = [
     profiles: BOTH,
     on: (api) => api.release.deploymentGroup.role,
   },
-  {
-    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:*/*/GET/customers]',
-    reason:
-      'With auth=iam the post-traffic check signs its one lookup (GET /customers, never a write) with its own role. The ' +
-      "API and its stage refer to the live alias, whose update waits for the check: naming the API's id here would be " +
-      'a dependency cycle, so the grant names the method and path in any API of this account and region.',
-    profiles: STANDARD,
-    on: (api) => api.release.postTrafficCheck.role,
-    when: (settings) => settings.auth === 'iam',
-  },
+  // one for each route the release probes send credentials to (src/release-check/release-probe.ts)
+  ...credentialedRoutes().map(
+    ({ method, path }): AcknowledgedFinding => ({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:*/*/${method}${path}]`,
+      reason:
+        `With auth=iam the post-traffic check signs its probe of ${method} ${path} (a lookup, or a write in a form the ` +
+        'API refuses: it writes nothing) with its own role. The API and its stage refer to the live alias, whose update ' +
+        "waits for the check: naming the API's id here would be a dependency cycle, so the grant names the method and " +
+        'path in any API of this account and region.',
+      // strict test-invokes the lookups instead (no execute-api grant)
+      profiles: STANDARD,
+      on: (api) => api.release.postTrafficCheck.role,
+      when: (settings) => settings.auth === 'iam',
+    }),
+  ),
   {
     id: 'Serverless::Serverless-LambdaDLQ',
     reason:
@@ -212,7 +218,7 @@ export const ACKNOWLEDGED_FINDINGS: readonly AcknowledgedFinding[] = [
   },
   {
     id: 'Serverless::Serverless-LambdaTracing',
-    reason: `X-Ray is off by default: the post-traffic check makes one lookup and one CodeDeploy call per deployment, and logs its verdict. ${STRICT_FIXES}`,
+    reason: `X-Ray is off by default: the post-traffic check sends its few probes and one CodeDeploy call per deployment, and logs its verdict. ${STRICT_FIXES}`,
     profiles: STANDARD,
     on: (api) => api.release.postTrafficCheck,
   },

@@ -22,7 +22,7 @@ import { type AuthResources, addAuthResources } from './auth.js';
 import { writeOwnLogs } from './function-logs.js';
 import { importedDefinition } from './imported-definition.js';
 import { Monitoring } from './monitoring.js';
-import { POST_TRAFFIC_LOOKUP_PATH, Release } from './release.js';
+import { Release } from './release.js';
 import { addRestApi } from './rest-api.js';
 import { type CustomersApiSettings, withDefaults } from './settings.js';
 import { StrictCompliance } from './strict-compliance.js';
@@ -245,7 +245,6 @@ export class CustomersApi extends Construct {
       ignoreAlarms: settings.ignoreReleaseAlarms,
       postTraffic: {
         authMode: settings.auth,
-        lookupPath: POST_TRAFFIC_LOOKUP_PATH,
         apiKey: this.auth.releaseApiKey,
       },
     });

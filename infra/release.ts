@@ -3,7 +3,7 @@
  * makes a new version becomes an AWS CodeDeploy deployment that moves the alias to it (CloudFormation hands the move
  * over through the alias's `CodeDeployLambdaAliasUpdate` update policy and waits for it) — 10 % for 5 minutes then all
  * (`canary`, the default), 10 % more every minute (`linear`), or at once (`allAtOnce`). Before any traffic moves, the
- * pre-traffic check (src/release-check/pre-traffic-check.ts) invokes the new version with a lookup; while traffic moves, the
+ * pre-traffic check (src/release-check/pre-traffic-check.ts) invokes the new version with the spec's probes; while traffic moves, the
  * release alarms (infra/monitoring.ts) are watched. A failed check or an alarm rolls the alias back, and the stack
  * update fails. infra/README.md, "Releases".
  */
@@ -16,6 +16,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { credentialedRoutes, specProbes } from '../src/release-check/release-probe.js';
 import {
   ALIAS_ARN_ENV,
   API_KEY_ID_ENV,
@@ -68,8 +69,6 @@ export interface ReleaseProps {
   /** What the post-traffic check needs to call the stage as its callers do. */
   readonly postTraffic: {
     readonly authMode: AuthMode;
-    /** The spec's lookup path, e.g. `/customers`. */
-    readonly lookupPath: string;
     /** With `auth=apiKey`: the key the check sends (the release key, never a client's). */
     readonly apiKey?: apigateway.IApiKey | undefined;
   };
@@ -79,7 +78,7 @@ export class Release extends Construct {
   readonly deploymentGroup: codedeploy.LambdaDeploymentGroup;
   /** CodeDeploy's BeforeAllowTraffic hook. */
   readonly preTrafficCheck: lambda.Function;
-  /** CodeDeploy's AfterAllowTraffic hook: a lookup through the stage once all traffic has moved. */
+  /** CodeDeploy's AfterAllowTraffic hook: the release probes through the stage once all traffic has moved. */
   readonly postTrafficCheck: lambda.Function;
 
   constructor(scope: Construct, id: string, props: ReleaseProps) {
@@ -157,9 +156,9 @@ export class Release extends Construct {
   }
 
   /**
-   * The AfterAllowTraffic hook: the pre-traffic check's bundle, its `postTrafficHandler`. Read-only: it may read the
-   * alias's resource policy (to find the stage that calls it), the first API key (`apiKey`), and invoke the lookup
-   * (`iam`); it references neither the API nor the stage, which wait for the alias (and so for it).
+   * The AfterAllowTraffic hook: the pre-traffic check's bundle, its `postTrafficHandler`. Writes nothing: it may read the
+   * alias's resource policy (to find the stage that calls it), the first API key (`apiKey`), and invoke the routes
+   * its probes call (`iam`); it references neither the API nor the stage, which wait for the alias (and so for it).
    */
   private postTrafficCheckFor(
     props: ReleaseProps,
@@ -178,7 +177,7 @@ export class Release extends Construct {
     });
     const role = new iam.Role(this, 'PostTrafficCheckRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'customers-api post-traffic check: one lookup through the stage, report to CodeDeploy, log',
+      description: 'customers-api post-traffic check: the release probes through the stage, report to CodeDeploy, log',
     });
     role.addToPolicy(
       new iam.PolicyStatement({
@@ -232,12 +231,14 @@ export class Release extends Construct {
           sid: 'LookUpThroughTheStage',
           actions: ['execute-api:Invoke'],
           // Any API id and stage: the API and its stage refer to the alias, which waits for this check, so they
-          // cannot be named here. The lookup only, never a write.
+          // cannot be named here. The routes the release probes call (src/release-check/release-probe.ts): its
+          // lookups and the writes it sends only in a form the API refuses.
           // Built from Aws.REGION and Aws.ACCOUNT_ID, not the stack's: the ARN (and its acknowledged finding) reads
           // the same in every account and region.
-          resources: [
-            `arn:${Aws.PARTITION}:execute-api:${Aws.REGION}:${Aws.ACCOUNT_ID}:*/*/GET${postTraffic.lookupPath}`,
-          ],
+          resources: credentialedRoutes().map(
+            ({ method, path }) =>
+              `arn:${Aws.PARTITION}:execute-api:${Aws.REGION}:${Aws.ACCOUNT_ID}:*/*/${method}${path}`,
+          ),
         }),
       );
     }
@@ -251,8 +252,8 @@ export class Release extends Construct {
       role,
       logGroup,
       memorySize: 256,
-      // One lookup through API Gateway, which gives up at 29 s.
-      timeout: Duration.seconds(60),
+      // Its probes one after another through API Gateway, which gives up on each at 29 s, and the report.
+      timeout: Duration.seconds(30 + 29 * specProbes().length),
       environment: {
         [ALIAS_ARN_ENV]: aliasArn,
         [AUTH_MODE_ENV]: postTraffic.authMode,
@@ -260,12 +261,12 @@ export class Release extends Construct {
         ...(postTraffic.apiKey && !testInvoke ? { [API_KEY_ID_ENV]: postTraffic.apiKey.keyId } : {}),
       },
       description: testInvoke
-        ? 'customers-api: CodeDeploy AfterAllowTraffic hook, a GET /customers lookup test-invoked through API Gateway'
-        : 'customers-api: CodeDeploy AfterAllowTraffic hook, a GET /customers lookup through the stage',
+        ? 'customers-api: CodeDeploy AfterAllowTraffic hook, the release lookups test-invoked through API Gateway'
+        : 'customers-api: CodeDeploy AfterAllowTraffic hook, the release probes through the stage',
       // Strict: in the VPC (CT.LAMBDA.PR.3), beside the pre-traffic check. The VPC has no route out, and an
       // execute-api endpoint reaches private APIs only (with private DNS it would cut the VPC off from regional
       // APIs, https://aws.amazon.com/premiumsupport/knowledge-center/api-gateway-vpc-connections/), so the check
-      // asks API Gateway's management API, through its interface endpoint, to test-invoke the lookup
+      // asks API Gateway's management API, through its interface endpoint, to test-invoke the lookups
       // (src/release-check/post-traffic-check.ts; what that sees and misses: infra/README.md, "Releases").
       ...(testInvoke && strict && network
         ? {

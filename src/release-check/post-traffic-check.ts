@@ -1,11 +1,13 @@
 /**
- * CodeDeploy's `AfterAllowTraffic` hook (infra/release.ts): once the alias sends all traffic to the new version, look
- * an id up **through the real stage URL** (API Gateway, its auth, the integration with the alias, the function) and
- * tell CodeDeploy whether the answer is the spec's (the verdict of src/release-check/release-probe.ts). `Failed` rolls the alias
- * back to the previous version and fails the stack update, as a failed pre-traffic check does.
+ * CodeDeploy's `AfterAllowTraffic` hook (infra/release.ts): once the alias sends all traffic to the new version, send
+ * the spec's release probes (src/release-check/release-probe.ts: a lookup for each safe operation, a request each write
+ * must refuse, a CORS preflight for each method) **through the real stage URL** (API Gateway, its auth, the
+ * integration with the alias, the function) and tell CodeDeploy whether every answer is the spec's. `Failed` rolls
+ * the alias back to the previous version and fails the stack update, as a failed pre-traffic check does.
  *
- * Read-only: one GET, never a write. It authenticates as the stage's callers must: with the stack's first API key
- * (`-c auth=apiKey`, read with API Gateway's GetApiKey), signed with its own role (`iam`), or not at all (`none`).
+ * Writes nothing: every write it sends is one the spec refuses. It authenticates as the stage's callers must: with the
+ * stack's first API key (`-c auth=apiKey`, read with API Gateway's GetApiKey), signed with its own role (`iam`), or
+ * not at all (`none`); a preflight, as a browser's, without credentials.
  */
 import { GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
@@ -15,14 +17,14 @@ import { API_KEY_HEADER } from '../shared/api-key-scheme.js';
 import { readPostTrafficCheckConfig, TEST_INVOKE_STAGE } from '../shared/config.js';
 import { sigV4Headers } from '../shared/sigv4.js';
 import { type HookStatus, type LifecycleHookEvent, logLine, reportIn } from './release-hook-calls.js';
-import { judgePreflight, judgeProbeAnswer, type ProbeVerdict } from './release-probe.js';
+import { type InvokeAnswer, type ProbeVerdict, type SpecProbe, specProbes } from './release-probe.js';
 
-/** The id the post-traffic lookup asks for (any valid id: a lookup is a 200 either way). */
+/** The id the post-traffic lookups ask for (any valid id: a lookup is a 200 either way). */
 export const POST_TRAFFIC_PROBE_ID = 'post-traffic-check-probe';
 
 /** An HTTP request the check sends, before it is authenticated. */
 export interface ProbeRequest {
-  readonly method: 'GET' | 'OPTIONS' | 'POST';
+  readonly method: string;
   readonly url: string;
   readonly headers: Record<string, string>;
   readonly body?: string;
@@ -42,10 +44,12 @@ export interface PostTrafficCheckCalls {
   readonly send: (request: ProbeRequest) => Promise<HttpAnswer>;
   /**
    * Headers that authenticate `request` at the stage; `{}` when the stage checks no credentials; undefined when it
-   * checks them but the check has none (`apiKey` with `createApiKey=false`): it then sends only a CORS preflight,
-   * which needs no credentials and still reaches the new version through the stage.
+   * checks them but the check has none (`apiKey` with `createApiKey=false`): it then sends only the CORS preflights,
+   * which need no credentials and still reach the new version through the stage.
    */
   readonly credentials: (request: ProbeRequest) => Promise<Record<string, string> | undefined>;
+  /** The kinds of probe this way of sending may send. @default every kind */
+  readonly kinds?: readonly SpecProbe['kind'][];
   readonly report: (event: LifecycleHookEvent, status: HookStatus) => Promise<void>;
   readonly log?: (line: Record<string, unknown>) => void;
 }
@@ -117,56 +121,64 @@ export function testInvokeSender(
   };
 }
 
-/** The lookup the check sends: `GET <stage>/customers?id=post-traffic-check-probe`. */
-export function postTrafficRequest(stageUrl: string, id: string = POST_TRAFFIC_PROBE_ID): ProbeRequest {
-  const base = stageUrl.endsWith('/') ? stageUrl : `${stageUrl}/`;
-  return {
-    method: 'GET',
-    url: `${base}customers?id=${encodeURIComponent(id)}`,
-    headers: { accept: 'application/json', 'user-agent': 'customers-api-post-traffic-check' },
-  };
+/**
+ * What a test invocation sends: the lookups only. The role may test-invoke GETs, and the alias lets the test-invoke
+ * stage call GET /customers, nothing else (infra/release.ts, infra/rest-api.ts).
+ */
+export const TEST_INVOKE_KINDS: readonly SpecProbe['kind'][] = ['lookup'];
+
+/** A release probe of the spec, as the HTTP request the check sends through the stage. */
+export interface PostTrafficProbe {
+  readonly name: string;
+  readonly kind: SpecProbe['kind'];
+  readonly request: ProbeRequest;
+  readonly judge: SpecProbe['judge'];
 }
 
-/** The CORS preflight for `PUT <stage>/customers`, which needs no credentials in any mode. */
-export function postTrafficPreflight(stageUrl: string): ProbeRequest {
+/** The spec's release probes (src/release-check/release-probe.ts) under `stageUrl`, in order. */
+export function postTrafficProbes(stageUrl: string, id: string = POST_TRAFFIC_PROBE_ID): PostTrafficProbe[] {
   const base = stageUrl.endsWith('/') ? stageUrl : `${stageUrl}/`;
-  return {
-    method: 'OPTIONS',
-    url: `${base}customers`,
-    headers: {
-      origin: 'https://post-traffic-check.invalid',
-      'access-control-request-method': 'PUT',
-      'user-agent': 'customers-api-post-traffic-check',
-    },
-  };
+  return specProbes({ probeId: id, userAgent: 'customers-api-post-traffic-check' }).map((probe) => {
+    const url = new URL(probe.path.replace(/^\//, ''), base);
+    for (const [name, value] of Object.entries(probe.query)) url.searchParams.set(name, value);
+    const request = {
+      method: probe.method,
+      url: url.href,
+      headers: { ...probe.headers },
+      ...(probe.body === null ? {} : { body: probe.body }),
+    };
+    return { name: probe.name, kind: probe.kind, request, judge: probe.judge };
+  });
 }
 
 /** An HTTP answer as the proxy response the verdicts of src/release-check/release-probe.ts read. */
-function asInvokeAnswer(answer: HttpAnswer) {
+function asInvokeAnswer(answer: HttpAnswer): InvokeAnswer {
   return {
     statusCode: 200,
     payload: JSON.stringify({ statusCode: answer.status, headers: answer.headers, body: answer.body }),
   };
 }
 
-/** Looks the probe id up through the stage, reports the verdict to CodeDeploy, and returns it. */
+/** Sends the probes through the stage, reports the verdict to CodeDeploy, and returns it. */
 export async function checkAfterTraffic(
   event: LifecycleHookEvent,
   calls: PostTrafficCheckCalls,
 ): Promise<ProbeVerdict> {
-  let verdict: ProbeVerdict;
+  let verdict: ProbeVerdict = { passed: true };
   try {
     const stageUrl = await calls.stageUrl();
-    const request = postTrafficRequest(stageUrl);
-    const credentials = await calls.credentials(request);
-    // The same verdicts as the pre-traffic check's, on the answer as API Gateway gave it.
-    verdict =
-      credentials === undefined
-        ? judgePreflight(asInvokeAnswer(await calls.send(postTrafficPreflight(stageUrl))))
-        : judgeProbeAnswer(
-            asInvokeAnswer(await calls.send({ ...request, headers: { ...request.headers, ...credentials } })),
-            POST_TRAFFIC_PROBE_ID,
-          );
+    // The same verdicts as the pre-traffic check's, on the answers as API Gateway gave them; the first that fails decides.
+    for (const probe of postTrafficProbes(stageUrl)) {
+      if (calls.kinds && !calls.kinds.includes(probe.kind)) continue;
+      const credentials = probe.kind === 'preflight' ? {} : await calls.credentials(probe.request);
+      if (credentials === undefined) continue;
+      const answer = await calls.send({ ...probe.request, headers: { ...probe.request.headers, ...credentials } });
+      const judged = probe.judge(asInvokeAnswer(answer));
+      if (!judged.passed) {
+        verdict = { passed: false, reason: `${probe.name}: ${judged.reason}` };
+        break;
+      }
+    }
   } catch (error) {
     verdict = { passed: false, reason: `the stage could not be reached: ${String(error)}` };
   }
@@ -247,11 +259,12 @@ export async function handler(event: LifecycleHookEvent): Promise<ProbeVerdict> 
   const { aliasArn, authMode, apiKeyId, region, apiGatewayEndpoint, route } = readPostTrafficCheckConfig();
   const stageUrl = async () => stageUrlFromPolicy(await aliasPolicy(aliasArn, region));
   if (route === 'testInvoke') {
-    // A test invocation checks no key or signature: the lookup goes as it is.
+    // A test invocation checks no key or signature: the lookups go as they are.
     return checkAfterTraffic(event, {
       stageUrl,
       send: testInvokeSender(region, apiGatewayEndpoint),
       credentials: async () => ({}),
+      kinds: TEST_INVOKE_KINDS,
       report: reportIn(region),
     });
   }

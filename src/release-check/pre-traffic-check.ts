@@ -1,7 +1,8 @@
 /**
  * CodeDeploy's `BeforeAllowTraffic` hook (infra/release.ts): before the live alias sends any request to a new
- * version, invoke that version directly with a lookup, a PUT it must refuse and a CORS preflight
- * (src/release-check/release-probe.ts; none writes) and tell CodeDeploy whether it answered as the spec says. `Failed` stops the deployment: the alias stays on the old version and the stack update fails.
+ * version, invoke that version directly with the spec's release probes (src/release-check/release-probe.ts: a lookup
+ * for each safe operation, a request each write must refuse, a CORS preflight for each method; none writes) and tell
+ * CodeDeploy whether it answered as the spec says. `Failed` stops the deployment: the alias stays on the old version and the stack update fails.
  *
  * It invokes the function, not the API, so it needs no API key or signature in any auth mode (the function itself
  * checks neither: API Gateway does).
@@ -26,7 +27,7 @@ export async function checkBeforeTraffic(
   calls: PreTrafficCheckCalls,
 ): Promise<ProbeVerdict> {
   let verdict: ProbeVerdict = { passed: true };
-  // A lookup, a write it must refuse and a preflight, in order; the first that fails decides. None writes.
+  // The lookups, the writes it must refuse, the preflights, in order; the first that fails decides. None writes.
   for (const probe of releaseProbes()) {
     try {
       const judged = probe.judge(await calls.invoke(probe.event));

@@ -22,7 +22,7 @@ export interface Operation {
   operationId: string;
   method: string;
   path: string;
-  parameters?: { name: string; in: string; examples?: MediaType['examples'] }[];
+  parameters?: { name: string; in: string; required?: boolean; example?: unknown; examples?: MediaType['examples'] }[];
   requestBody?: { content: Record<string, MediaType> };
   responses: Record<string, { content?: Record<string, MediaType> }>;
 }
@@ -71,4 +71,41 @@ export function namedExamples(media: MediaType): NamedExample[] {
     }));
   }
   return media.example === undefined ? [] : [{ name: 'example', value: media.example }];
+}
+
+/** A request the spec documents as valid, from its examples. */
+export interface ExampleRequest {
+  readonly method: string;
+  /** With the query: each required parameter's first example. */
+  readonly path: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
+/**
+ * A valid request for the operation, built from the spec's own examples: the first example of each required
+ * parameter (in the path or the query) and of its JSON body, if it takes one.
+ */
+export function exampleRequest(operationId: OperationId): ExampleRequest {
+  const operation = specOperation(operationId);
+  let path = operation.path;
+  const query = new URLSearchParams();
+  for (const parameter of operation.parameters ?? []) {
+    if (!parameter.required) continue;
+    const [example] = namedExamples(parameter);
+    if (!example) throw new Error(`${operationId}: required parameter ${parameter.name} has no example`);
+    if (parameter.in === 'path') path = path.replace(`{${parameter.name}}`, encodeURIComponent(String(example.value)));
+    else if (parameter.in === 'query') query.set(parameter.name, String(example.value));
+  }
+  const withQuery = query.size > 0 ? `${path}?${query.toString().replaceAll('+', '%20')}` : path;
+  const content = operation.requestBody?.content['application/json'];
+  if (!content) return { method: operation.method, path: withQuery };
+  const [body] = namedExamples(content);
+  if (!body) throw new Error(`${operationId} has no request body example`);
+  return {
+    method: operation.method,
+    path: withQuery,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body.value),
+  };
 }

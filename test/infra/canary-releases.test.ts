@@ -6,6 +6,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_ALIAS } from '../../infra/customers-api.js';
+import { credentialedRoutes } from '../../src/release-check/release-probe.js';
 import { synthesize } from './synth.js';
 
 type JsonObject = Record<string, unknown>;
@@ -298,10 +299,10 @@ describe('the post-traffic check (AfterAllowTraffic), through the real stage', (
   }, 120_000);
 
   it.each([
-    ['iam', {}, ['execute-api:Invoke'], /\*\/\*\/GET\/customers/],
-    ['none', {}, [], undefined],
+    ['iam', {}, ['execute-api:Invoke'], true],
+    ['none', {}, [], false],
   ] as const)(
-    'auth=%s %o: signs with its own role (GET only), sends no credentials, or has no key to read',
+    "auth=%s %o: signs with its own role (the probes' routes only), or sends no credentials",
     async (auth, more, extra, resource) => {
       const { template: mode } = await synthesize({ context: { auth, ...more } });
       const hook = postTrafficHook(mode).resource;
@@ -317,7 +318,13 @@ describe('the post-traffic check (AfterAllowTraffic), through the real stage', (
           ...extra,
         ].sort(),
       );
-      if (resource) expect(JSON.stringify(grants['execute-api:Invoke'])).toMatch(resource);
+      if (resource) {
+        // exactly the routes the probes send credentials to: each lookup, each write in a form the API refuses
+        const granted = JSON.stringify(grants['execute-api:Invoke']);
+        const routes = credentialedRoutes();
+        for (const { method, path } of routes) expect(granted).toContain(`*/*/${method}${path}"`);
+        expect(granted.match(/\*\/\*\/[A-Z]+\//g)).toHaveLength(routes.length);
+      }
     },
     120_000,
   );

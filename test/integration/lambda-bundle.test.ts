@@ -11,7 +11,12 @@ import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bundleLambda } from '../../src/build/bundle-lambda.js';
 import { EMULATOR_CREDENTIALS, type Emulator, startEmulator } from '../../src/local/embedded-dynamodb.js';
-import { judgeProbeAnswer, PROBE_CUSTOMER_ID, probeEvent } from '../../src/release-check/release-probe.js';
+import {
+  judgeProbeAnswer,
+  PROBE_CUSTOMER_ID,
+  probeEvent,
+  releaseProbes,
+} from '../../src/release-check/release-probe.js';
 import { createTableInput } from '../../src/shared/customer-table.js';
 import { lambdaContext } from '../helpers/lambda-context.js';
 import { proxyEvent, putEvent } from '../helpers/proxy-events.js';
@@ -174,12 +179,18 @@ describe('the Lambda bundle', () => {
     expect((await handler(proxyEvent({ path: '/nothing' }))).statusCode).toBe(404);
   });
 
-  it("passes the pre-traffic check's probe (src/release-check/pre-traffic-check.ts), which writes nothing", async () => {
-    for (let probe = 0; probe < 2; probe++) {
-      const response = await handler(probeEvent());
-      // as Lambda's Invoke hands the proxy response to the check
-      expect(judgeProbeAnswer({ statusCode: 200, payload: JSON.stringify(response) })).toEqual({ passed: true });
+  it('passes every probe of the pre-traffic check (src/release-check/release-probe.ts), which writes nothing', async () => {
+    for (let run = 0; run < 2; run++) {
+      for (const probe of releaseProbes()) {
+        const response = await handler(probe.event);
+        // as Lambda's Invoke hands the proxy response to the check
+        expect(probe.judge({ statusCode: 200, payload: JSON.stringify(response) }), probe.name).toEqual({
+          passed: true,
+        });
+      }
       // a lookup: the probe id is never stored, however often the check runs
+      const response = await handler(probeEvent());
+      expect(judgeProbeAnswer({ statusCode: 200, payload: JSON.stringify(response) })).toEqual({ passed: true });
       expect(JSON.parse(response.body)).toEqual({ id: PROBE_CUSTOMER_ID, customerInDB: false });
     }
   });

@@ -16,16 +16,20 @@ import type { LocalServer } from '../../src/local/server.js';
 import {
   checkAfterTraffic,
   POST_TRAFFIC_PROBE_ID,
-  postTrafficRequest,
+  type PostTrafficProbe,
+  postTrafficProbes,
   readApiKey,
   sendOverHttp,
   signedHeaders,
   stageUrlFromPolicy,
+  TEST_INVOKE_KINDS,
   testInvokeSender,
 } from '../../src/release-check/post-traffic-check.js';
 import type { HookStatus } from '../../src/release-check/release-hook-calls.js';
+import { specProbes } from '../../src/release-check/release-probe.js';
 import { DEFAULT_LOCAL_API_KEY } from '../../src/shared/config.js';
 import { startTestServer } from '../helpers/local-server.js';
+import { specMethods } from '../helpers/spec-methods.js';
 import { type StageProxy, startStageProxy } from '../helpers/stage-proxy.js';
 import { emulatorClient, storedIds } from '../helpers/stored-ids.js';
 
@@ -97,7 +101,7 @@ describe('the lookup through the stage URL', () => {
     expect(closed.reports).toEqual(['Failed']);
   });
 
-  it('sends only a CORS preflight, and judges it, when the stage wants credentials the check does not have', async () => {
+  it('sends only the CORS preflights, and judges them, when the stage wants credentials the check does not have', async () => {
     const sent: string[] = [];
     const check = (send: typeof sendOverHttp) =>
       checkAfterTraffic(HOOK, {
@@ -111,18 +115,42 @@ describe('the lookup through the stage URL', () => {
         log: () => undefined,
       });
     await expect(check(sendOverHttp)).resolves.toEqual({ passed: true });
-    expect(sent).toEqual(['OPTIONS /prod/customers']);
+    expect(sent).toEqual(specMethods('/customers').map(() => 'OPTIONS /prod/customers'));
     const refused = await check(async () => ({ status: 403, headers: {}, body: '{"message":"Forbidden"}' }));
     expect(refused).toEqual({ passed: false, reason: expect.stringMatching(/preflight was answered 403/) });
   });
 
-  it('asks for the probe id with GET only, whatever the stage URL looks like', () => {
+  it("sends the spec's probes under the stage, whatever its URL looks like, the lookups asking for the probe id", () => {
     for (const base of ['https://a1b2c3.execute-api.eu-west-1.amazonaws.com/prod', 'https://x.example/prod/']) {
-      const request = postTrafficRequest(base);
-      expect(request.method).toBe('GET');
-      expect(new URL(request.url).pathname).toMatch(/^\/prod\/customers$/);
-      expect(new URL(request.url).searchParams.get('id')).toBe(POST_TRAFFIC_PROBE_ID);
+      const probes = postTrafficProbes(base);
+      expect(probes.map(({ request }) => request.method)).toEqual(specProbes().map(({ method }) => method));
+      for (const { request, kind } of probes) {
+        expect(new URL(request.url).pathname).toBe('/prod/customers');
+        if (kind === 'lookup') expect(new URL(request.url).searchParams.get('id')).toBe(POST_TRAFFIC_PROBE_ID);
+      }
     }
+  });
+
+  it('sends every probe, the credentials on all but the preflights, and fails naming the first wrong answer', async () => {
+    const sent: { method: string; key: string | undefined }[] = [];
+    const verdict = await checkAfterTraffic(HOOK, {
+      stageUrl: async () => `${stage.url}/`,
+      send: async (request) => {
+        sent.push({ method: request.method, key: request.headers['x-api-key'] });
+        const answer = await sendOverHttp(request);
+        // a version that stores what it must refuse
+        return request.method === 'PUT' ? { ...answer, status: 200 } : answer;
+      },
+      credentials: async () => ({ 'x-api-key': DEFAULT_LOCAL_API_KEY }),
+      report: async () => undefined,
+      log: () => undefined,
+    });
+    const write = specProbes().find((probe) => probe.kind === 'refused write');
+    expect(verdict).toEqual({ passed: false, reason: expect.stringContaining(`${write?.name}: `) });
+    const expected = specProbes().slice(0, sent.length);
+    expect(sent).toEqual(
+      expected.map(({ method, kind }) => ({ method, key: kind === 'preflight' ? undefined : DEFAULT_LOCAL_API_KEY })),
+    );
   });
 });
 
@@ -219,6 +247,7 @@ describe("strict: the lookup test-invoked through API Gateway's management API (
       stageUrl: async () => 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod/',
       send: testInvokeSender('eu-west-1', endpoint),
       credentials: async () => ({}),
+      kinds: TEST_INVOKE_KINDS,
       report: async (_event, status) => {
         reports.push(status);
       },
@@ -311,7 +340,11 @@ describe('reading the API key (apiKey mode): GetApiKey, signed with the function
     vi.stubEnv('AWS_CONFIG_FILE', join(dir, 'config'));
     vi.stubEnv('AWS_PROFILE', 'release-check');
     try {
-      const headers = await signedHeaders(postTrafficRequest('https://a.example/prod/'), 'execute-api', 'eu-west-1');
+      const headers = await signedHeaders(
+        (postTrafficProbes('https://a.example/prod/')[0] as PostTrafficProbe).request,
+        'execute-api',
+        'eu-west-1',
+      );
       expect(headers.authorization).toMatch(
         /^AWS4-HMAC-SHA256 Credential=AKIDFROMPROFILE\/\d{8}\/eu-west-1\/execute-api\//,
       );

@@ -11,7 +11,7 @@ import { createApiHandler } from '../../src/api/api-handler.js';
 import { createLogger } from '../../src/api/logger.js';
 import { MemoryCustomerStore } from '../../src/api/memory-customer-store.js';
 import { handler as preTrafficCheck } from '../../src/release-check/pre-traffic-check.js';
-import { PROBE_CUSTOMER_ID } from '../../src/release-check/release-probe.js';
+import { PROBE_CUSTOMER_ID, specProbes } from '../../src/release-check/release-probe.js';
 import { readHandlerConfig } from '../../src/shared/config.js';
 
 const VERSION_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:dynamodb-rest-api:7';
@@ -69,9 +69,10 @@ afterAll(async () => {
 });
 
 describe('the pre-traffic check, deployed', () => {
-  it('invokes exactly the new version, signed for Lambda, with the lookup, a PUT it must refuse and a preflight', async () => {
+  it("invokes exactly the new version, signed for Lambda, with each of the spec's probes", async () => {
     await preTrafficCheck(HOOK);
-    expect(invocations).toHaveLength(3);
+    const probes = specProbes();
+    expect(invocations).toHaveLength(probes.length);
     for (const invocation of invocations) {
       expect(invocation.path).toBe('/2015-03-31/functions/dynamodb-rest-api/invocations?Qualifier=7');
       expect(invocation.headers['x-amz-invocation-type']).toBe('RequestResponse');
@@ -79,14 +80,11 @@ describe('the pre-traffic check, deployed', () => {
         /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/lambda\//,
       );
     }
-    const [lookup, write, preflight] = invocations.map((invocation) => JSON.parse(invocation.body));
-    expect(lookup).toMatchObject({
-      httpMethod: 'GET',
-      path: '/customers',
-      queryStringParameters: { id: PROBE_CUSTOMER_ID },
-    });
-    expect(write).toMatchObject({ httpMethod: 'PUT', path: '/customers', body: '{}' });
-    expect(preflight).toMatchObject({ httpMethod: 'OPTIONS', path: '/customers' });
+    const sent = invocations.map((invocation) => JSON.parse(invocation.body) as APIGatewayProxyEvent);
+    expect(sent.map(({ httpMethod, path, body }) => ({ httpMethod, path, body }))).toEqual(
+      probes.map(({ method, path, body }) => ({ httpMethod: method, path, body })),
+    );
+    expect(sent[0]).toMatchObject({ queryStringParameters: { id: PROBE_CUSTOMER_ID } });
   });
 
   it('reports Succeeded for this hook execution when the version answers as the spec says, and stores nothing', async () => {

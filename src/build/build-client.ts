@@ -9,6 +9,7 @@ import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
 import ts from 'typescript';
 import { openapiDocument } from '../generated/openapi-document.js';
@@ -28,10 +29,22 @@ const DEPENDENCY = 'openapi-fetch';
 /** The MSW handlers' one import, which the frontend has installed for its tests. */
 const MSW = 'msw';
 /**
- * What the client bundle may take in: the client, its retries, and the key header's one home (its constant only;
- * esbuild drops the rest), nothing else of this repository.
+ * What the client bundle may take in: the client, its retries, the key header's one home (its constant only;
+ * esbuild drops the rest), the API's own id check (the Lambda's precompiled body validator, the API's wording of
+ * its errors and the one ajv runtime helper the validator calls) and the optional answer check (the responses'
+ * precompiled validators), nothing else of this repository.
  */
-const CLIENT_SOURCES = ['src/client/client.ts', 'src/client/retry.ts', 'src/shared/api-key-scheme.ts'];
+const CLIENT_SOURCES = [
+  'src/client/client.ts',
+  'src/client/retry.ts',
+  'src/shared/api-key-scheme.ts',
+  'src/client/validators.ts',
+  'src/api/validation-errors.ts',
+  'src/generated/request-body-validators.ts',
+  'node_modules/ajv/dist/runtime/ucs2length.js',
+  'src/client/answer-check.ts',
+  'src/generated/response-validators.ts',
+];
 /**
  * The declarations shipped, by where the compiler writes them (the folders of src/) and where the package has them
  * (flat beside the bundles, the generated types in generated/); the MSW handlers' are their public surface alone.
@@ -39,6 +52,9 @@ const CLIENT_SOURCES = ['src/client/client.ts', 'src/client/retry.ts', 'src/shar
 const DECLARATIONS = new Map([
   ['client/client.d.ts', 'client.d.ts'],
   ['client/retry.d.ts', 'retry.d.ts'],
+  ['client/validators.d.ts', 'validators.d.ts'],
+  ['client/answer-check.d.ts', 'answer-check.d.ts'],
+  ['generated/response-examples.d.ts', 'generated/response-examples.d.ts'],
   ['client/client-msw.d.ts', 'client-msw.d.ts'],
   ['generated/openapi-types.d.ts', 'generated/openapi-types.d.ts'],
 ]);
@@ -141,6 +157,46 @@ export async function bundleMswHandlers(outdir: string): Promise<string[]> {
   return Object.keys(result.metafile.inputs);
 }
 
+/** A browser bundle's size: minified bytes, and gzipped. */
+export interface BundleSize {
+  readonly bytes: number;
+  readonly gzipBytes: number;
+}
+
+/**
+ * What a frontend's browser bundle (esbuild, minified) takes from the package in `packageDir` for each use: the client
+ * alone, with the id check, with the answer check, and the MSW handlers (msw itself left out: the app has it either way).
+ */
+export async function measureBrowserBundles(packageDir: string): Promise<Record<BrowserUse, BundleSize>> {
+  const sizes = {} as Record<BrowserUse, BundleSize>;
+  for (const [use, contents] of Object.entries(BROWSER_USES) as [BrowserUse, string][]) {
+    const result = await build({
+      stdin: { contents, resolveDir: packageDir, loader: 'js' },
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'browser',
+      minify: true,
+      legalComments: 'none',
+      external: [MSW],
+      nodePaths: [join(REPO_ROOT, 'node_modules')],
+      logLevel: 'silent',
+    });
+    const text = result.outputFiles[0]?.contents ?? new Uint8Array();
+    sizes[use] = { bytes: text.length, gzipBytes: gzipSync(text).length };
+  }
+  return sizes;
+}
+
+/** Each use measured, as an app imports it. */
+const BROWSER_USES = {
+  client: "export { createCustomersClient } from './client.js';",
+  'client + checkCustomerId': "export { createCustomersClient, checkCustomerId } from './client.js';",
+  'client + answerCheck': "export { createCustomersClient, answerCheck } from './client.js';",
+  handlers: "export { createCustomersMock } from './client-msw.js';",
+} as const;
+export type BrowserUse = keyof typeof BROWSER_USES;
+
 /**
  * client.d.ts, retry.d.ts, client-msw.d.ts and generated/openapi-types.d.ts, importing only each other,
  * `openapi-fetch` and `msw`; the declarations of what the MSW handlers bundle are not shipped.
@@ -194,7 +250,17 @@ async function packageJson(repository: string | undefined): Promise<Record<strin
       './msw': { types: './client-msw.d.ts', default: './client-msw.js' },
     },
     types: './client.d.ts',
-    files: ['client.js', 'client.d.ts', 'retry.d.ts', 'client-msw.js', 'client-msw.d.ts', 'generated/', 'README.md'],
+    files: [
+      'client.js',
+      'client.d.ts',
+      'retry.d.ts',
+      'validators.d.ts',
+      'answer-check.d.ts',
+      'client-msw.js',
+      'client-msw.d.ts',
+      'generated/',
+      'README.md',
+    ],
     dependencies: { [DEPENDENCY]: root.dependencies[DEPENDENCY] },
     // only `@customers-api/client/msw` needs it, in the frontend's tests
     peerDependencies: { [MSW]: root.devDependencies[MSW] },

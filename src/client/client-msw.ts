@@ -198,8 +198,14 @@ export function createCustomersMock(options: CustomersMockOptions): CustomersMoc
     },
     next(operationId, override) {
       const { times = 1 } = override;
+      const asked = override as Omit<Override, 'answer' | 'left'> & { status?: number; example?: string };
+      // the example is looked up now, so that one the spec lacks fails the test that asked for it, not the request
+      const answer =
+        asked.status === undefined && asked.example === undefined
+          ? undefined
+          : { status: asked.status ?? 200, body: exampleFor(operationId, asked.status, asked.example) };
       const queue = overrides.get(operationId) ?? [];
-      queue.push({ ...(override as Override), operationId, left: times });
+      queue.push({ ...asked, ...(answer ? { answer } : {}), left: times });
       overrides.set(operationId, queue);
     },
     get requestCount() {
@@ -221,11 +227,9 @@ interface Api {
   readonly nextOverride: (operationId: string | undefined) => Override | undefined;
 }
 
-/** An override as queued: what `next()` was given, and how many calls it has left. */
+/** An override as queued: what `next()` was given, the example it answers with, and how many calls it has left. */
 interface Override {
-  readonly operationId: string;
-  readonly status?: number;
-  readonly example?: string;
+  readonly answer?: { readonly status: number; readonly body: unknown };
   readonly networkError?: boolean;
   readonly delayMs?: number;
   readonly retryAfterSeconds?: number;
@@ -244,13 +248,14 @@ class ExampleAnswer extends HttpError {
   }
 }
 
-/** The example `next()` names (a status alone: its first), or a clear error for one the spec lacks (untyped callers). */
+/** The example `next()` names (a status alone: its first); throws for one the spec lacks (a caller without types). */
 function exampleFor(operationId: string, status = 200, name?: string): unknown {
   const byStatus = (responseExamples as Record<string, Record<string, Record<string, unknown>>>)[operationId];
   const named = byStatus?.[String(status)];
   const chosen = named && (name === undefined ? Object.keys(named)[0] : name);
   if (!named || chosen === undefined || !Object.hasOwn(named, chosen)) {
-    throw new Error(`CustomersMock.next(): the spec has no ${status} example ${name ?? ''} for ${operationId}`.trim());
+    const which = name === undefined ? '' : ` ${name}`;
+    throw new Error(`CustomersMock.next(): the spec has no ${status} example${which} for ${operationId}`);
   }
   return named[chosen];
 }
@@ -281,12 +286,11 @@ async function answer(api: Api, request: Request, basePath: string, requestId: s
     if (override) {
       if (override.delayMs) await delay(override.delayMs);
       if (override.networkError) return HttpResponse.error();
-      if (override.status !== undefined || override.example !== undefined) {
-        const body = exampleFor(override.operationId, override.status, override.example);
-        const status = override.status ?? 200;
-        if (status < 400) return toResponse(api.finish(summary, { result: jsonResponse(status, body) }));
-        throw new ExampleAnswer(status, body, override.retryAfterSeconds ?? 1);
+      const { answer: example } = override;
+      if (example && example.status < 400) {
+        return toResponse(api.finish(summary, { result: jsonResponse(example.status, example.body) }));
       }
+      if (example) throw new ExampleAnswer(example.status, example.body, override.retryAfterSeconds ?? 1);
     }
     if (!api.anyKey || headers[API_KEY_HEADER] === undefined) api.gateway.authorize(route, arrived);
     api.throttle({ requestId, headers });

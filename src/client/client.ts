@@ -7,9 +7,12 @@
 import createClient, { type Client, type ClientOptions } from 'openapi-fetch';
 import type { components, paths } from '../generated/openapi-types.js';
 import { API_KEY_HEADER as KEY_HEADER } from '../shared/api-key-scheme.js';
+import type { AnswerCheck } from './answer-check.js';
 import { type RetryOptions, retryingFetch } from './retry.js';
 
+export { type AnswerCheck, answerCheck, type ContractBreak } from './answer-check.js';
 export type { RetryInfo, RetryOptions } from './retry.js';
+export { checkCustomerId, type ErrorDetail } from './validators.js';
 
 export type CustomersClient = Client<paths>;
 export type CustomerLookup = components['schemas']['CustomerLookup'];
@@ -35,6 +38,11 @@ export interface CustomersClientOptions extends Omit<ClientOptions, 'baseUrl'> {
    * growing wait; `false` never retries. @default 3 attempts in all, waits of at most 10 s
    */
   readonly retry?: RetryOptions | false;
+  /**
+   * Holds every answer to the spec and reports what breaks it (`answerCheck(onBreak)`), for development and staging.
+   * @default none: answers are not checked
+   */
+  readonly checkAnswers?: AnswerCheck;
 }
 
 /**
@@ -43,7 +51,7 @@ export interface CustomersClientOptions extends Omit<ClientOptions, 'baseUrl'> {
  * openapi-fetch.
  */
 export function createCustomersClient(baseUrl: string, options: CustomersClientOptions = {}): CustomersClient {
-  const { apiKey, retry, fetch, ...rest } = options;
+  const { apiKey, retry, fetch, checkAnswers, ...rest } = options;
   // The fetch is looked up on each call, not once: a test's MSW server may patch it after the client is made.
   const send = fetch ?? ((request: Request) => globalThis.fetch(request));
   const client = createClient<paths>({
@@ -61,5 +69,6 @@ export function createCustomersClient(baseUrl: string, options: CustomersClientO
       },
     });
   }
+  if (checkAnswers) client.use(checkAnswers.middleware);
   return client;
 }

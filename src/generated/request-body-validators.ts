@@ -7,3 +7,8 @@ export const v_$B9CMpUHCVwRW$n96L4Nwm = validate10;const schema11 = {"title":"Re
 export const validators = {
   "-B9CMpUHCVwRW-n96L4Nwm": v_$B9CMpUHCVwRW$n96L4Nwm,
 };
+
+/** The same requestBodyValidator validators, by the operationId whose requests they check. */
+export const byOperation = {
+  "putCustomer": v_$B9CMpUHCVwRW$n96L4Nwm,
+};

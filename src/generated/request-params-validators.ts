@@ -8,3 +8,9 @@ export const validators = {
   "LjA1jvJk1_R6YsHDHMxgAJ": v_LjA1jvJk1_R6YsHDHMxgAJ,
   "8dU4sqqNZ7MAf8unV-QCcP": v_8dU4sqqNZ7MAf8unV$QCcP,
 };
+
+/** The same paramsValidator validators, by the operationId whose requests they check. */
+export const byOperation = {
+  "getCustomer": v_LjA1jvJk1_R6YsHDHMxgAJ,
+  "putCustomer": v_8dU4sqqNZ7MAf8unV$QCcP,
+};

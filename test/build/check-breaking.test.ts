@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { judge, versionOf } from '../../src/build/check-breaking.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SPEC = join(REPO_ROOT, 'openapi', 'openapi.yaml');
@@ -18,6 +20,27 @@ const TOOL = join(REPO_ROOT, 'src', 'build', 'check-breaking.ts');
 interface Outcome {
   readonly exitCode: number;
   readonly output: string;
+}
+
+/** `DELETE /customers` (204), for the end of the `/customers` path item. */
+const DELETE_OPERATION = [
+  '    delete:',
+  '      operationId: deleteCustomer',
+  '      summary: Remove a customer id',
+  '      responses:',
+  '        "204":',
+  '          description: Removed.',
+  '',
+].join('\n');
+
+/** The spec text with `info.version` rewritten from its major and minor. */
+function withVersion(text: string, next: (major: number, minor: number, patch: number) => string): string {
+  const changed = text.replace(
+    /^( {2}version: )(\d+)\.(\d+)\.(\d+)$/m,
+    (_, prefix: string, ...parts: string[]) => `${prefix}${next(Number(parts[0]), Number(parts[1]), Number(parts[2]))}`,
+  );
+  expect(changed, 'the spec has an info.version x.y.z').not.toBe(text);
+  return changed;
 }
 
 let workDir: string;
@@ -108,14 +131,18 @@ describe('npm run check:breaking', () => {
     expect((await checkBreaking(head)).exitCode).toBe(1);
   });
 
-  it('passes a new optional response property', async () => {
+  it('asks for a new minor version for a new optional response property, and passes with one', async () => {
     const head = edited(
       '          description: Whether the id is in the table.\n',
       '          description: Whether the id is in the table.\n        checkedAt:\n          type: string\n          format: date-time\n          description: When the id was looked up.\n',
     );
-    const { exitCode, output } = await checkBreaking(head);
-    expect(output).toContain('keeps every client');
-    expect(exitCode).toBe(0);
+    const unversioned = await checkBreaking(head);
+    expect(unversioned.output).toContain('adds: add #/paths//customers/get/responses/200');
+    expect(unversioned.output).toContain('An addition needs a new minor version');
+    expect(unversioned.exitCode).toBe(1);
+    const released = await checkBreaking(withVersion(head, (major, minor) => `${major}.${minor + 1}.0`));
+    expect(released.output).toMatch(/a new minor version/);
+    expect(released.exitCode).toBe(0);
   });
 
   it('passes a reworded description', async () => {
@@ -148,5 +175,39 @@ describe('npm run check:breaking', () => {
       '        - name: customerId\n          in: query',
     );
     expect((await checkBreaking(renamed, { BASE_REF: 'HEAD' }, false)).exitCode).toBe(1);
+  });
+});
+
+describe('the version a change asks for', () => {
+  type Document = { info: { version: string }; paths: Record<string, Record<string, unknown>> };
+  /** The spec parsed, at `version`, with DELETE /customers when `withDelete`. */
+  function document(version: string, withDelete = false): Document {
+    const parsed = parse(withDelete ? spec.replace('\ncomponents:\n', `\n${DELETE_OPERATION}components:\n`) : spec);
+    return { ...parsed, info: { ...parsed.info, version } } as Document;
+  }
+
+  it.each([
+    ['2.0.0', '2.1.0', true],
+    ['2.0.0', '3.0.0', true],
+    ['2.0.0', '2.0.1', false],
+    ['2.0.0', '2.0.0', false],
+    ['2.3.4', '2.4.0', true],
+  ])('an operation added from %s to %s passes: %s', (from, to, passes) => {
+    const verdict = judge(document(from), document(to, true));
+    expect(verdict.needed).toBe('minor');
+    expect(verdict.added.map(({ path }) => path)).toEqual(['#/paths//customers/delete']);
+    expect(verdict.passes).toBe(passes);
+  });
+
+  it('asks nothing of a change clients do not see, but never lets the version go back', () => {
+    expect(judge(document('2.0.0'), document('2.0.0'))).toMatchObject({ needed: 'none', passes: true });
+    expect(judge(document('2.0.0'), document('2.0.1'))).toMatchObject({ needed: 'none', bump: 'none', passes: true });
+    expect(judge(document('2.1.0'), document('2.0.9'))).toMatchObject({ bump: 'lower', passes: false });
+    expect(judge(document('2.0.0', true), document('1.9.0'))).toMatchObject({ needed: 'major', passes: false });
+  });
+
+  it('reads info.version as x.y.z, and names the setting when it is not', () => {
+    expect(versionOf(document('10.2.3'))).toEqual([10, 2, 3]);
+    expect(() => versionOf(document('2.0'))).toThrow(/info.version must be a version x.y.z .*got "2.0"/);
   });
 });

@@ -3,7 +3,9 @@
  * `npm install` into a fresh TypeScript project (its one dependency comes from the registry, or npm's cache), then
  * compiled by the real `tsc` with library checking on, and run with Node against `npm run mock:stateful`. The
  * package README's first call is the program compiled and run; every other snippet of it is compiled, and its MSW
- * test is run by the project's own vitest with MSW's Node server, with no network.
+ * test (the id check, an override with a named example, a lookup through TanStack Query) is run by the project's own
+ * vitest with MSW's Node server, with no network. What each part adds to a browser bundle is measured, and held to
+ * what the README says.
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -16,7 +18,12 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildClientPackage, bundleMswHandlers, CLIENT_PACKAGE_NAME } from '../../src/build/build-client.js';
+import {
+  buildClientPackage,
+  bundleMswHandlers,
+  CLIENT_PACKAGE_NAME,
+  measureBrowserBundles,
+} from '../../src/build/build-client.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
 import { CHROMIUM_ARGS, findChromium, IS_CI } from '../helpers/browser.js';
 import { type StatefulMockProcess, startStatefulMock } from '../helpers/stateful-mock.js';
@@ -78,6 +85,7 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
         join(work, filename),
         `msw@${ours.msw}`,
         `vitest@${ours.vitest}`,
+        `@tanstack/query-core@${ours['@tanstack/query-core']}`,
         '--no-audit',
         '--no-fund',
         '--prefer-offline',
@@ -117,19 +125,22 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
   it('ships JavaScript and declarations that import only each other, openapi-fetch and msw', async () => {
     const files = (await readdir(installed, { recursive: true })).filter((file) => /\.(js|ts)$/.test(file)).sort();
     expect(files).toEqual([
+      'answer-check.d.ts',
       'client-msw.d.ts',
       'client-msw.js',
       'client.d.ts',
       'client.js',
       join('generated', 'openapi-types.d.ts'),
+      join('generated', 'response-examples.d.ts'),
       'retry.d.ts',
+      'validators.d.ts',
     ]);
     for (const file of files) {
       const text = await readFile(join(installed, file), 'utf8');
       const specifiers = [...text.matchAll(/(?:from|import)\s*['"]([^'"]+)['"]/g)].map((match) => match[1]);
       const allowed = file.startsWith('client-msw')
-        ? ['msw']
-        : ['openapi-fetch', './generated/openapi-types.js', './retry.js'];
+        ? ['msw', './generated/response-examples.js']
+        : ['openapi-fetch', './generated/openapi-types.js', './retry.js', './validators.js', './answer-check.js'];
       for (const specifier of specifiers) expect(allowed, `${file} imports ${specifier}`).toContain(specifier);
     }
   });
@@ -157,17 +168,31 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
 
   it('compiles every snippet of its README with tsc in one run, and the first call runs against the stateful mock', async () => {
     const id = `pkg-${crypto.randomUUID()}`;
-    expect(snippets.length).toBe(4);
+    expect(snippets.length).toBe(6);
     await writeFile(
       join(project, 'first-call.ts'),
       readmeCall.replace(README_URL, mock.url).replaceAll('cust-4f9a2c', id),
     );
-    // the others: handling each error, retries, the MSW test
+    // the others: handling each error, retries, the answer check, a form's check, the MSW test
     const others = snippets.slice(1).map((_, index) => `snippet-${index + 2}.ts`);
     for (const [index, name] of others.entries()) await writeFile(join(project, name), snippets[index + 1] ?? '');
+    // in the same compile: an override of the MSW mock is typed from the spec (tsc fails on an unused expect-error)
+    await writeFile(
+      join(project, 'typed-override.ts'),
+      [
+        `import { createCustomersMock } from '${CLIENT_PACKAGE_NAME}/msw';`,
+        "const mock = createCustomersMock({ baseUrl: 'https://api.example.test' });",
+        "mock.next('getCustomer', { status: 400, example: 'tooLong' });",
+        '// @ts-expect-error an example the spec does not have',
+        "mock.next('getCustomer', { example: 'notAnExample' });",
+        '// @ts-expect-error a status the spec does not document for getCustomer',
+        "mock.next('getCustomer', { status: 415 });",
+        '',
+      ].join('\n'),
+    );
     await writeFile(
       join(project, 'tsconfig.json'),
-      JSON.stringify({ ...TSCONFIG, files: ['first-call.ts', ...others] }),
+      JSON.stringify({ ...TSCONFIG, files: ['first-call.ts', ...others, 'typed-override.ts'] }),
     );
 
     const compiled = await compile(project, 'tsconfig.json');
@@ -175,7 +200,7 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
 
     const { stdout } = await run(process.execPath, [join('out', 'first-call.js')], { cwd: project });
     expect(stdout.trim().split('\n')).toEqual(['true', 'true']);
-  });
+  }, 90_000);
 
   it('refuses to compile a call to /customerz, a path the spec does not have', async () => {
     await writeFile(
@@ -195,8 +220,8 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
     expect(compiled.ok).toBe(false);
     expect(compiled.output).toMatch(/wrong-path\.ts\(3,\d+\): error TS\d+: .*"\/customerz"/);
   });
-  it("runs its README's MSW test with vitest: a PUT then a GET sees the id, an invalid id is a 400, no network", async () => {
-    const test = snippets[3] ?? '';
+  it("runs its README's MSW test with vitest: a PUT then a GET, a 400, the id check, a named example, TanStack Query", async () => {
+    const test = snippets[5] ?? '';
     expect(test).toContain("from '@customers-api/client/msw'");
     await writeFile(join(project, 'customers.test.ts'), test);
     const vitest = join(project, 'node_modules', 'vitest', 'vitest.mjs');
@@ -208,10 +233,39 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
 
     expect(stdout).toMatch(/✓ .*finds an id once it is written/);
     expect(stdout).toMatch(/✓ .*refuses an invalid id with the API’s 400/);
-    expect(stdout).toMatch(/Tests\s+3 passed \(3\)/);
+    expect(stdout).toMatch(/✓ .*answers the next lookup with a named example of the spec/);
+    expect(stdout).toMatch(/✓ .*checks a form value with the API’s own validator/);
+    expect(stdout).toMatch(/✓ .*runs a lookup through TanStack Query/);
+    expect(stdout).toMatch(/Tests\s+6 passed \(6\)/);
+  });
+
+  it('adds to a browser bundle what its README says, and its MSW handlers at most 10 % over their size before issue 31', async () => {
+    const sizes = await measureBrowserBundles(installed);
+    const readme = await readFile(join(installed, 'README.md'), 'utf8');
+    const stated = (row: string) => {
+      const line = readme.split('\n').find((candidate) => candidate.startsWith(`| ${row} |`)) ?? '';
+      const [bytes, gzipBytes] = [...line.matchAll(/\| ([\d,]+)/g)].map((match) =>
+        Number(match[1]?.replaceAll(',', '')),
+      );
+      return { bytes, gzipBytes };
+    };
+    const near = (measured: number, said: number | undefined) => Math.abs(measured - (said ?? 0)) <= measured * 0.03;
+
+    for (const [use, row] of [
+      ['client', '`createCustomersClient`'],
+      ['client + checkCustomerId', '`createCustomersClient` and `checkCustomerId`'],
+      ['client + answerCheck', '`createCustomersClient` and `answerCheck`'],
+      ['handlers', '`createCustomersMock` (the MSW handlers, for tests and Storybook)'],
+    ] as const) {
+      const said = stated(row);
+      expect(near(sizes[use].bytes, said.bytes), `${use}: ${sizes[use].bytes} bytes, README ${said.bytes}`).toBe(true);
+      expect(near(sizes[use].gzipBytes, said.gzipBytes), `${use} gzipped`).toBe(true);
+    }
+    // measured the same way at the commit before issue 31 (70f7ceb)
+    expect(sizes.handlers.bytes).toBeLessThanOrEqual(130_576 * 1.1);
   });
   it.skipIf(!browserPath && !IS_CI)(
-    'runs its MSW handlers in headless Chromium, as shipped: a PUT then a GET, the API’s 400, an unknown key’s 403',
+    'runs its MSW handlers in headless Chromium, as shipped: a PUT then a GET, the API’s 400, an unknown key’s 403, a relative baseUrl',
     async () => {
       if (!browserPath)
         throw new Error('CI=true but no Chromium was found: install it with apt-get install -y chromium');
@@ -223,8 +277,9 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
           "import { getResponse } from 'msw';",
           `import { createCustomersMock } from '${CLIENT_PACKAGE_NAME}/msw';`,
           "const mock = createCustomersMock({ baseUrl: 'https://api.example.test', apiKeys: ['k'] });",
+          "const onPage = createCustomersMock({ baseUrl: '/api' });",
           'const ask = async (url, init) => {',
-          '  const response = await getResponse([...mock.handlers], new Request(url, init));',
+          '  const response = await getResponse([...mock.handlers, ...onPage.handlers], new Request(url, init));',
           '  return [response.status, await response.json()];',
           '};',
           "const headers = { 'x-api-key': 'k', 'content-type': 'application/json' };",
@@ -233,6 +288,7 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
           "  await ask('https://api.example.test/customers?id=in-a-browser', { headers }),",
           "  await ask('https://api.example.test/customers?id=a%20b', { headers }),",
           "  await ask('https://api.example.test/customers?id=x', { headers: { 'x-api-key': 'not-k' } }),",
+          "  await ask(location.origin + '/api/customers?id=in-a-browser', { headers }),",
           ']);',
           '',
         ].join('\n'),
@@ -267,6 +323,8 @@ describe(`${CLIENT_PACKAGE_NAME}, packed, installed into a fresh TypeScript proj
           [200, { id: 'in-a-browser', customerInDB: true }],
           [400, expect.objectContaining({ errors: [expect.objectContaining({ location: 'query.id' })] })],
           [403, { message: 'Forbidden' }],
+          // a relative base, on the page's own origin: a mock of its own, which has not seen the PUT
+          [200, { id: 'in-a-browser', customerInDB: false }],
         ]);
       } finally {
         await browser.close();

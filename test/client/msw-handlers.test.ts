@@ -245,6 +245,15 @@ describe('next(): one operation’s next calls answered as a test asks', () => {
     expect(mock.requestCount).toBe(1);
   });
 
+  it('refuses, when asked, an example the spec does not have (a caller without types)', () => {
+    const untyped = mock.next as (operationId: string, override: object) => void;
+
+    expect(() => untyped('getCustomer', { example: 'nope' })).toThrow(
+      /the spec has no 200 example nope for getCustomer/,
+    );
+    expect(() => untyped('getCustomer', { status: 415 })).toThrow(/no 415 example/);
+  });
+
   it('forgets what was asked on reset()', async () => {
     mock.next('getCustomer', { status: 500 });
     mock.reset();

@@ -6,12 +6,18 @@
  * action the role grants that no operation sends.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../src/api/api-handler.js';
 import { Contract } from '../../src/api/contract.js';
+import { DynamoDbCustomerStore } from '../../src/api/customer-store.js';
 import { createDynamoDbClient } from '../../src/api/dynamodb-client.js';
+import { NotFoundError } from '../../src/api/errors.js';
+import { createResponseFinisher } from '../../src/api/finish-response.js';
 import { createLogger } from '../../src/api/logger.js';
+import { createOperations, type OperationHandlers } from '../../src/api/operations.js';
+import { createRequestHandler } from '../../src/api/request-handler.js';
 import { TABLE_ACTIONS } from '../../src/api/store-actions.js';
 import { openapiDocument } from '../../src/generated/openapi-document.js';
 import {
@@ -23,6 +29,7 @@ import {
 import { ensureTable } from '../../src/local/table.js';
 import { readHandlerConfig } from '../../src/shared/config.js';
 import { specOperations } from '../helpers/spec-examples.js';
+import { specWithDelete } from '../helpers/spec-with-delete.js';
 import {
   grantedTableActions,
   permissionGaps,
@@ -36,6 +43,7 @@ let client: DynamoDBClient;
 let template: Template;
 /** The DynamoDB actions each operation of the spec sent. */
 let sent: Map<string, string[]>;
+let recorder: { readonly sent: string[] };
 
 beforeAll(async () => {
   const synthesized = synthesize();
@@ -48,7 +56,7 @@ beforeAll(async () => {
     region: EMULATOR_REGION,
   });
   await ensureTable(client, config.tableName);
-  const recorder = recordTableActions(client);
+  recorder = recordTableActions(client);
   const handler = createApiHandler({ config, client, contract: new Contract(), logger: createLogger('silent') });
   sent = await tableActionsByOperation(openapiDocument, handler, recorder);
   ({ template } = await synthesized);
@@ -93,6 +101,37 @@ describe("the function's role", () => {
     ]);
     expect(permissionGaps(sent, [...granted, 'Scan'])).toEqual([
       "the function's role grants dynamodb:Scan, which no operation sends",
+    ]);
+  });
+});
+
+describe('an operation added to the spec, with its handler and store method but not its command', () => {
+  it('fails, naming the operation and the action the role would refuse', async () => {
+    const spec = specWithDelete();
+    const config = readHandlerConfig({});
+    const store = new DynamoDbCustomerStore(client, config.tableName);
+    const documents = DynamoDBDocumentClient.from(client);
+    const operations = {
+      ...createOperations(store),
+      // what the guide's handler and store method would do: DeleteItem, 204 when the id was there, 404 when not
+      async deleteCustomer({ query }: { query: { id: string } }) {
+        const { Attributes } = await documents.send(
+          new DeleteCommand({ TableName: config.tableName, Key: { id: query.id }, ReturnValues: 'ALL_OLD' }),
+        );
+        if (Attributes === undefined) throw new NotFoundError(`/customers?id=${query.id}`);
+        return { status: 204 };
+      },
+    } as unknown as OperationHandlers;
+    const handler = createRequestHandler({
+      contract: new Contract(spec as never, { precompiled: false }),
+      operations,
+      finish: createResponseFinisher({ config, logger: createLogger('silent') }),
+    });
+    const sentWithDelete = await tableActionsByOperation(spec, handler, recorder);
+    expect(sentWithDelete.get('deleteCustomer')).toEqual(['DeleteItem']);
+    const granted = grantedTableActions(template).map(({ action }) => action);
+    expect(permissionGaps(sentWithDelete, granted)).toEqual([
+      "deleteCustomer sends dynamodb:DeleteItem, which the function's role would refuse (add the command to src/api/store-actions.ts)",
     ]);
   });
 });

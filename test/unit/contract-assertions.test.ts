@@ -4,29 +4,8 @@
  * when an answer's content is not what the spec documents for its status.
  */
 import { describe, expect, it } from 'vitest';
-import { openapiDocument } from '../../src/generated/openapi-document.js';
 import { contractAssertions, expectConformsToSpec } from '../helpers/contract-assertions.js';
-
-type JsonObject = Record<string, unknown>;
-
-/** The spec with `DELETE /customers?id=…`: 204 without content when removed, 404 `{message}` when absent. */
-function specWithDelete(): object {
-  const spec = structuredClone(openapiDocument) as unknown as { paths: Record<string, Record<string, JsonObject>> };
-  const customers = spec.paths['/customers'] as Record<string, JsonObject>;
-  const get = customers.get as { parameters: unknown[]; responses: Record<string, JsonObject> };
-  // a bodiless answer carries no Cache-Control (src/api/finish-response.ts)
-  const { 'Cache-Control': _, ...headers } = (get.responses['200']?.headers ?? {}) as JsonObject;
-  customers.delete = {
-    operationId: 'deleteCustomer',
-    parameters: get.parameters,
-    responses: {
-      '204': { description: 'Removed.', headers },
-      '404': { ...get.responses['500'], description: 'Not there.' },
-      '500': get.responses['500'],
-    },
-  };
-  return spec;
-}
+import { specWithDelete } from '../helpers/spec-with-delete.js';
 
 const { expectConformsToSpec: conformsWithDelete } = contractAssertions(specWithDelete());
 const URL_WITH_ID = 'http://127.0.0.1:3000/customers?id=cust-4f9a2c';

@@ -47,4 +47,9 @@ describe('a store with faults', () => {
     expect(asked).toEqual(['put', 'exists']);
     expect([...memory.ids]).toEqual(['a']);
   });
+
+  it('passes a property that is no method through as it is', () => {
+    const memory = new MemoryCustomerStore(['a']);
+    expect((withFaults(memory, () => new Error('down')) as MemoryCustomerStore).ids).toBe(memory.ids);
+  });
 });

@@ -104,17 +104,33 @@ describe('the layout of src/', () => {
     expect(runtimeImports('x.ts', text)).toEqual(['../local/a.js', '../api/d.js', '../build/e.js']);
   });
 
-  it('has every module mutation testing names (stryker.config.mjs) where it names it', async () => {
+  it('mutates the request path by folder (stryker.config.mjs): a new module there is mutated without an edit', async () => {
     const repo = fileURLToPath(new URL('../../', import.meta.url));
     const strykerConfig = (await import(pathToFileURL(join(repo, 'stryker.config.mjs')).href)) as {
       default: { mutate: string[] };
+      REQUEST_PATH_FOLDERS: string[];
+      NOT_MUTATED_YET: string[];
     };
-    const { mutate } = strykerConfig.default;
-    const missing: string[] = [];
-    for (const path of mutate) {
-      await access(join(repo, path)).catch(() => missing.push(path));
+    const { default: config, REQUEST_PATH_FOLDERS: folders, NOT_MUTATED_YET: notYet } = strykerConfig;
+    // every folder named holds modules; every module left out exists, in one of them (else the list is stale)
+    const stale: string[] = [];
+    for (const folder of folders) {
+      const modules = await sourceFiles(join(repo, folder)).catch(() => []);
+      if (modules.length === 0) stale.push(`${folder}: no module to mutate`);
     }
-    expect(mutate).not.toHaveLength(0);
-    expect(missing).toEqual([]);
+    for (const file of notYet) {
+      const inFolder = folders.some((folder) => file.startsWith(`${folder}/`));
+      const exists = await access(join(repo, file)).then(
+        () => true,
+        () => false,
+      );
+      if (!inFolder || !exists) stale.push(`${file}: left out, but ${exists ? 'not in a mutated folder' : 'missing'}`);
+    }
+    expect(folders).toContain('src/api');
+    expect(stale).toEqual([]);
+    expect(config.mutate).toEqual([
+      ...folders.map((folder) => `${folder}/**/*.ts`),
+      ...notYet.map((file) => `!${file}`),
+    ]);
   });
 });

@@ -1,27 +1,22 @@
 /**
- * Writes openapi/openapi.yaml parsed and dereferenced at build time, so that nothing bundles a YAML parser or
- * resolves `$ref`s at cold start:
+ * Renders openapi/openapi.yaml parsed and dereferenced at build time, so that nothing bundles a YAML parser or
+ * resolves `$ref`s at cold start (src/build/generate.ts writes them):
  * - src/generated/openapi-document.ts: the whole document (the CDK, the docs and the tests);
  * - src/generated/runtime-document.ts: what the Lambda routes and validates with (src/build/runtime-document.ts);
  * - src/generated/response-examples.ts: each operation's JSON response examples by status and name, typed as they are
  *   (the MSW mock's overrides answer with them; a name the spec lacks is a compile error).
- *
- *   tsx src/build/generate-document.ts          write the files
- *   tsx src/build/generate-document.ts --check  fail when they are stale
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dereference } from '@apidevtools/json-schema-ref-parser';
 import { parse } from 'yaml';
-import { writeOrCheck } from './generated-files.js';
 import { toRuntimeDocument } from './runtime-document.js';
 
 export const specPath = fileURLToPath(new URL('../../openapi/openapi.yaml', import.meta.url));
-const outputFor = (name: string) => fileURLToPath(new URL(`../generated/${name}.ts`, import.meta.url));
 
-/** The spec as a plain object, `$ref`s resolved. */
-export async function loadDereferencedSpec(): Promise<Record<string, unknown>> {
-  const spec = parse(await readFile(specPath, 'utf8')) as Record<string, unknown>;
+/** The spec (openapi/openapi.yaml unless `path` names another) as a plain object, `$ref`s resolved. */
+export async function loadDereferencedSpec(path: string = specPath): Promise<Record<string, unknown>> {
+  const spec = parse(await readFile(path, 'utf8')) as Record<string, unknown>;
   return (await dereference(structuredClone(spec))) as Record<string, unknown>;
 }
 
@@ -77,20 +72,15 @@ function renderExamples(document: Record<string, unknown>): string {
   ].join('\n');
 }
 
-async function render(): Promise<Record<string, string>> {
-  const document = await loadDereferencedSpec();
+/** The files of the dereferenced `document`, by file name: the whole document, the runtime document, the examples. */
+export function renderDocuments(document: Record<string, unknown>): Record<string, string> {
   return {
-    'response-examples': renderExamples(document),
-    'openapi-document': renderModule('openapiDocument', document, 'The whole document, $refs resolved.'),
-    'runtime-document': renderModule(
+    'response-examples.ts': renderExamples(document),
+    'openapi-document.ts': renderModule('openapiDocument', document, 'The whole document, $refs resolved.'),
+    'runtime-document.ts': renderModule(
       'runtimeDocument',
       toRuntimeDocument(document as Parameters<typeof toRuntimeDocument>[0]),
       'What the Lambda routes and validates requests with: no prose, examples or responses.',
     ),
   };
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const files = await render();
-  await writeOrCheck(Object.fromEntries(Object.entries(files).map(([name, text]) => [outputFor(name), text])));
 }

@@ -1,34 +1,26 @@
 /**
- * Writes src/generated/request-{body,params}-validators.ts: ajv standalone code for exactly the request schemas
+ * Renders src/generated/request-{body,params}-validators.ts (src/build/generate.ts writes them): ajv standalone code for exactly the request schemas
  * openapi-backend compiles from the spec (recorded through its own `customizeAjv` hook), so the Lambda compiles
  * nothing at start or on a first request; and src/generated/response-validators.ts, the same kind of code for each
  * operation's JSON responses, for the client package's optional answer check (the Lambda never loads it).
- *
- *   tsx src/build/generate-validators.ts          write the files
- *   tsx src/build/generate-validators.ts --check  fail when they are stale
  */
-import { fileURLToPath } from 'node:url';
 import { Ajv, type Options } from 'ajv';
 import standalone from 'ajv/dist/standalone/index.js';
-import { OpenAPIValidator } from 'openapi-backend';
+import { type Document, OpenAPIValidator } from 'openapi-backend';
 import { AJV_OPTIONS, REQUEST_CONTEXTS, schemaKey } from '../api/precompiled-validators.js';
-import { openapiDocument } from '../generated/openapi-document.js';
-import { runtimeDocument } from '../generated/runtime-document.js';
-import { writeOrCheck } from './generated-files.js';
 
 type StandaloneCode = (ajv: Ajv, refsOrFunc?: Record<string, string>) => string;
 const standaloneCode = ((standalone as unknown as { default?: StandaloneCode }).default ??
   standalone) as unknown as StandaloneCode;
 /** `body` and `params`: the request validators; `response`: the responses'. */
-const outputFor = (name: string) =>
-  fileURLToPath(new URL(`../generated/${name === 'response' ? '' : 'request-'}${name}-validators.ts`, import.meta.url));
+const fileFor = (name: string) => `${name === 'response' ? '' : 'request-'}${name}-validators.ts`;
 
 /**
  * The schemas openapi-backend compiles for request validation, with the Ajv options it uses, by context; and for each
  * context, which operation each schema validates (`byOperation`: the client package reads a validator by operationId,
  * where the Lambda finds it by the schema's hash).
  */
-function recordRequestSchemas() {
+function recordRequestSchemas(runtimeDocument: Document) {
   const recorded = new Map<
     string,
     { options: Options; schemas: Map<string, unknown>; byOperation: Map<string, string> }
@@ -66,8 +58,12 @@ function recordRequestSchemas() {
   return recorded;
 }
 
-async function render(): Promise<Record<string, string>> {
-  const recorded = recordRequestSchemas();
+/**
+ * The validators' files, by file name, for the whole dereferenced document and the runtime document rendered from it
+ * (src/build/generate-document.ts).
+ */
+export function renderValidators(openapiDocument: object, runtimeDocument: object): Record<string, string> {
+  const recorded = recordRequestSchemas(runtimeDocument as Document);
   const files: Record<string, string> = {};
   for (const [name, context] of Object.entries(REQUEST_CONTEXTS)) {
     const entry = recorded.get(context);
@@ -84,7 +80,7 @@ async function render(): Promise<Record<string, string>> {
     const byOperation = [...(entry?.byOperation ?? [])]
       .map(([operationId, key]) => `  ${JSON.stringify(operationId)}: v_${key.replace(/-/g, '$')},`)
       .join('\n');
-    files[name] = [
+    files[fileFor(name)] = [
       `// Generated from openapi/openapi.yaml by src/build/generate-validators.ts (\`npm run generate\`). Do not edit.`,
       '// @ts-nocheck',
       ...imports,
@@ -98,7 +94,7 @@ async function render(): Promise<Record<string, string>> {
       '',
     ].join('\n');
   }
-  files.response = renderResponseValidators();
+  files[fileFor('response')] = renderResponseValidators(openapiDocument);
   return files;
 }
 
@@ -119,7 +115,7 @@ function moduleCode(ajv: Ajv, exports: Record<string, string>): { imports: strin
 type ResponseObject = { content?: Record<string, { schema?: object }> };
 
 /** Each operation's JSON response schemas compiled, by `METHOD path` and status. */
-function renderResponseValidators(): string {
+function renderResponseValidators(openapiDocument: object): string {
   // OpenAPI's keywords beside JSON Schema's (example, x-pattern-message) are annotations: not strict
   const ajv = new Ajv({ strict: false, code: { source: true, esm: true } });
   const exports: Record<string, string> = {};
@@ -155,9 +151,4 @@ function renderResponseValidators(): string {
     `export const byOperation = {\n${rows.join('\n')}\n};`,
     '',
   ].join('\n');
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const files = await render();
-  await writeOrCheck(Object.fromEntries(Object.entries(files).map(([name, text]) => [outputFor(name), text])));
 }

@@ -4,6 +4,9 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Two files at a time even on two cores (vitest's default there is one): most files wait on child processes
+    // (dynalite, Prism, the CDK, Chromium) more than they compute, so the suite takes about half the time.
+    maxWorkers: 2,
     // The AWS SDK warns once per process that Node 20 support ends; expected locally, noise in test output.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [

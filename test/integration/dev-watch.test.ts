@@ -13,10 +13,13 @@ import { emulatorPidIn, isRunning, randomPort, spawnServer } from '../helpers/se
 const PROJECT = new URL('../../', import.meta.url).pathname;
 const { defer, tempDir } = cleanupsAfterEach();
 
-/** What `npm run dev` needs of the project, copied, with the installed packages linked. */
+/**
+ * What `npm run dev` needs of the project (`npm run generate` reads infra/ for the definition API Gateway imports),
+ * copied, with the installed packages linked.
+ */
 async function projectCopy(): Promise<string> {
   const dir = await tempDir('customers-api-dev-');
-  for (const entry of ['src', 'openapi', 'package.json', 'tsconfig.json', 'redocly.yaml']) {
+  for (const entry of ['src', 'openapi', 'infra', 'package.json', 'tsconfig.json', 'redocly.yaml']) {
     await cp(join(PROJECT, entry), join(dir, entry), { recursive: true });
   }
   await symlink(join(PROJECT, 'node_modules'), join(dir, 'node_modules'));
@@ -67,6 +70,7 @@ describe('npm run dev', () => {
     await writeFile(specPath, spec.toString());
     await waitUntil(async () => expect(await putStatus(baseUrl, longerId).catch(() => 0), output.stdout).toBe(200));
     expect(output.stdout).toContain('openapi/openapi.yaml changed: npm run generate');
+    expect(output.stdout).not.toContain('npm run generate failed');
     const validators = await readFile(join(dir, 'src/generated/request-body-validators.ts'), 'utf8');
     expect(validators).toContain(`"maxLength":${maxLength + 1}`);
 

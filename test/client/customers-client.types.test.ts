@@ -10,16 +10,15 @@ import {
   type CustomerWritten,
   createCustomersClient,
 } from '../../src/client/client.js';
+import type { paths } from '../../src/generated/openapi-types.js';
 
 function misuses(): void {
   const client = createCustomersClient('http://localhost:3000');
 
   // @ts-expect-error a path the spec does not have
   client.GET('/customer', { params: { query: { id: 'cust-4f9a2c' } } });
-  // @ts-expect-error a method /customers does not support
+  // @ts-expect-error a method /customers does not support (every such method: the test below, from the spec)
   client.POST('/customers', { body: { id: 'cust-4f9a2c' } });
-  // @ts-expect-error DELETE is not an operation either
-  client.DELETE('/customers', { params: { query: { id: 'cust-4f9a2c' } } });
   // @ts-expect-error the id query parameter is required
   client.GET('/customers', { params: { query: {} } });
   // @ts-expect-error the id is a string
@@ -37,7 +36,26 @@ function keyMisuses(): void {
   createCustomersClient('http://localhost:3000', { apiKey: 42 });
 }
 
+type Client = ReturnType<typeof createCustomersClient>;
+type CustomersItem = paths['/customers'];
+/** The methods the generated path item of /customers leaves out (`?: never`), as the client names them. */
+type MethodsNotInSpec = Uppercase<
+  {
+    [M in Exclude<keyof CustomersItem, 'parameters'>]-?: [NonNullable<CustomersItem[M]>] extends [never] ? M : never;
+  }[Exclude<keyof CustomersItem, 'parameters'>]
+>;
+/** The paths the client accepts for each of `Methods`. */
+type PathsFor<Methods extends keyof Client> = Parameters<Client[Methods]>[0];
+
 describe('createCustomersClient types', () => {
+  it('refuses /customers for every method the spec does not give it, and accepts it for those it does', () => {
+    expectTypeOf<MethodsNotInSpec>().not.toBeNever();
+    expectTypeOf<Extract<PathsFor<MethodsNotInSpec & keyof Client>, '/customers'>>().toBeNever();
+    type MethodsInSpec = Uppercase<Exclude<keyof CustomersItem, 'parameters'>> & keyof Client;
+    expectTypeOf<Exclude<MethodsInSpec, MethodsNotInSpec>>().not.toBeNever();
+    expectTypeOf<'/customers'>().toExtend<PathsFor<Exclude<MethodsInSpec, MethodsNotInSpec>>>();
+  });
+
   it('rejects wrong paths, methods, queries and bodies at compile time', () => {
     expectTypeOf(misuses).toBeFunction();
     expectTypeOf(keyMisuses).toBeFunction();

@@ -270,6 +270,8 @@ export async function handler(event: LifecycleHookEvent): Promise<ProbeVerdict> 
       report: reportIn(region),
     });
   }
+  // The key is read once per check, not once per probe.
+  let releaseKey: Promise<ApiKeyValue | undefined> | undefined;
   return checkAfterTraffic(event, {
     stageUrl,
     send: sendOverHttp,
@@ -278,7 +280,10 @@ export async function handler(event: LifecycleHookEvent): Promise<ProbeVerdict> 
       if (authMode === 'apiKey') {
         // Its own key (the stack's release key), not a client's. Disabled (or none): the preflight alone, which needs
         // no key, so that no key's state can fail a release.
-        const key = apiKeyId ? await readApiKey(apiKeyId, region, sendOverHttp, apiGatewayEndpoint) : undefined;
+        releaseKey ??= apiKeyId
+          ? readApiKey(apiKeyId, region, sendOverHttp, apiGatewayEndpoint)
+          : Promise.resolve(undefined);
+        const key = await releaseKey;
         return key?.enabled ? { [API_KEY_HEADER]: key.value } : undefined;
       }
       return {};
